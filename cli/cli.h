@@ -1,0 +1,49 @@
+/*
+ * cli/cli.h — the subcommands and the helpers they share.
+ *
+ * Exit codes (doc/pcow.1, EXIT STATUS):
+ *   pcow trace:  the program's status; 128+N when signal N killed it;
+ *                127 program not found / not executable; 125 pcow's own error.
+ *   others:      0 success; 1 "something to report" (replay divergences);
+ *                2 bad input (missing, foreign or corrupt log; bad usage).
+ */
+#ifndef PCOW_CLI_CLI_H
+#define PCOW_CLI_CLI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EXIT_PCOW_ERROR 125 /* pcow trace: pcow itself failed */
+#define EXIT_NOT_FOUND 127  /* pcow trace: program not found */
+#define EXIT_BAD_INPUT 2    /* other subcommands: bad usage or a bad log */
+
+int cmd_trace(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* "pcow: <message>\n" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "pcow: warning: <message>\n" on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The store directory to use when none is named: $PCOW_STORE, else ./.pcow.
+ * Returns a pointer to static or environment storage.
+ */
+const char *cli_default_store(void);
+
+/*
+ * Turn what the user named (a store directory, or the path of a log.db; NULL
+ * for the default store) into the path of the log database.  Returns 0, or
+ * -ENAMETOOLONG when it does not fit in size bytes.
+ */
+int cli_log_path(const char *store_or_log, char *buf, size_t size);
+
+/* Parse a decimal integer in [min, max]; false on junk or out of range. */
+bool cli_parse_long(const char *s, long min, long max, long *ret);
+
+/* Nanoseconds since the epoch (CLOCK_REALTIME). */
+long long cli_now_ns(void);
+
+#endif /* PCOW_CLI_CLI_H */

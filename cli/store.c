@@ -1,0 +1,39 @@
+/*
+ * cli/store.c — where the store and its log are.
+ *
+ * A store is a directory (./.pcow unless --store or $PCOW_STORE says
+ * otherwise) holding log.db and, with copy-on-write, upper/.  Every
+ * subcommand accepts either the store directory or the path of its log.db.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+const char *cli_default_store(void)
+{
+	const char *env = getenv("PCOW_STORE");
+
+	return env && *env ? env : ".pcow";
+}
+
+int cli_log_path(const char *store_or_log, char *buf, size_t size)
+{
+	const char *name = store_or_log ? store_or_log : cli_default_store();
+	struct stat st;
+	int n;
+
+	/* A directory is a store; anything else (even missing) names the log. */
+	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode))
+		n = snprintf(buf, size, "%s/log.db", name);
+	else if (!store_or_log)
+		n = snprintf(buf, size, "%s/log.db", name);
+	else
+		n = snprintf(buf, size, "%s", name);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}

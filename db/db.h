@@ -1,0 +1,164 @@
+/*
+ * db/db.h — the store's SQLite database (STORE/log.db): schema, the batched
+ * log writer, and the readers used by `pcow log`, `pcow stats` and replay.
+ *
+ * db/ is the only code that speaks SQL and the only code that includes
+ * <sqlite3.h>.  It knows nothing of ptrace or of the syscall table: records
+ * arrive as plain structs, and the text of the decoded arguments is made by
+ * a formatting callback supplied by the layer above (the tracer hands in the
+ * emu/ decoder), called on the writer thread.
+ *
+ * All functions return 0 or a negative errno; functions that can fail for a
+ * reason a user must read also fill an error message buffer.
+ */
+#ifndef PCOW_DB_DB_H
+#define PCOW_DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The schema version kept in PRAGMA user_version. */
+#define DB_SCHEMA_VERSION 1
+/* PRAGMA application_id: "pcow" (0x70636f77), so foreign databases are known. */
+#define DB_APPLICATION_ID 0x70636f77
+
+#define DB_ERRMSG_SIZE 512
+
+struct db; /* one open log.db */
+
+enum db_open_flags {
+	DB_OPEN_READONLY = 0,
+	DB_OPEN_CREATE = 1 << 0, /* create the file and the schema when missing */
+	DB_OPEN_WRITE = 1 << 1,	 /* open an existing database for writing */
+};
+
+/*
+ * Open (and with DB_OPEN_CREATE create) a log database.  Fails with a
+ * message in errmsg (DB_ERRMSG_SIZE bytes) and:
+ *   -ENOENT   no such file (without DB_OPEN_CREATE)
+ *   -EPROTO   not a pcow database (foreign application_id, or tables missing)
+ *   -ERANGE   a pcow database of another schema version
+ *   -EBADMSG  not a database at all, or corrupt
+ *   -EIO/...  other I/O errors
+ * On success *ret_db is owned by the caller (db_close).
+ */
+int db_open(const char *log_path, unsigned flags, struct db **ret_db, char *errmsg);
+void db_close(struct db *db); /* accepts NULL */
+
+/* ------------------------------------------------------------------ runs */
+
+struct db_run_info {
+	const char *const *argv; /* the traced command, NULL-terminated */
+	const char *cwd;
+	const char *pcow_version;
+	const char *kernel_release; /* uname -r */
+	const char *options;	    /* the pcow options, as text */
+	int64_t t_start;	    /* ns since the epoch */
+};
+
+/* Insert a run row; *ret_run_id is its id.  Called before the writer starts. */
+int db_run_begin(struct db *db, const struct db_run_info *info, int64_t *ret_run_id);
+
+/*
+ * Close a run: end time, exit status as the shell reports it (0-255,
+ * 128+N for a signal), and the numbers of calls and processes recorded.
+ */
+int db_run_end(struct db *db, int64_t run_id, int64_t t_end, int exit_status,
+	       int64_t n_calls, int64_t n_processes);
+
+/* ---------------------------------------------------------- the writer */
+
+enum db_action {
+	DB_ACTION_PASS = 0,
+	DB_ACTION_REWRITE = 1,
+	DB_ACTION_EMULATE = 2,
+	DB_ACTION_DENY = 3,
+};
+
+enum db_call_status {
+	DB_CALL_COMPLETE = 0,	/* entered and exited: ret is the result */
+	DB_CALL_NORETURN = 1,	/* never returned (exit_group, successful exec by
+				   another thread, the tracee was killed) */
+};
+
+/*
+ * One system call, as the tracer hands it to the writer.  The bytes of the
+ * blobs (decoded strings and buffer previews) follow separately; they are
+ * copied into the writer's queue, so the caller keeps ownership.
+ */
+struct db_call {
+	int64_t t_enter;	/* ns since the epoch */
+	int64_t t_exit;		/* ns since the epoch; = t_enter for NORETURN */
+	int64_t ret;		/* raw result: >= 0, or -errno */
+	uint64_t args[6];	/* raw argument registers */
+	int32_t pid;		/* thread group id (the process) */
+	int32_t tid;		/* thread id */
+	int32_t nr;		/* number in its ABI's numbering */
+	uint8_t abi;		/* 0 x86_64, 1 i386, 2 x32 (emu_abi) */
+	uint8_t nargs;		/* how many of args[] are meaningful */
+	uint8_t action;		/* enum db_action */
+	uint8_t status;		/* enum db_call_status */
+	uint8_t blob_status[6]; /* emu_blob_status of each argument's blob */
+	uint8_t path_mask;	/* bit i: blob i is a path to index in table path */
+	uint32_t blob_len[6];	/* bytes of each blob */
+};
+
+/*
+ * Called on the writer thread to make the `args` text of one call.
+ * Returns like snprintf.  blobs[i] points at blob i's bytes (len in call).
+ */
+typedef size_t (*db_format_fn)(char *buf, size_t size, const struct db_call *call,
+			       const void *const blobs[6], void *opaque);
+
+struct db_writer;
+
+/*
+ * Start the writer for run_id: a bounded queue drained by a thread of its
+ * own that inserts with prepared statements in large transactions
+ * (committed every few thousand records or few milliseconds), so the
+ * tracer never waits for a commit; it blocks only when the queue is full.
+ * The writer takes over the db connection until db_writer_finish.
+ */
+int db_writer_start(struct db *db, int64_t run_id, db_format_fn format, void *opaque,
+		    struct db_writer **ret_writer);
+
+/* Queue one call.  blobs[i] may be NULL when call->blob_len[i] is 0. */
+void db_writer_call(struct db_writer *w, const struct db_call *call,
+		    const void *const blobs[6]);
+
+enum db_proc_event {
+	DB_PROC_START = 0, /* a new task (process or thread) appeared */
+	DB_PROC_EXEC = 1,  /* it executed a program */
+	DB_PROC_EXIT = 2,  /* it exited or was killed */
+};
+
+struct db_proc {
+	uint8_t event;		/* enum db_proc_event */
+	int32_t pid;		/* the task's id (tid) */
+	int32_t tgid;		/* its thread group */
+	int32_t ppid;		/* its parent (START) */
+	int32_t exit_status;	/* EXIT: the wait status as the shell reports it */
+	int64_t t;		/* ns since the epoch */
+	const char *filename;	/* EXEC: the program executed */
+	const char *argv;	/* EXEC: the arguments packed "a\0b\0" */
+	uint32_t argv_len;	/* EXEC: bytes of argv */
+};
+
+/* Queue a process event. */
+void db_writer_proc(struct db_writer *w, const struct db_proc *proc);
+
+/*
+ * Flush everything queued, stop the thread and give the connection back.
+ * Returns 0, or the first error the writer met (then errmsg says what:
+ * "disk full", "database is locked"...).  Frees w.
+ */
+int db_writer_finish(struct db_writer *w, char *errmsg);
+
+/*
+ * A writer error seen so far (0 when none); the tracer polls it cheaply to
+ * warn the user once.
+ */
+int db_writer_error(const struct db_writer *w);
+
+#endif /* PCOW_DB_DB_H */
