@@ -67,6 +67,15 @@ int db_run_begin(struct db *db, const struct db_run_info *info, int64_t *ret_run
 int db_run_end(struct db *db, int64_t run_id, int64_t t_end, int exit_status,
 	       int64_t n_calls, int64_t n_processes);
 
+/*
+ * Record the names of one ABI's system calls (names[nr] for nr in
+ * [0, count); NULL entries are holes) in table sysname, replacing older
+ * names for the same numbers.  The view `syscall` and the readers take
+ * the names from there, so call it once per run, for every ABI, before
+ * db_writer_start.  db/ has no syscall table of its own.
+ */
+int db_set_syscall_names(struct db *db, int abi, const char *const *names, size_t count);
+
 /* ---------------------------------------------------------- the writer */
 
 enum db_action {
@@ -160,5 +169,92 @@ int db_writer_finish(struct db_writer *w, char *errmsg);
  * warn the user once.
  */
 int db_writer_error(const struct db_writer *w);
+
+/* --------------------------------------------------------- the readers */
+
+/*
+ * The readers below fill errmsg (DB_ERRMSG_SIZE bytes, may be NULL) when
+ * they fail, and return -EBADMSG when the file turns out to be corrupt,
+ * -ENOENT when the run asked for does not exist (or the log has no run).
+ * A callback returning non-zero stops the iteration; the reader then
+ * returns that value.  Row pointers are valid only during the callback.
+ */
+
+struct db_run_row {
+	int64_t id;
+	const char *argv;	    /* shell-quoted words (see doc/schema.md) */
+	const char *cwd;	    /* "" when unknown, like the texts below */
+	const char *pcow_version;
+	const char *kernel_release;
+	const char *options;
+	int64_t t_start;	    /* ns since the epoch */
+	int64_t t_end;		    /* 0 when the run never ended (pcow was killed) */
+	bool ended;		    /* db_run_end was called */
+	int exit_status;	    /* valid when ended */
+	int64_t n_calls;	    /* -1 when not ended */
+	int64_t n_processes;	    /* -1 when not ended */
+};
+
+typedef int (*db_run_fn)(const struct db_run_row *run, void *opaque);
+
+/* Every run, oldest first. */
+int db_runs(struct db *db, db_run_fn fn, void *opaque, char *errmsg);
+
+/* The id of the latest run; -ENOENT when the log holds none. */
+int db_run_latest(struct db *db, int64_t *ret_run_id, char *errmsg);
+
+/* One call as the readers return it. */
+struct db_call_row {
+	int64_t seq;		/* global order */
+	int64_t run_id;
+	int32_t pid;		/* thread group id */
+	int32_t tid;		/* thread id */
+	int32_t nr;
+	uint8_t abi;		/* 0 x86_64, 1 i386, 2 x32 */
+	uint8_t nargs;		/* arguments stored: args[0..nargs-1] */
+	uint8_t action;		/* enum db_action */
+	bool returned;		/* false: the call never returned; ret is 0 */
+	const char *name;	/* the recorded name, NULL when sysname has none */
+	const char *args_text;	/* the decoded arguments; "" when none stored */
+	uint64_t args[6];	/* raw registers; 0 past nargs */
+	int64_t ret;		/* raw result: >= 0 or -errno */
+	int64_t t_enter;	/* ns since the epoch */
+	int64_t t_exit;		/* ns since the epoch; = t_enter when !returned */
+};
+
+/* Which calls db_calls returns.  Zero-initialise, then set what you need. */
+struct db_call_filter {
+	int64_t run_id;		       /* 0: the latest run */
+	int32_t pid;		       /* 0: all; else calls whose pid or tid is it */
+	const char *const *names;      /* syscall names (any ABI); NULL: all */
+	size_t n_names;
+	bool failed_only;	       /* only results in [-4095, -1] */
+	const char *path_glob;	       /* NULL: all; else some path argument GLOBs it */
+};
+
+typedef int (*db_call_fn)(const struct db_call_row *call, void *opaque);
+
+/* The calls of one run that pass filter, in seq order. */
+int db_calls(struct db *db, const struct db_call_filter *filter, db_call_fn fn, void *opaque,
+	     char *errmsg);
+
+/* Per-syscall totals of one run (strace -c). */
+struct db_stat_row {
+	uint8_t abi;
+	int32_t nr;
+	const char *name;	/* NULL when sysname has none */
+	int64_t calls;
+	int64_t errors;		/* results in [-4095, -1] */
+	int64_t total_ns;	/* sum of t_exit - t_enter (0 for calls that never returned) */
+	int64_t mean_ns;	/* total_ns / calls */
+};
+
+typedef int (*db_stat_fn)(const struct db_stat_row *row, void *opaque);
+
+/*
+ * One row per (abi, nr) of run run_id (0: the latest), by total time
+ * descending, then by ABI and number.
+ */
+int db_stats(struct db *db, int64_t run_id, db_stat_fn fn, void *opaque, char *errmsg);
 
 #endif /* PCOW_DB_DB_H */

@@ -6,8 +6,8 @@
  *
  *	SYSCALL(nr, name, nargs, flags, kind0, kind1, kind2, kind3, kind4, kind5)
  *
- * The kinds are the K_* macros below (K_BUF_IN(2) = "a buffer the kernel
- * reads, whose length is argument 2").  Every consumer works by kind: the
+ * The kinds are the K_* macros of emu/table.c, one per enum emu_kind below
+ * (K_BUF_IN(2) = "a buffer the kernel reads, whose length is argument 2").  Every consumer works by kind: the
  * tracer fetches tracee memory by kind, the log decodes by kind, replay
  * rebuilds arguments by kind.  Nothing else in pcow is written per syscall.
  *
@@ -149,15 +149,18 @@ size_t emu_format_args(char *buf, size_t size, const struct emu_syscall *sc,
  */
 size_t emu_format_ret(char *buf, size_t size, const struct emu_syscall *sc, int64_t ret);
 
-/* "ENOENT" for 2; NULL for a number with no name (ERESTART* 512-530 included). */
+/*
+ * "ENOENT" for 2; the kernel-internal names for 512-530 (ERESTARTSYS...)
+ * as strace prints them; NULL for a number with no name.
+ */
 const char *emu_errno_name(int err);
 
 /* "SIGSEGV" for 11; NULL when unknown. */
 const char *emu_signal_name(int sig);
 
 /*
- * Quote a byte string as strace does ("abc\n\0\377"), at most maxlen input
- * bytes, appending "..." when truncated is true.  Returns like snprintf.
+ * Quote the len bytes at data as strace does ("abc\n\0\377"), appending
+ * "..." when truncated is true.  Returns like snprintf.
  */
 size_t emu_quote(char *buf, size_t size, const void *data, size_t len, bool truncated);
 

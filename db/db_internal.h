@@ -1,0 +1,66 @@
+/*
+ * db/db_internal.h — what the files of db/ share and nobody else sees:
+ * the struct behind `struct db`, SQLite error mapping, and the quoting of
+ * argument vectors into text.
+ *
+ * Threading: a struct db is used by one thread at a time.  Between
+ * db_writer_start and db_writer_finish the writer thread owns the
+ * connection; db->writer says so and the other entry points refuse to run
+ * (-EBUSY) rather than race it.
+ */
+#ifndef PCOW_DB_DB_INTERNAL_H
+#define PCOW_DB_DB_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "db/db.h"
+
+struct db {
+	sqlite3 *conn;
+	char *path;		    /* as given to db_open, for messages */
+	bool writable;		    /* opened with DB_OPEN_CREATE or DB_OPEN_WRITE */
+	struct db_writer *writer;   /* the writer owning conn, or NULL */
+	int64_t writer_run_id;	    /* the run the last writer logged (0: none yet) */
+	int64_t writer_last_seq;    /* the last seq it inserted (seq_first - 1: none) */
+};
+
+/* The `call.args` texts and formatted argv strings never grow past this. */
+#define DB_TEXT_MAX (16u << 20)
+
+/*
+ * A negative errno for a SQLite result code: -EBADMSG for a corrupt or
+ * foreign file, -ENOSPC for a full disk, -EBUSY for a locked database,
+ * -ENOMEM, -EACCES, -EROFS, else -EIO.
+ */
+int db_errno(sqlite3 *conn, int rc);
+
+/*
+ * Fill errmsg (DB_ERRMSG_SIZE bytes; may be NULL) with "PATH: <what>".
+ */
+void db_msg(char *errmsg, const struct db *db, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Map a failed SQLite call to -errno and say "PATH: <doing>: <sqlite's
+ * message>" in errmsg.  Corruption gets the fixed wording "file is not a
+ * database or is corrupt" so users see the same words whatever step met it.
+ */
+int db_fail(const struct db *db, int rc, char *errmsg, const char *doing);
+
+/* Run SQL without results; 0 or db_fail's result. */
+int db_exec(struct db *db, const char *sql, char *errmsg);
+
+/*
+ * Quote the NUL-separated words of packed ("a\0b\0", len bytes; a last word
+ * without its NUL is accepted) as a POSIX shell would need them, joined by
+ * spaces: plain words as they are, others in '...', and words holding
+ * control characters as bash $'...' with \n, \t, \xHH escapes.  Returns a
+ * malloc'd string (the caller frees it) or NULL when out of memory.
+ */
+char *db_quote_packed(const char *packed, size_t len);
+
+/* The same for a NULL-terminated vector (NULL argv gives ""). */
+char *db_quote_argv(const char *const *argv);
+
+#endif /* PCOW_DB_DB_INTERNAL_H */

@@ -1,0 +1,947 @@
+/*
+ * db/writer.c — the batched log writer: the tracer queues records, a
+ * thread of our own inserts them.
+ *
+ * The queue is a byte ring (RING_SIZE bytes) with one producer (the tracer
+ * thread calling db_writer_call/db_writer_proc) and one consumer (the
+ * writer thread).  `head` counts the bytes ever published, `tail` the bytes
+ * ever released; both only grow, and the used part is head - tail.  A
+ * record is a struct rec_hdr, its payload, and padding to 8 bytes, so
+ * records start 8-aligned and a header never wraps around the end.
+ *
+ * Producer, common case: no lock and no system call.  It copies the record
+ * behind head, publishes head with one atomic store, and looks at the
+ * consumer's state: AWAKE (working) — nothing to do; DOZING (waiting for
+ * its batch deadline with a transaction open) — wake it only every
+ * WAKE_RECORDS records or when the ring is half full, since it wakes up by
+ * itself soon; ASLEEP (idle, no deadline) — wake it now.  When the ring is
+ * too full for the record, the producer waits on a condition variable
+ * until a quarter of the ring (or the record) fits.  A record larger than
+ * the whole ring is streamed: published piece by piece while the consumer
+ * copies it out into a buffer of its own.
+ *
+ * The sleep/wake handshakes are Dekker-style: each side stores its own
+ * word (state or waiting flag, resp. head or tail) with a seq_cst store and
+ * then loads the other's, so at least one of them sees the other; the
+ * side that sees it takes the mutex to signal, and the sleeper holds the
+ * same mutex from its last check until it waits, so no wakeup is lost.
+ *
+ * Consumer: processes records in place when they are whole and do not
+ * wrap, else copies them out first.  It inserts with prepared statements
+ * inside BEGIN IMMEDIATE ... COMMIT transactions of at most BATCH_RECORDS
+ * records or BATCH_NS nanoseconds, and commits whatever is open when the
+ * ring runs dry past the deadline and at finish.  With WAL and
+ * synchronous=NORMAL a commit costs no fsync, and a pcow killed by SIGKILL
+ * loses only the transaction it had open.
+ *
+ * Errors: the first failure (SQLite, out of memory) is kept with its
+ * message; the open transaction is committed if SQLite still can, and every
+ * later record is dropped — by the producer before queueing, by the
+ * consumer for what was already queued — so the tracer never blocks on a
+ * writer that cannot write.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/db_internal.h"
+
+#define RING_SIZE (4u << 20)	    /* bytes of the ring; a power of two */
+#define BATCH_RECORDS 4096	    /* commit after this many records... */
+#define BATCH_NS (50 * 1000000LL)   /* ...or this long after the first one */
+#define WAKE_RECORDS 1024	    /* wake a dozing consumer after this many */
+#define RECORD_MAX (64u << 20)	    /* a bigger call record loses its blobs */
+#define BUF_KEEP (1u << 20)	    /* bigger scratch buffers are freed after use */
+#define FMT_INITIAL 4096	    /* first size of the args text buffer */
+#define WRITER_CACHE_SQL "PRAGMA cache_size = -16384" /* KiB, for the writer */
+
+/* The emu_blob_status values db/ cares about (db.h: blob_status). */
+#define BLOB_OK 1
+#define BLOB_TRUNCATED 2
+
+enum rec_type {
+	REC_CALL = 1, /* struct db_call, then the blobs in argument order */
+	REC_PROC = 2, /* struct rec_proc, then filename, then argv */
+};
+
+struct rec_hdr {
+	uint32_t type; /* enum rec_type */
+	uint32_t len;  /* payload bytes after the header, padding excluded */
+};
+
+/* struct db_proc without its pointers. */
+struct rec_proc {
+	int64_t t;
+	int32_t pid;
+	int32_t tgid;
+	int32_t ppid;
+	int32_t exit_status;
+	uint32_t filename_len;
+	uint32_t argv_len;
+	uint8_t event;
+	uint8_t has_filename;
+};
+
+enum consumer_state {
+	AWAKE = 0,  /* working, or about to look at head again */
+	DOZING = 1, /* waiting until its batch deadline */
+	ASLEEP = 2, /* nothing open: waiting for the next record */
+};
+
+struct piece {
+	const void *data; /* NULL: padding, nothing to copy */
+	size_t len;
+};
+
+/*
+ * Invariants: 0 <= head - tail <= cap; head, tail only grow; a record
+ * boundary is a multiple of 8; bytes in [tail, head) belong to the
+ * consumer, the rest of the ring to the producer.
+ */
+struct db_writer {
+	/* Shared.  Each word is written by one side only, except the state. */
+	_Alignas(64) _Atomic uint64_t head; /* written by the producer */
+	_Alignas(64) _Atomic uint64_t tail; /* written by the consumer */
+	_Alignas(64) _Atomic int consumer_state; /* enum consumer_state */
+	_Atomic int producer_waiting;	       /* the producer waits for room */
+	_Atomic uint64_t producer_want;	       /* ...for this many free bytes */
+	_Atomic int error;		       /* the first error, or 0 */
+	_Atomic bool stop;		       /* db_writer_finish was called */
+	pthread_mutex_t lock;		       /* only for sleeping and waking */
+	pthread_cond_t consumer_cond;	       /* CLOCK_MONOTONIC */
+	pthread_cond_t producer_cond;
+	unsigned char *ring;
+	size_t cap;
+
+	/* Producer only. */
+	_Alignas(64) uint64_t p_head; /* = head, without the atomic load */
+	uint32_t p_unsignaled;	      /* records published since the last wake */
+
+	/* Consumer only (and the producer before start / after join). */
+	_Alignas(64) struct db *db;
+	sqlite3 *conn;
+	pthread_t thread;
+	int64_t run_id;
+	int64_t run_t0;	     /* the run's t_start: call.t is relative to it */
+	int64_t last_seq;    /* the last seq inserted */
+	int64_t n_calls;     /* calls inserted */
+	db_format_fn format;
+	void *opaque;
+	bool in_txn;
+	uint32_t n_txn;	       /* records in the open transaction */
+	int64_t txn_deadline;  /* CLOCK_MONOTONIC ns to commit by */
+	char *fmt_buf;	       /* args text */
+	size_t fmt_size;
+	unsigned char *scratch; /* records copied out of the ring */
+	size_t scratch_size;
+	sqlite3_stmt *st_begin;
+	sqlite3_stmt *st_commit;
+	sqlite3_stmt *st_call;
+	sqlite3_stmt *st_path;
+	sqlite3_stmt *st_start;
+	sqlite3_stmt *st_exit;
+	sqlite3_stmt *st_exit_new;
+	sqlite3_stmt *st_exec;
+	char errmsg[DB_ERRMSG_SIZE];
+};
+
+static uint64_t pad8(uint64_t n)
+{
+	return (n + 7) & ~(uint64_t)7;
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+static void ring_copy_in(struct db_writer *w, uint64_t pos, const void *src, size_t len)
+{
+	size_t off = pos & (w->cap - 1);
+	size_t first = min_size(len, w->cap - off);
+
+	memcpy(w->ring + off, src, first);
+	memcpy(w->ring, (const unsigned char *)src + first, len - first);
+}
+
+static void ring_copy_out(struct db_writer *w, uint64_t pos, void *dst, size_t len)
+{
+	size_t off = pos & (w->cap - 1);
+	size_t first = min_size(len, w->cap - off);
+
+	memcpy(dst, w->ring + off, first);
+	memcpy((unsigned char *)dst + first, w->ring, len - first);
+}
+
+/* ========================================================== producer */
+
+static void wake_consumer(struct db_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	if (atomic_load(&w->consumer_state) != AWAKE) {
+		atomic_store(&w->consumer_state, AWAKE);
+		pthread_cond_signal(&w->consumer_cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	w->p_unsignaled = 0;
+}
+
+static void publish(struct db_writer *w, uint64_t head)
+{
+	int state;
+
+	w->p_head = head;
+	atomic_store(&w->head, head); /* seq_cst: see the top of the file */
+	state = atomic_load(&w->consumer_state);
+	if (state == AWAKE) {
+		w->p_unsignaled = 0;
+		return;
+	}
+	if (state == DOZING && ++w->p_unsignaled < WAKE_RECORDS &&
+	    head - atomic_load_explicit(&w->tail, memory_order_relaxed) < w->cap / 2)
+		return;
+	wake_consumer(w);
+}
+
+static uint64_t free_bytes(const struct db_writer *w)
+{
+	return w->cap - (w->p_head - atomic_load(&w->tail));
+}
+
+/* Block until want (<= cap) bytes are free. */
+static void wait_space(struct db_writer *w, uint64_t want)
+{
+	/* The consumer makes room only when it runs. */
+	if (atomic_load(&w->consumer_state) != AWAKE)
+		wake_consumer(w);
+	pthread_mutex_lock(&w->lock);
+	atomic_store(&w->producer_want, want);
+	atomic_store(&w->producer_waiting, 1);
+	while (free_bytes(w) < want)
+		pthread_cond_wait(&w->producer_cond, &w->lock);
+	atomic_store(&w->producer_waiting, 0);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* A record larger than the ring: publish it piece by piece. */
+static void put_stream(struct db_writer *w, const struct piece *pieces, size_t n, uint64_t total)
+{
+	uint64_t head = w->p_head, end = head + total;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t done = 0;
+
+		while (done < pieces[i].len) {
+			uint64_t room = w->cap - (head - atomic_load(&w->tail));
+			size_t k;
+
+			if (room == 0) {
+				publish(w, head);
+				wait_space(w, end - head < w->cap / 4 ? end - head : w->cap / 4);
+				continue;
+			}
+			const unsigned char *src = pieces[i].data;
+
+			k = min_size(room, pieces[i].len - done);
+			if (src)
+				ring_copy_in(w, head, src + done, k);
+			head += k;
+			done += k;
+		}
+	}
+	publish(w, head);
+}
+
+/* Queue one record: pieces[0] must be room for the header, filled here. */
+static void put_record(struct db_writer *w, uint32_t type, struct piece *pieces, size_t n)
+{
+	static const unsigned char zeros[8];
+	struct rec_hdr hdr;
+	uint64_t len = 0, total, head;
+
+	for (size_t i = 1; i < n - 1; i++)
+		len += pieces[i].len;
+	hdr.type = type;
+	hdr.len = (uint32_t)len;
+	total = pad8(sizeof(hdr) + len);
+	pieces[0] = (struct piece){ &hdr, sizeof(hdr) };
+	pieces[n - 1] = (struct piece){ zeros, total - sizeof(hdr) - len };
+
+	if (total > w->cap) {
+		put_stream(w, pieces, n, total);
+		return;
+	}
+	if (free_bytes(w) < total)
+		wait_space(w, total > w->cap / 4 ? total : w->cap / 4);
+	head = w->p_head;
+	for (size_t i = 0; i < n; i++) {
+		ring_copy_in(w, head, pieces[i].data, pieces[i].len);
+		head += pieces[i].len;
+	}
+	publish(w, head);
+}
+
+void db_writer_call(struct db_writer *w, const struct db_call *call, const void *const blobs[6])
+{
+	struct piece pieces[1 + 1 + 6 + 1];
+	struct db_call copy;
+	uint64_t len = sizeof(*call);
+	size_t n = 1;
+
+	if (atomic_load_explicit(&w->error, memory_order_relaxed))
+		return;
+	for (int i = 0; i < 6; i++)
+		len += call->blob_len[i];
+	if (len > RECORD_MAX) {
+		/* Keep the call, drop what cannot be queued. */
+		copy = *call;
+		memset(copy.blob_len, 0, sizeof(copy.blob_len));
+		memset(copy.blob_status, 0, sizeof(copy.blob_status));
+		copy.path_mask = 0;
+		call = &copy;
+	}
+	pieces[n++] = (struct piece){ call, sizeof(*call) };
+	for (int i = 0; i < 6; i++)
+		if (call->blob_len[i])
+			pieces[n++] = (struct piece){ blobs[i], call->blob_len[i] };
+	n++; /* padding */
+	put_record(w, REC_CALL, pieces, n);
+}
+
+void db_writer_proc(struct db_writer *w, const struct db_proc *proc)
+{
+	struct piece pieces[5];
+	struct rec_proc rp;
+	size_t n = 1;
+
+	if (atomic_load_explicit(&w->error, memory_order_relaxed))
+		return;
+	memset(&rp, 0, sizeof(rp));
+	rp.t = proc->t;
+	rp.pid = proc->pid;
+	rp.tgid = proc->tgid;
+	rp.ppid = proc->ppid;
+	rp.exit_status = proc->exit_status;
+	rp.event = proc->event;
+	if (proc->event == DB_PROC_EXEC) {
+		rp.has_filename = proc->filename != NULL;
+		rp.filename_len = proc->filename ? (uint32_t)strnlen(proc->filename, 65536) : 0;
+		rp.argv_len = proc->argv ? proc->argv_len : 0;
+		if (rp.argv_len > RECORD_MAX)
+			rp.argv_len = RECORD_MAX;
+	}
+	pieces[n++] = (struct piece){ &rp, sizeof(rp) };
+	if (rp.filename_len)
+		pieces[n++] = (struct piece){ proc->filename, rp.filename_len };
+	if (rp.argv_len)
+		pieces[n++] = (struct piece){ proc->argv, rp.argv_len };
+	n++; /* padding */
+	put_record(w, REC_PROC, pieces, n);
+}
+
+int db_writer_error(const struct db_writer *w)
+{
+	return atomic_load_explicit(&((struct db_writer *)w)->error, memory_order_relaxed);
+}
+
+/* ========================================================== consumer */
+
+static void set_error(struct db_writer *w, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_error(struct db_writer *w, int err, const char *fmt, ...)
+{
+	char what[DB_ERRMSG_SIZE];
+	va_list ap;
+
+	if (atomic_load(&w->error))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	db_msg(w->errmsg, w->db, "%s", what);
+	atomic_store(&w->error, err);
+	if (w->in_txn) {
+		/* Keep what the batch holds if SQLite still can. */
+		if (sqlite3_exec(w->conn, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+		w->in_txn = false;
+	}
+}
+
+/* Step a statement that returns no row; false (error set) on failure. */
+static bool step_done(struct db_writer *w, sqlite3_stmt *st, const char *doing)
+{
+	char sqlmsg[DB_ERRMSG_SIZE];
+	int rc = sqlite3_step(st);
+	int err;
+
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return true;
+	}
+	err = db_errno(w->conn, rc);
+	snprintf(sqlmsg, sizeof(sqlmsg), "%s", sqlite3_errmsg(w->conn));
+	sqlite3_reset(st);
+	if (err == -EBADMSG)
+		set_error(w, err, "%s: file is not a database or is corrupt", doing);
+	else if (err == -ENOSPC)
+		set_error(w, err, "%s: disk full", doing);
+	else if (err == -EBUSY)
+		set_error(w, err, "%s: database is locked by another process", doing);
+	else
+		set_error(w, err, "%s: %s", doing, sqlmsg);
+	return false;
+}
+
+static void commit(struct db_writer *w)
+{
+	if (!w->in_txn)
+		return;
+	if (step_done(w, w->st_commit, "writing the log"))
+		w->in_txn = false;
+}
+
+static bool begin(struct db_writer *w)
+{
+	if (w->in_txn)
+		return true;
+	if (!step_done(w, w->st_begin, "writing the log"))
+		return false;
+	w->in_txn = true;
+	w->n_txn = 0;
+	w->txn_deadline = mono_ns() + BATCH_NS;
+	return true;
+}
+
+static void bind_int64_or_null(sqlite3_stmt *st, int i, bool present, int64_t v)
+{
+	if (present)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The args text of call into w->fmt_buf; returns its length. */
+static size_t format_args(struct db_writer *w, const struct db_call *call,
+			  const void *const blobs[6])
+{
+	size_t n;
+	char *bigger;
+
+	if (!w->format)
+		return 0;
+	n = w->format(w->fmt_buf, w->fmt_size, call, blobs, w->opaque);
+	if (n >= w->fmt_size && n < DB_TEXT_MAX) {
+		bigger = realloc(w->fmt_buf, n + 1);
+		if (bigger) {
+			w->fmt_buf = bigger;
+			w->fmt_size = n + 1;
+			n = w->format(w->fmt_buf, w->fmt_size, call, blobs, w->opaque);
+		}
+	}
+	return n < w->fmt_size ? n : w->fmt_size - 1;
+}
+
+static void shrink_fmt_buf(struct db_writer *w)
+{
+	char *smaller;
+
+	if (w->fmt_size <= BUF_KEEP)
+		return;
+	smaller = realloc(w->fmt_buf, FMT_INITIAL);
+	if (smaller) {
+		w->fmt_buf = smaller;
+		w->fmt_size = FMT_INITIAL;
+	}
+}
+
+static void handle_call(struct db_writer *w, const unsigned char *payload, uint32_t len)
+{
+	const struct db_call *call = (const void *)payload;
+	const void *blobs[6];
+	sqlite3_stmt *st = w->st_call;
+	size_t off = sizeof(*call), text_len;
+	bool returned;
+	int nargs;
+
+	for (int i = 0; i < 6; i++) {
+		blobs[i] = call->blob_len[i] ? payload + off : NULL;
+		off += call->blob_len[i];
+	}
+	if (len < sizeof(*call) || off > len) {
+		set_error(w, -EIO, "internal error: malformed call record");
+		return;
+	}
+	returned = call->status != DB_CALL_NORETURN;
+	nargs = call->nargs < 6 ? call->nargs : 6;
+	text_len = format_args(w, call, blobs);
+
+	sqlite3_bind_int64(st, 1, w->run_id);
+	sqlite3_bind_int(st, 2, call->pid);
+	bind_int64_or_null(st, 3, call->tid != call->pid, call->tid);
+	sqlite3_bind_int(st, 4, call->abi);
+	sqlite3_bind_int(st, 5, call->nr);
+	for (int i = 0; i < 6; i++)
+		bind_int64_or_null(st, 6 + i, i < nargs, (int64_t)call->args[i]);
+	if (text_len)
+		sqlite3_bind_text(st, 12, w->fmt_buf, (int)text_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 12);
+	bind_int64_or_null(st, 13, returned, call->ret);
+	sqlite3_bind_int64(st, 14, call->t_enter - w->run_t0);
+	bind_int64_or_null(st, 15, returned, call->t_exit - call->t_enter);
+	sqlite3_bind_int(st, 16, call->action);
+	if (!step_done(w, st, "writing the log"))
+		return;
+	shrink_fmt_buf(w);
+	w->last_seq = sqlite3_last_insert_rowid(w->conn);
+	w->n_calls++;
+
+	for (int i = 0; i < 6; i++) {
+		size_t n;
+
+		if (!(call->path_mask & (1u << i)) ||
+		    (call->blob_status[i] != BLOB_OK && call->blob_status[i] != BLOB_TRUNCATED))
+			continue;
+		/* A path holds no NUL: whatever follows one is not part of it. */
+		n = blobs[i] ? strnlen(blobs[i], call->blob_len[i]) : 0;
+		sqlite3_bind_int64(w->st_path, 1, w->last_seq);
+		sqlite3_bind_int(w->st_path, 2, i);
+		sqlite3_bind_text(w->st_path, 3, n ? blobs[i] : "", (int)n, SQLITE_STATIC);
+		if (!step_done(w, w->st_path, "writing the log"))
+			return;
+	}
+}
+
+static void handle_proc(struct db_writer *w, const unsigned char *payload, uint32_t len)
+{
+	const struct rec_proc *rp = (const void *)payload;
+	const char *filename, *argv;
+	sqlite3_stmt *st;
+	char *argv_text;
+	bool ok;
+
+	if (len < sizeof(*rp) || len - sizeof(*rp) < (uint64_t)rp->filename_len + rp->argv_len) {
+		set_error(w, -EIO, "internal error: malformed process record");
+		return;
+	}
+	filename = (const char *)(rp + 1);
+	argv = filename + rp->filename_len;
+
+	switch (rp->event) {
+	case DB_PROC_START:
+		st = w->st_start;
+		sqlite3_bind_int64(st, 1, w->run_id);
+		sqlite3_bind_int(st, 2, rp->pid);
+		sqlite3_bind_int(st, 3, rp->tgid);
+		sqlite3_bind_int(st, 4, rp->ppid);
+		sqlite3_bind_int64(st, 5, rp->t);
+		step_done(w, st, "writing the log");
+		break;
+	case DB_PROC_EXEC:
+		argv_text = db_quote_packed(argv, rp->argv_len);
+		if (!argv_text) {
+			set_error(w, -ENOMEM, "out of memory");
+			return;
+		}
+		st = w->st_exec;
+		sqlite3_bind_int64(st, 1, w->run_id);
+		sqlite3_bind_int(st, 2, rp->pid);
+		sqlite3_bind_int(st, 3, rp->tgid);
+		bind_int64_or_null(st, 4, w->n_calls > 0, w->last_seq);
+		sqlite3_bind_int64(st, 5, rp->t);
+		sqlite3_bind_text(st, 6, rp->filename_len ? filename : "", (int)rp->filename_len,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, argv_text, -1, SQLITE_STATIC);
+		step_done(w, st, "writing the log");
+		free(argv_text);
+		break;
+	case DB_PROC_EXIT:
+		st = w->st_exit;
+		sqlite3_bind_int64(st, 1, rp->t);
+		sqlite3_bind_int(st, 2, rp->exit_status);
+		sqlite3_bind_int64(st, 3, w->run_id);
+		sqlite3_bind_int(st, 4, rp->pid);
+		ok = step_done(w, st, "writing the log");
+		if (!ok || sqlite3_changes(w->conn) > 0)
+			break;
+		/* An exit without a start: record the task anyway. */
+		st = w->st_exit_new;
+		sqlite3_bind_int64(st, 1, w->run_id);
+		sqlite3_bind_int(st, 2, rp->pid);
+		sqlite3_bind_int(st, 3, rp->tgid);
+		sqlite3_bind_int(st, 4, rp->ppid);
+		sqlite3_bind_int64(st, 5, rp->t);
+		sqlite3_bind_int(st, 6, rp->exit_status);
+		step_done(w, st, "writing the log");
+		break;
+	default:
+		set_error(w, -EIO, "internal error: unknown process event");
+	}
+}
+
+static void handle(struct db_writer *w, uint32_t type, const unsigned char *payload, uint32_t len)
+{
+	if (atomic_load_explicit(&w->error, memory_order_relaxed) || !begin(w))
+		return;
+	if (type == REC_CALL)
+		handle_call(w, payload, len);
+	else if (type == REC_PROC)
+		handle_proc(w, payload, len);
+	else
+		set_error(w, -EIO, "internal error: unknown record");
+	if (++w->n_txn >= BATCH_RECORDS || ((w->n_txn & 15) == 0 && mono_ns() >= w->txn_deadline))
+		commit(w);
+}
+
+/* Give bytes back to the producer, and wake it if it waits for them. */
+static void release(struct db_writer *w, uint64_t tail)
+{
+	uint64_t used;
+
+	atomic_store(&w->tail, tail); /* seq_cst: see the top of the file */
+	if (!atomic_load(&w->producer_waiting))
+		return;
+	used = atomic_load(&w->head) - tail;
+	if (w->cap - used >= atomic_load(&w->producer_want)) {
+		pthread_mutex_lock(&w->lock);
+		pthread_cond_signal(&w->producer_cond);
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+/* The ring is empty at tail: sleep until a record comes, or the deadline. */
+static void doze(struct db_writer *w, uint64_t tail)
+{
+	struct timespec ts;
+
+	pthread_mutex_lock(&w->lock);
+	atomic_store(&w->consumer_state, w->in_txn ? DOZING : ASLEEP);
+	if (atomic_load(&w->head) == tail && !atomic_load(&w->stop)) {
+		if (w->in_txn) {
+			ts.tv_sec = (time_t)(w->txn_deadline / 1000000000LL);
+			ts.tv_nsec = (long)(w->txn_deadline % 1000000000LL);
+			pthread_cond_timedwait(&w->consumer_cond, &w->lock, &ts);
+		} else {
+			pthread_cond_wait(&w->consumer_cond, &w->lock);
+		}
+	}
+	atomic_store(&w->consumer_state, AWAKE);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static bool grow_scratch(struct db_writer *w, size_t size)
+{
+	unsigned char *bigger;
+
+	if (size <= w->scratch_size)
+		return true;
+	/* malloc, not realloc: only the header is in it yet, and it is saved. */
+	bigger = malloc(size);
+	if (!bigger)
+		return false;
+	free(w->scratch);
+	w->scratch = bigger;
+	w->scratch_size = size;
+	return true;
+}
+
+static void *writer_main(void *arg)
+{
+	struct db_writer *w = arg;
+	uint64_t tail = atomic_load(&w->tail);
+	struct rec_hdr hdr = { 0, 0 };
+	size_t need = 0, have = 0; /* copying a record out: its size, bytes copied */
+	bool discard = false;	   /* ...into nowhere: no memory for it */
+
+	for (;;) {
+		uint64_t avail = atomic_load_explicit(&w->head, memory_order_acquire) - tail;
+		size_t k;
+
+		if (avail == 0) {
+			if (w->in_txn && mono_ns() >= w->txn_deadline)
+				commit(w);
+			if (atomic_load(&w->stop)) {
+				/* Set after the last record was published. */
+				if (atomic_load(&w->head) == tail)
+					break;
+				continue;
+			}
+			doze(w, tail);
+			continue;
+		}
+
+		if (need == 0) {
+			size_t off = tail & (w->cap - 1);
+			const struct rec_hdr *h = (const void *)(w->ring + off);
+
+			/* A whole record that does not wrap: use it in place. */
+			if (avail >= sizeof(*h)) {
+				uint64_t total = pad8(sizeof(*h) + h->len);
+
+				if (avail >= total && off + total <= w->cap) {
+					handle(w, h->type, (const unsigned char *)(h + 1), h->len);
+					tail += total;
+					release(w, tail);
+					continue;
+				}
+			}
+			need = sizeof(hdr);
+			have = 0;
+			discard = false;
+			if (!grow_scratch(w, sizeof(hdr))) {
+				set_error(w, -ENOMEM, "out of memory");
+				discard = true;
+			}
+		}
+
+		k = min_size(avail, need - have);
+		if (!discard)
+			ring_copy_out(w, tail, w->scratch + have, k);
+		else if (need == sizeof(hdr))
+			ring_copy_out(w, tail, (unsigned char *)&hdr + have, k);
+		have += k;
+		tail += k;
+		release(w, tail);
+		if (need == sizeof(hdr) && have == need) {
+			if (!discard)
+				memcpy(&hdr, w->scratch, sizeof(hdr));
+			need = pad8(sizeof(hdr) + hdr.len);
+			if (!discard && !grow_scratch(w, need)) {
+				set_error(w, -ENOMEM, "out of memory");
+				discard = true;
+			}
+		}
+		if (have == need) {
+			if (!discard)
+				handle(w, hdr.type, w->scratch + sizeof(hdr), hdr.len);
+			need = have = 0;
+			if (w->scratch_size > BUF_KEEP) {
+				free(w->scratch);
+				w->scratch = NULL;
+				w->scratch_size = 0;
+			}
+		}
+	}
+	commit(w);
+	return NULL;
+}
+
+/* ===================================================== start / finish */
+
+static void finalize_all(struct db_writer *w)
+{
+	sqlite3_finalize(w->st_begin);
+	sqlite3_finalize(w->st_commit);
+	sqlite3_finalize(w->st_call);
+	sqlite3_finalize(w->st_path);
+	sqlite3_finalize(w->st_start);
+	sqlite3_finalize(w->st_exit);
+	sqlite3_finalize(w->st_exit_new);
+	sqlite3_finalize(w->st_exec);
+}
+
+static int prepare(struct db_writer *w, const char *sql, sqlite3_stmt **ret)
+{
+	int rc = sqlite3_prepare_v3(w->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, ret, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_errno(w->conn, rc);
+}
+
+static int prepare_all(struct db_writer *w)
+{
+	int err;
+
+	if ((err = prepare(w, "BEGIN IMMEDIATE", &w->st_begin)) ||
+	    (err = prepare(w, "COMMIT", &w->st_commit)) ||
+	    (err = prepare(w,
+			   "INSERT INTO call(run_id, pid, tid, abi, nr,"
+			   " arg0, arg1, arg2, arg3, arg4, arg5, args, ret, t, dur, action)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   &w->st_call)) ||
+	    (err = prepare(w, "INSERT INTO path(seq, arg, path) VALUES (?, ?, ?)", &w->st_path)) ||
+	    (err = prepare(w,
+			   "INSERT INTO process(run_id, pid, tgid, ppid, t_start)"
+			   " VALUES (?, ?, ?, ?, ?)",
+			   &w->st_start)) ||
+	    (err = prepare(w,
+			   "UPDATE process SET t_end = ?, exit_status = ? WHERE id ="
+			   " (SELECT max(id) FROM process WHERE run_id = ? AND pid = ?)",
+			   &w->st_exit)) ||
+	    (err = prepare(w,
+			   "INSERT INTO process(run_id, pid, tgid, ppid, t_end, exit_status)"
+			   " VALUES (?, ?, ?, ?, ?, ?)",
+			   &w->st_exit_new)) ||
+	    (err = prepare(w,
+			   "INSERT INTO exec(run_id, pid, tgid, seq, t, filename, argv)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   &w->st_exec)))
+		return err;
+	return 0;
+}
+
+/* The run's t_start, and its seq_first set to the first seq it can get. */
+static int claim_run(struct db_writer *w)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+	int64_t max_seq = 0;
+
+	rc = sqlite3_prepare_v2(w->conn,
+				"SELECT t_start, (SELECT coalesce(max(seq), 0) FROM call)"
+				" FROM run WHERE id = ?",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_errno(w->conn, rc);
+	sqlite3_bind_int64(st, 1, w->run_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		w->run_t0 = sqlite3_column_int64(st, 0);
+		max_seq = sqlite3_column_int64(st, 1);
+	} else {
+		err = rc == SQLITE_DONE ? -ENOENT : db_errno(w->conn, rc);
+	}
+	sqlite3_finalize(st);
+	if (err)
+		return err;
+
+	/* rowids are max + 1, so every seq of this run will be above max_seq. */
+	w->last_seq = max_seq;
+	rc = sqlite3_prepare_v2(w->conn,
+				"UPDATE run SET seq_first = coalesce(seq_first, ?)"
+				" WHERE id = ?",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_errno(w->conn, rc);
+	sqlite3_bind_int64(st, 1, max_seq + 1);
+	sqlite3_bind_int64(st, 2, w->run_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		err = db_errno(w->conn, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static void free_writer(struct db_writer *w)
+{
+	finalize_all(w);
+	free(w->ring);
+	free(w->fmt_buf);
+	free(w->scratch);
+	free(w);
+}
+
+int db_writer_start(struct db *db, int64_t run_id, db_format_fn format, void *opaque,
+		    struct db_writer **ret_writer)
+{
+	size_t size = (sizeof(struct db_writer) + 63) & ~(size_t)63;
+	pthread_condattr_t cattr;
+	sigset_t all, old;
+	struct db_writer *w;
+	int err;
+
+	*ret_writer = NULL;
+	if (db->writer)
+		return -EBUSY;
+	if (!db->writable)
+		return -EROFS;
+	w = aligned_alloc(64, size);
+	if (!w)
+		return -ENOMEM;
+	memset(w, 0, size);
+	w->db = db;
+	w->conn = db->conn;
+	w->run_id = run_id;
+	w->format = format;
+	w->opaque = opaque;
+	w->cap = RING_SIZE;
+	w->ring = aligned_alloc(64, RING_SIZE);
+	w->fmt_size = FMT_INITIAL;
+	w->fmt_buf = malloc(w->fmt_size);
+	if (!w->ring || !w->fmt_buf) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	err = claim_run(w);
+	if (err)
+		goto out_free;
+	err = prepare_all(w);
+	if (err)
+		goto out_free;
+	/* Bigger than the default 2 MiB: the path index is written at random. */
+	sqlite3_exec(w->conn, WRITER_CACHE_SQL, NULL, NULL, NULL);
+
+	err = -pthread_mutex_init(&w->lock, NULL);
+	if (err)
+		goto out_free;
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	err = -pthread_cond_init(&w->consumer_cond, &cattr);
+	pthread_condattr_destroy(&cattr);
+	if (err)
+		goto out_mutex;
+	err = -pthread_cond_init(&w->producer_cond, NULL);
+	if (err)
+		goto out_ccond;
+
+	/* The tracer's signals are none of the writer thread's business. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = -pthread_create(&w->thread, NULL, writer_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		goto out_pcond;
+
+	db->writer = w;
+	db->writer_run_id = run_id;
+	db->writer_last_seq = w->last_seq;
+	*ret_writer = w;
+	return 0;
+
+out_pcond:
+	pthread_cond_destroy(&w->producer_cond);
+out_ccond:
+	pthread_cond_destroy(&w->consumer_cond);
+out_mutex:
+	pthread_mutex_destroy(&w->lock);
+out_free:
+	free_writer(w);
+	return err;
+}
+
+int db_writer_finish(struct db_writer *w, char *errmsg)
+{
+	struct db *db = w->db;
+	int err;
+
+	atomic_store(&w->stop, true);
+	wake_consumer(w);
+	pthread_join(w->thread, NULL);
+
+	err = atomic_load(&w->error);
+	if (errmsg)
+		snprintf(errmsg, DB_ERRMSG_SIZE, "%s", err ? w->errmsg : "");
+	db->writer = NULL;
+	db->writer_last_seq = w->last_seq;
+	sqlite3_exec(w->conn, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+
+	pthread_cond_destroy(&w->producer_cond);
+	pthread_cond_destroy(&w->consumer_cond);
+	pthread_mutex_destroy(&w->lock);
+	free_writer(w);
+	return err;
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# A missing, empty, foreign, corrupt or future log gives a clear message and
+# exit 2 from every reader — never a crash.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+check_bad() { # check_bad WHAT FILE REGEX
+	for cmd in log stats; do
+		"$PCOW" $cmd "$2" >out 2>err; st=$?
+		expect_eq "$1: pcow $cmd exits 2" 2 "$st"
+		expect_match "$1: pcow $cmd says why" "$3" "$(cat err)"
+	done
+}
+
+check_bad "missing log" "$T/nothing/log.db" "no such|not found|No such"
+: >empty.db
+check_bad "empty file" empty.db "not a pcow|empty|no runs"
+printf 'hello\n' >text.db
+check_bad "text file" text.db "not a database|corrupt"
+head -c 65536 /dev/urandom >random.db
+check_bad "random bytes" random.db "not a database|corrupt"
+sql foreign.db "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
+check_bad "another application's database" foreign.db "not a pcow"
+
+"$PCOW" trace -q --store s -- true
+cp s/log.db future.db
+sql future.db "PRAGMA user_version = 999" >/dev/null
+check_bad "a future schema version" future.db "version"
+cp s/log.db trunc.db
+size=$(stat -c %s trunc.db)
+head -c $((size / 2)) s/log.db >trunc.db
+"$PCOW" log trunc.db >/dev/null 2>err; st=$?
+[ $st -eq 0 ] || [ $st -eq 2 ] && pass "truncated log: exit $st, no crash" || fail "truncated log: exit $st"
+finish

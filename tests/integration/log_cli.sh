@@ -1,0 +1,59 @@
+#!/bin/sh
+# pcow log prints like strace -f; filters select exactly; pcow stats counts.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+mkdir work
+"$PCOW" trace -q --store s -- "$PROGS/demo" "$T/work/d" >out
+expect_eq "demo exits 0" 0 $?
+log=$("$PCOW" log s)
+expect_eq "pcow log exits 0" 0 $?
+expect_match "open with O_CREAT and mode" \
+	"^\[pid +[0-9]+\] openat\(AT_FDCWD, \"$T/work/d/hello.txt\", O_WRONLY\|O_CREAT\|O_TRUNC, 0644\) = 3$" "$log"
+expect_match "write with its bytes" \
+	'write\(3, "hello, pcow\\n", 12\) = 12$' "$log"
+expect_match "failed open with errno" \
+	"openat\(AT_FDCWD, \"$T/work/d/hello.txt\", O_RDONLY\) = -1 ENOENT \(No such file or directory\)$" "$log"
+
+n=$("$PCOW" log s --failed | grep -c 'hello.txt')
+expect_eq "--failed: the failed open" 1 "$n"
+n=$("$PCOW" log s --failed | grep -vc ' = -1 ')
+expect_eq "--failed: nothing that succeeded" 0 "$n"
+out=$("$PCOW" log s --syscall rename,mkdir | sed 's/^\[pid *[0-9]*\] //')
+expect_eq "--syscall rename,mkdir" "mkdir(\"$T/work/d\", 0755) = 0
+rename(\"$T/work/d/hello.txt\", \"$T/work/d/renamed.txt\") = 0" "$out"
+n=$("$PCOW" log s --path '*/renamed.txt' | wc -l)
+expect_eq "--path glob: rename, stat, open, unlink" 4 "$n"
+"$PCOW" log s --syscall no_such_call >/dev/null 2>err
+expect_eq "--syscall unknown: exit 2" 2 $?
+pid=$(sql s/log.db "SELECT min(pid) FROM syscall")
+n=$("$PCOW" log s --pid "$pid" | wc -l)
+m=$(sql s/log.db "SELECT count(*) FROM syscall WHERE run_id = (SELECT max(id) FROM run)")
+expect_eq "--pid: every call of the one process" "$m" "$n"
+
+# The same decoding as strace for the file calls.  strace prints the
+# struct stat a call filled; pcow records it as a pointer: both become STAT.
+if command -v strace >/dev/null; then
+	rm -rf work/d
+	strace -f -qq -e trace=%file -o strace.out "$PROGS/demo" "$T/work/d" >/dev/null
+	names=$(sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' strace.out | sort -u | grep -v '^execve$' | paste -sd, -)
+	unstat='s/^(newfstatat\(.*, "[^"]*"|fstat\([0-9]+|stat\("[^"]*"|lstat\("[^"]*"), (\{st_[^}]*\}|0x[0-9a-f]+)/\1, STAT/'
+	sed -n 's/^[0-9]* *//p' strace.out | grep -v '^execve(' | sed -E "$unstat" >want
+	"$PCOW" log s --syscall "$names" | sed 's/^\[pid *[0-9]*\] //' | sed -E "$unstat" >got
+	if diff -u want got >diff.out; then pass "file calls decoded as strace does"
+	else fail "file calls differ from strace:"; cat diff.out; fi
+fi
+
+stats=$("$PCOW" stats s)
+expect_eq "pcow stats exits 0" 0 $?
+expect_match "stats header" "% time +seconds +usecs/call +calls +errors +syscall" "$stats"
+n=$("$PCOW" log s --syscall openat | wc -l)
+e=$("$PCOW" log s --syscall openat --failed | wc -l)
+expect_match "stats: openat $n calls, $e error" "^ *[0-9.]+ +[0-9.]+ +[0-9]+ +$n +$e +openat$" "$stats"
+expect_match "stats total" "100\.00 +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+ +total$" "$stats"
+
+"$PCOW" trace -q --store s -- true
+n=$(sql s/log.db "SELECT count(*) FROM run")
+expect_eq "a second trace appends a run" 2 "$n"
+"$PCOW" log s --run 1 | grep -q hello.txt && pass "--run 1 selects the first run" || fail "--run 1"
+"$PCOW" log s | grep -q hello.txt && fail "default is the latest run" || pass "default is the latest run"
+finish

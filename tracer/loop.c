@@ -1,0 +1,552 @@
+/*
+ * tracer/loop.c — the event loop: one waitpid(-1, __WALL) for every task.
+ *
+ * Each wait status is one of (ptrace(2), "Stopped states"):
+ *   - a syscall stop (SIGTRAP|0x80): entry or exit.  PTRACE_GET_SYSCALL_INFO
+ *     says which; without it, the per-thread TRACEE_IN_SYSCALL toggle does;
+ *   - PTRACE_EVENT_SECCOMP: a syscall entry selected by the seccomp filter
+ *     (the exit is then asked for with PTRACE_SYSCALL);
+ *   - PTRACE_EVENT_FORK/VFORK/CLONE: a new task, whose own first stop may
+ *     have been seen already (then it was added from /proc/PID/status);
+ *   - PTRACE_EVENT_EXEC: a successful exec; when a non-leader thread
+ *     executed, it has taken over the leader's tid (GETEVENTMSG: its old tid)
+ *     and the leader's entry goes away unreported;
+ *   - PTRACE_EVENT_STOP: a new task's first stop, a PTRACE_INTERRUPT, or a
+ *     group-stop (stop signal), where PTRACE_LISTEN keeps the tracee stopped
+ *     but lets SIGCONT wake it, as job control expects;
+ *   - any other stop: signal-delivery-stop, the signal is reinjected;
+ *   - exited or killed: the task is gone, a call it was inside is recorded
+ *     as never returned.
+ *
+ * The loop ends when waitpid says ECHILD: every traced task is gone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/sched.h>
+
+#include "tracer/arch.h"
+#include "tracer/record.h"
+#include "tracer/spawn.h"
+#include "tracer/tracer.h"
+
+extern char **environ;
+
+struct loop {
+	const struct tracer_config *cfg;
+	struct tracer_result *res;
+	struct tracee_table tab;
+	pid_t main_pid;
+	bool main_reaped;
+	bool use_info;	   /* PTRACE_GET_SYSCALL_INFO */
+	bool interactive;  /* pcow owns the terminal: mirror the program's job stops */
+	int fatal;	   /* a pcow error that ends the loop */
+};
+
+/* The pid signals to pcow are forwarded to (read by the signal handler). */
+static volatile pid_t forward_pid;
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int shell_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+/* ------------------------------------------------------------- signals */
+
+/* Is pid traced by pcow?  Async-signal-safe: raw read of /proc/PID/status. */
+static bool traced_by_us(pid_t pid)
+{
+	char name[32], buf[1024], *p, *end;
+	long tracer = 0;
+	int fd, i = 0;
+	ssize_t n;
+
+	/* "/proc/" + decimal pid + "/status", without stdio */
+	char digits[16];
+	int nd = 0;
+
+	for (unsigned v = (unsigned)pid; v || !nd; v /= 10)
+		digits[nd++] = (char)('0' + v % 10);
+	memcpy(name, "/proc/", 6);
+	i = 6;
+	while (nd)
+		name[i++] = digits[--nd];
+	memcpy(name + i, "/status", 8);
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "TracerPid:");
+	if (!p)
+		return false;
+	for (p += 10; *p == ' ' || *p == '\t'; p++)
+		;
+	for (end = p; *end >= '0' && *end <= '9'; end++)
+		tracer = tracer * 10 + (*end - '0');
+	return tracer == getpid();
+}
+
+/*
+ * A signal sent to pcow with kill(2) is passed on to the program.  Not
+ * forwarded, so that none arrives twice: signals the kernel generated
+ * (si_code > 0: the terminal's ^C and ^Z reach the program directly, as
+ * it shares pcow's process group), and signals a traced process sent (to
+ * its own process group, which includes pcow).
+ */
+static void forward_signal(int sig, siginfo_t *si, void *uctx)
+{
+	int saved = errno;
+	pid_t pid = forward_pid;
+
+	(void)uctx;
+	if (pid > 0 && si->si_code <= 0 && !(si->si_pid > 0 && traced_by_us(si->si_pid)))
+		kill(pid, sig);
+	errno = saved;
+}
+
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT,
+};
+
+static void install_forwarding(pid_t pid, struct sigaction *saved)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = forward_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	forward_pid = pid;
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaction(forwarded_signals[i], &sa, &saved[i]);
+}
+
+static void restore_signals(const struct sigaction *saved)
+{
+	forward_pid = 0;
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaction(forwarded_signals[i], &saved[i], NULL);
+}
+
+/* -------------------------------------------------------------- resume */
+
+static void resume(struct pcow_tracee *t, int sig)
+{
+	/* ESRCH: killed meanwhile; its death comes through waitpid. */
+	ptrace(PTRACE_SYSCALL, t->tid, NULL, (void *)(long)sig);
+}
+
+/* ------------------------------------------------------------- tasks */
+
+static void proc_event(struct loop *l, struct pcow_tracee *t, int event, int32_t ppid,
+		       int status)
+{
+	struct db_proc p;
+
+	if (!l->cfg->writer)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.event = (uint8_t)event;
+	p.pid = t->tid;
+	p.tgid = t->proc->tgid;
+	p.ppid = ppid;
+	p.exit_status = status;
+	p.t = now_ns();
+	if (event == DB_PROC_EXEC) {
+		const struct pcow_call *call = &t->call;
+		int fi = record_arg_of_kind(call, EK_PATH);
+		int ai = record_arg_of_kind(call, EK_STRV);
+
+		p.filename = fi >= 0 && call->blob_len[fi] ? call->arena + call->blob_off[fi] : "";
+		if (ai >= 0) {
+			p.argv = call->arena + call->blob_off[ai];
+			p.argv_len = call->blob_len[ai];
+		}
+	}
+	db_writer_proc(l->cfg->writer, &p);
+}
+
+static struct pcow_tracee *add_task(struct loop *l, pid_t tid, pid_t tgid,
+				    struct pcow_process *proc, pid_t ppid)
+{
+	struct pcow_tracee *t = tracee_add(&l->tab, tid, tgid, proc);
+
+	if (!t) {
+		fprintf(stderr, "pcow: out of memory tracking task %d\n", tid);
+		l->fatal = -ENOMEM;
+		return NULL;
+	}
+	t->flags |= TRACEE_RECORDING;
+	l->res->n_threads++;
+	if (!proc)
+		l->res->n_processes++;
+	proc_event(l, t, DB_PROC_START, ppid, 0);
+	return t;
+}
+
+/* Tgid and PPid of a task pcow has not been told about yet. */
+static void read_status_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char name[64], line[256];
+	FILE *f;
+
+	*tgid = tid;
+	*ppid = 0;
+	snprintf(name, sizeof(name), "/proc/%d/status", tid);
+	f = fopen(name, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Tgid:", 5))
+			*tgid = atoi(line + 5);
+		else if (!strncmp(line, "PPid:", 5))
+			*ppid = atoi(line + 5);
+	}
+	fclose(f);
+}
+
+/* A stop from a task not in the table: a new child that beat its parent's event. */
+static struct pcow_tracee *add_unannounced(struct loop *l, pid_t tid)
+{
+	struct pcow_tracee *leader;
+	pid_t tgid, ppid;
+
+	read_status_ids(tid, &tgid, &ppid);
+	leader = tgid != tid ? tracee_find(&l->tab, tgid) : NULL;
+	return add_task(l, tid, tgid, leader ? leader->proc : NULL, leader ? tgid : ppid);
+}
+
+static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
+{
+	unsigned long msg = 0;
+	bool thread;
+	pid_t child;
+
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, NULL, &msg) < 0)
+		return;
+	child = (pid_t)msg;
+	if (tracee_find(&l->tab, child))
+		return; /* its first stop came first */
+	thread = event == PTRACE_EVENT_CLONE && parent->call.active &&
+		 (parent->call.clone_flags & CLONE_THREAD);
+	add_task(l, child, thread ? parent->proc->tgid : child, thread ? parent->proc : NULL,
+		 parent->proc->tgid);
+}
+
+/* Record the call a dying or vanishing task was inside. */
+static void finish_unreturned(struct loop *l, struct pcow_tracee *t)
+{
+	if (t->call.active && t->call.record) {
+		record_call(l->cfg->writer, t, 0, 0, DB_CALL_NORETURN);
+		l->res->n_calls++;
+	}
+	tracee_call_reset(&t->call);
+}
+
+static void on_death(struct loop *l, pid_t tid, int status)
+{
+	struct pcow_tracee *t = tracee_find(&l->tab, tid);
+
+	if (tid == l->main_pid) {
+		l->res->exit_status = shell_status(status);
+		l->main_reaped = true;
+		forward_pid = 0;
+	}
+	if (!t)
+		return;
+	finish_unreturned(l, t);
+	proc_event(l, t, DB_PROC_EXIT, 0, shell_status(status));
+	tracee_remove(&l->tab, t);
+}
+
+/* ------------------------------------------------------------ syscalls */
+
+static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_syscall *sc)
+{
+	struct pcow_call *call = &t->call;
+	int64_t result = 0;
+
+	tracee_call_reset(call);
+	call->active = true;
+	call->abi = sc->abi;
+	call->nr = sc->nr;
+	call->sc = emu_syscall_get(sc->abi, sc->nr);
+	memcpy(call->args, sc->args, sizeof(call->args));
+	call->action = DB_ACTION_PASS;
+	call->t_enter = now_ns();
+	t->flags |= TRACEE_IN_SYSCALL;
+
+	if (!(t->flags & TRACEE_RECORDING)) {
+		/* pcow's own start-up calls in the child end at its execve. */
+		if (sc->abi != EMU_ABI_X86_64 || sc->nr != __NR_execve)
+			return;
+		t->flags |= TRACEE_RECORDING;
+	}
+	call->record = l->cfg->writer != NULL;
+	if (call->record || l->cfg->hooks)
+		record_fetch_entry(t);
+
+	/* clone(2): remember whether it makes a thread (checked at the event). */
+	if (sc->abi == EMU_ABI_X86_64 && sc->nr == __NR_clone)
+		call->clone_flags = sc->args[0];
+	else if (sc->abi == EMU_ABI_X86_64 && sc->nr == __NR_clone3)
+		tracer_mem_read(t, sc->args[0], &call->clone_flags, sizeof(call->clone_flags));
+
+	if (l->cfg->hooks && l->cfg->hooks->enter) {
+		int action = l->cfg->hooks->enter(l->cfg->hooks->opaque, t, &result);
+
+		call->action = (uint8_t)action;
+		if (action == DB_ACTION_EMULATE || action == DB_ACTION_DENY) {
+			arch_skip_syscall(t->tid);
+			call->result = result;
+		}
+	}
+}
+
+static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
+{
+	struct pcow_call *call = &t->call;
+
+	t->flags &= ~TRACEE_IN_SYSCALL;
+	if (!call->active)
+		return;
+	if (call->action == DB_ACTION_EMULATE || call->action == DB_ACTION_DENY) {
+		ret = call->result;
+		arch_set_return(t->tid, ret);
+	}
+	if (call->record) {
+		record_fetch_exit(t, ret);
+		if (l->cfg->hooks && l->cfg->hooks->exit)
+			l->cfg->hooks->exit(l->cfg->hooks->opaque, t, ret);
+		record_call(l->cfg->writer, t, ret, now_ns(), DB_CALL_COMPLETE);
+		l->res->n_calls++;
+	}
+	tracee_call_reset(call);
+}
+
+static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
+{
+	struct arch_syscall sc;
+	bool entering = !(t->flags & TRACEE_IN_SYSCALL);
+	int err;
+
+	err = arch_get_syscall(t->tid, l->use_info, entering, &sc);
+	if (err) {
+		resume(t, 0);
+		return;
+	}
+	if (sc.op == ARCH_OP_ENTRY)
+		entering = true;
+	else if (sc.op == ARCH_OP_EXIT)
+		entering = false;
+	if (entering)
+		on_entry(l, t, &sc);
+	else
+		on_exit_stop(l, t, sc.ret);
+	resume(t, 0);
+}
+
+static void on_seccomp_stop(struct loop *l, struct pcow_tracee *t)
+{
+	struct arch_syscall sc;
+
+	if (arch_get_syscall(t->tid, l->use_info, true, &sc) == 0)
+		on_entry(l, t, &sc);
+	resume(t, 0); /* PTRACE_SYSCALL: the exit will stop */
+}
+
+/* ---------------------------------------------------------- job control */
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void on_group_stop(struct loop *l, struct pcow_tracee *t, int sig)
+{
+	if (!(t->flags & TRACEE_STARTED) || !is_stop_signal(sig)) {
+		/* First stop of a new task, or PTRACE_INTERRUPT: just go on. */
+		t->flags |= TRACEE_STARTED;
+		resume(t, 0);
+		return;
+	}
+	ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
+	/* The user's shell sees its job stop: pcow stops with the program. */
+	if (l->interactive && t->tid == l->main_pid)
+		raise(SIGSTOP);
+}
+
+/* ---------------------------------------------------------------- loop */
+
+static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
+{
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		t->flags |= TRACEE_STARTED;
+		on_syscall_stop(l, t);
+		return;
+	}
+	switch (event) {
+	case 0:
+		/* Signal-delivery-stop: deliver it as if nobody watched. */
+		t->flags |= TRACEE_STARTED;
+		resume(t, sig);
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_child(l, t, event);
+		resume(t, 0);
+		break;
+	case PTRACE_EVENT_EXEC: {
+		unsigned long former = 0;
+
+		ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former);
+		if (former && (pid_t)former != t->tid) {
+			/* A non-leader thread executed and took the leader's tid. */
+			struct pcow_tracee *execer = tracee_find(&l->tab, (pid_t)former);
+			pid_t leader_tid = t->tid;
+
+			if (execer) {
+				/* The old leader's pending call never returns;
+				 * the executing thread's tid ends here. */
+				finish_unreturned(l, t);
+				tracee_remove(&l->tab, t);
+				proc_event(l, execer, DB_PROC_EXIT, 0, 0);
+				tracee_rekey(&l->tab, execer, leader_tid);
+				t = execer;
+			}
+		}
+		if (t->proc->mem_fd >= 0) {
+			close(t->proc->mem_fd); /* it reads the old address space */
+			t->proc->mem_fd = -1;
+		}
+		t->proc->execed = true;
+		if (t->call.active && t->call.record)
+			proc_event(l, t, DB_PROC_EXEC, 0, 0);
+		resume(t, 0);
+		break;
+	}
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(l, t);
+		break;
+	case PTRACE_EVENT_STOP:
+		on_group_stop(l, t, sig);
+		break;
+	default:
+		resume(t, 0);
+		break;
+	}
+}
+
+static int run_loop(struct loop *l)
+{
+	for (;;) {
+		struct pcow_tracee *t;
+		int status;
+		pid_t pid;
+
+		pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				return 0;
+			fprintf(stderr, "pcow: waitpid: %s\n", strerror(errno));
+			return -errno;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			on_death(l, pid, status);
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		t = tracee_find(&l->tab, pid);
+		if (!t) {
+			t = add_unannounced(l, pid);
+			if (!t)
+				return l->fatal;
+		}
+		on_stop(l, t, status);
+		if (l->fatal)
+			return l->fatal;
+	}
+}
+
+int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
+{
+	struct sigaction saved[sizeof(forwarded_signals) / sizeof(forwarded_signals[0])];
+	struct spawn_request req = {
+		.path = cfg->path,
+		.argv = cfg->argv,
+		.envp = environ,
+	};
+	struct spawn_result child;
+	struct pcow_tracee *t;
+	struct loop l;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	memset(&l, 0, sizeof(l));
+	l.cfg = cfg;
+	l.res = res;
+	tracee_table_init(&l.tab);
+	tracer_mem_set_mode(cfg->mem_mode);
+
+	err = spawn_traced(&req, &child);
+	if (err)
+		return err;
+	l.main_pid = child.pid;
+	l.use_info = !cfg->force_regs && arch_probe_syscall_info(child.pid);
+	res->used_syscall_info = l.use_info;
+	l.interactive = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+
+	t = add_task(&l, child.pid, child.pid, NULL, getpid());
+	if (!t) {
+		kill(child.pid, SIGKILL);
+		return -ENOMEM;
+	}
+	t->flags = (t->flags & ~TRACEE_RECORDING) | TRACEE_MAIN | TRACEE_STARTED;
+	install_forwarding(child.pid, saved);
+	resume(t, 0);
+
+	err = run_loop(&l);
+	restore_signals(saved);
+	res->exec_errno = spawn_exec_errno(child.err_fd);
+	tracee_table_destroy(&l.tab);
+	if (err) {
+		/* PTRACE_O_EXITKILL would do it at exit; be explicit. */
+		kill(child.pid, SIGKILL);
+		return err;
+	}
+	if (!l.main_reaped)
+		res->exit_status = 255;
+	return 0;
+}

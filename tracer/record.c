@@ -1,0 +1,220 @@
+/*
+ * tracer/record.c — fetch argument memory by kind and queue log records.
+ *
+ * What is read from the tracee, and when, follows the kind of each
+ * argument in the syscall table and nothing else:
+ *   entry:  EK_PATH, EK_STR  the whole string (up to PATH_MAX);
+ *           EK_BUF_IN        the first EMU_BUF_PREVIEW bytes;
+ *           EK_STRV          up to EMU_STRV_MAX strings, packed "a\0b\0";
+ *   exit:   EK_BUF_OUT       the first EMU_BUF_PREVIEW bytes of the result.
+ * The bytes live in the call's arena until the record is queued; the writer
+ * copies them, so the arena is reused by the next call.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "tracer/record.h"
+#include "tracer/tracer.h"
+
+#define STRV_BYTES_MAX (64 * 1024)
+
+int record_arg_of_kind(const struct pcow_call *call, int kind)
+{
+	if (!call->sc)
+		return -1;
+	for (int i = 0; i < call->sc->nargs; i++)
+		if (call->sc->args[i].kind == kind)
+			return i;
+	return -1;
+}
+
+static void set_blob(struct pcow_call *call, int i, size_t off, size_t len, int status)
+{
+	call->blob_off[i] = (uint32_t)off;
+	call->blob_len[i] = (uint32_t)len;
+	call->blob_status[i] = (uint8_t)status;
+}
+
+static void fetch_string(struct pcow_tracee *t, int i, uint64_t addr, bool is_path)
+{
+	struct pcow_call *call = &t->call;
+	size_t off = call->arena_len;
+	bool truncated;
+	char *buf;
+	long n;
+
+	if (!addr)
+		return; /* NULL: printed as such */
+	buf = tracee_arena_reserve(call, PATH_MAX);
+	if (!buf)
+		return;
+	n = tracer_mem_read_str(t, addr, buf, PATH_MAX, &truncated);
+	if (n < 0) {
+		set_blob(call, i, off, 0, EMU_BLOB_FAULT);
+		return;
+	}
+	call->arena_len += (size_t)n + 1;
+	set_blob(call, i, off, (size_t)n, truncated ? EMU_BLOB_TRUNCATED : EMU_BLOB_OK);
+	if (is_path && !truncated)
+		call->path_mask |= 1u << i;
+}
+
+static void fetch_buffer(struct pcow_tracee *t, int i, uint64_t addr, uint64_t len)
+{
+	struct pcow_call *call = &t->call;
+	size_t off = call->arena_len;
+	size_t want = len < EMU_BUF_PREVIEW ? (size_t)len : EMU_BUF_PREVIEW;
+	char *buf;
+
+	if (!addr)
+		return;
+	buf = tracee_arena_reserve(call, want);
+	if (!buf)
+		return;
+	if (want && tracer_mem_read(t, addr, buf, want) < 0) {
+		set_blob(call, i, off, 0, EMU_BLOB_FAULT);
+		return;
+	}
+	call->arena_len += want;
+	set_blob(call, i, off, want, len > want ? EMU_BLOB_TRUNCATED : EMU_BLOB_OK);
+}
+
+/* argv: an array of pointers (4 or 8 bytes by ABI) ended by NULL. */
+static void fetch_strv(struct pcow_tracee *t, int i, uint64_t addr)
+{
+	struct pcow_call *call = &t->call;
+	size_t psize = call->abi == EMU_ABI_I386 ? 4 : 8;
+	unsigned char ptrs[(EMU_STRV_MAX + 1) * 8];
+	size_t off = call->arena_len, total = 0;
+	int status = EMU_BLOB_OK;
+	size_t n;
+
+	if (!addr)
+		return;
+	/* Read the pointer array, a shorter prefix when its end is unmapped. */
+	for (n = EMU_STRV_MAX + 1; n > 0; n = n > 4 ? n / 2 : n - 1)
+		if (tracer_mem_read(t, addr, ptrs, n * psize) == 0)
+			break;
+	if (n == 0) {
+		set_blob(call, i, off, 0, EMU_BLOB_FAULT);
+		return;
+	}
+	for (size_t k = 0;; k++) {
+		uint64_t p = 0;
+		bool truncated;
+		char *buf;
+		long len;
+
+		if (k == n) {
+			status = EMU_BLOB_TRUNCATED; /* the array's end is unreadable */
+			break;
+		}
+		memcpy(&p, ptrs + k * psize, psize);
+		if (!p)
+			break;
+		if (k == EMU_STRV_MAX) {
+			status = EMU_BLOB_TRUNCATED; /* more strings than we keep */
+			break;
+		}
+		if (total >= STRV_BYTES_MAX) {
+			status = EMU_BLOB_TRUNCATED;
+			break;
+		}
+		buf = tracee_arena_reserve(call, PATH_MAX);
+		if (!buf)
+			break;
+		len = tracer_mem_read_str(t, p, buf, PATH_MAX, &truncated);
+		if (len < 0) {
+			status = EMU_BLOB_TRUNCATED;
+			break;
+		}
+		call->arena_len += (size_t)len + 1;
+		total += (size_t)len + 1;
+	}
+	set_blob(call, i, off, total, status);
+}
+
+void record_fetch_entry(struct pcow_tracee *t)
+{
+	struct pcow_call *call = &t->call;
+	const struct emu_syscall *sc = call->sc;
+
+	if (!sc)
+		return;
+	for (int i = 0; i < sc->nargs; i++) {
+		const struct emu_arg *a = &sc->args[i];
+
+		switch (a->kind) {
+		case EK_PATH:
+			fetch_string(t, i, call->args[i], true);
+			break;
+		case EK_STR:
+			fetch_string(t, i, call->args[i], false);
+			break;
+		case EK_BUF_IN:
+			fetch_buffer(t, i, call->args[i], call->args[a->len_arg]);
+			break;
+		case EK_STRV:
+			fetch_strv(t, i, call->args[i]);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void record_fetch_exit(struct pcow_tracee *t, int64_t ret)
+{
+	struct pcow_call *call = &t->call;
+	const struct emu_syscall *sc = call->sc;
+
+	if (!sc || ret <= 0)
+		return;
+	for (int i = 0; i < sc->nargs; i++)
+		if (sc->args[i].kind == EK_BUF_OUT)
+			fetch_buffer(t, i, call->args[i], (uint64_t)ret);
+}
+
+void record_call(struct db_writer *w, struct pcow_tracee *t, int64_t ret, int64_t t_exit,
+		 int status)
+{
+	const struct pcow_call *call = &t->call;
+	const void *blobs[6];
+	struct db_call rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.t_enter = call->t_enter;
+	rec.t_exit = status == DB_CALL_NORETURN ? call->t_enter : t_exit;
+	rec.ret = status == DB_CALL_NORETURN ? 0 : ret;
+	memcpy(rec.args, call->args, sizeof(rec.args));
+	rec.pid = t->proc->tgid;
+	rec.tid = t->tid;
+	rec.nr = (int32_t)call->nr;
+	rec.abi = call->abi;
+	rec.nargs = call->sc ? call->sc->nargs : 6;
+	rec.action = call->action;
+	rec.status = (uint8_t)status;
+	rec.path_mask = call->path_mask;
+	for (int i = 0; i < 6; i++) {
+		rec.blob_status[i] = call->blob_status[i];
+		rec.blob_len[i] = call->blob_len[i];
+		blobs[i] = call->blob_len[i] ? call->arena + call->blob_off[i] : NULL;
+	}
+	db_writer_call(w, &rec, blobs);
+}
+
+size_t record_format(char *buf, size_t size, const struct db_call *call,
+		     const void *const blobs[6], void *opaque)
+{
+	const struct emu_syscall *sc = emu_syscall_get(call->abi, call->nr);
+	struct emu_blob eb[6];
+
+	(void)opaque;
+	for (int i = 0; i < 6; i++) {
+		eb[i].data = blobs[i];
+		eb[i].len = call->blob_len[i];
+		eb[i].status = call->blob_status[i];
+	}
+	return emu_format_args(buf, size, sc, call->args, eb, call->ret);
+}

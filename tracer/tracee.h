@@ -1,0 +1,108 @@
+/*
+ * tracer/tracee.h — per-thread and per-process state of the traced tasks.
+ *
+ * A tracee is one thread (one tid), the unit ptrace stops.  Threads of one
+ * thread group share a struct pcow_process (reference counted): what the
+ * address space and the process own — the /proc/PID/mem descriptor, later
+ * the fd table and cwd the emulation keeps.
+ *
+ * Invariants:
+ *   - every tid the event loop has seen and not yet reaped is in the table;
+ *   - t->proc is never NULL and t->proc->refs counts the tracees using it;
+ *   - t->call.active is true exactly between a recorded syscall entry and its
+ *     exit (or the tracee's death, which records it as never returned).
+ */
+#ifndef PCOW_TRACER_TRACEE_H
+#define PCOW_TRACER_TRACEE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "emu/syscalls.h"
+
+struct pcow_process {
+	pid_t tgid;
+	int refs;     /* tracees pointing here */
+	int mem_fd;   /* /proc/TGID/mem opened for the fallback reader, or -1 */
+	bool execed;  /* has executed a program since pcow saw it appear */
+};
+
+/* The system call a tracee is inside, from entry to exit. */
+struct pcow_call {
+	bool active;	   /* entered and not yet exited */
+	bool record;	   /* goes to the log at exit */
+	uint8_t abi;	   /* enum emu_abi */
+	uint8_t action;	   /* enum db_action */
+	long nr;
+	const struct emu_syscall *sc; /* NULL: no table row */
+	uint64_t args[6];
+	int64_t t_enter;   /* ns since the epoch */
+	int64_t result;	   /* EMULATE/DENY: what the program will see */
+	uint64_t clone_flags; /* clone/clone3: its flags (a thread or a process?) */
+	/* Fetched argument memory: blob i lives at arena + blob_off[i]. */
+	uint32_t blob_off[6];
+	uint32_t blob_len[6];
+	uint8_t blob_status[6];
+	uint8_t path_mask; /* bit i: blob i is a path */
+	char *arena;	   /* scratch for this call's blobs; reused across calls */
+	size_t arena_len;
+	size_t arena_cap;
+};
+
+enum tracee_flags {
+	TRACEE_STARTED = 1 << 0,    /* past its first (attach) stop */
+	TRACEE_IN_SYSCALL = 1 << 1, /* between entry and exit (fallback toggle) */
+	TRACEE_RECORDING = 1 << 2,  /* its calls go to the log */
+	TRACEE_MAIN = 1 << 3,	    /* the process pcow started */
+	TRACEE_LISTENING = 1 << 4,  /* in group-stop, restarted with PTRACE_LISTEN */
+};
+
+struct pcow_tracee {
+	pid_t tid;
+	unsigned flags; /* enum tracee_flags */
+	struct pcow_process *proc;
+	struct pcow_call call;
+};
+
+/* Open-addressing hash table tid → tracee. */
+struct tracee_table {
+	struct pcow_tracee **slots;
+	size_t cap;   /* power of two */
+	size_t count; /* live entries */
+	size_t used;  /* live + tombstones */
+};
+
+void tracee_table_init(struct tracee_table *tab);
+/* Frees every tracee still in the table and the table itself. */
+void tracee_table_destroy(struct tracee_table *tab);
+struct pcow_tracee *tracee_find(const struct tracee_table *tab, pid_t tid);
+
+/*
+ * Add a tracee for tid sharing proc (or a new process for tgid when proc is
+ * NULL).  Returns NULL when out of memory.  The tid must not be present.
+ */
+struct pcow_tracee *tracee_add(struct tracee_table *tab, pid_t tid, pid_t tgid,
+			       struct pcow_process *proc);
+
+/* Remove and free a tracee (drops its process reference). */
+void tracee_remove(struct tracee_table *tab, struct pcow_tracee *t);
+
+/*
+ * The execing thread takes over the leader's tid (exec by a non-leader
+ * thread).  The leader's old entry, if any, must have been removed first.
+ */
+void tracee_rekey(struct tracee_table *tab, struct pcow_tracee *t, pid_t new_tid);
+
+/* Make room for len more bytes in the call arena; NULL on ENOMEM. */
+char *tracee_arena_reserve(struct pcow_call *call, size_t len);
+
+/* Forget the blobs of the finished call (keeps the arena's memory). */
+void tracee_call_reset(struct pcow_call *call);
+
+/* Iterate: call fn for every tracee (fn must not add or remove). */
+void tracee_foreach(const struct tracee_table *tab, void (*fn)(struct pcow_tracee *, void *),
+		    void *opaque);
+
+#endif /* PCOW_TRACER_TRACEE_H */

@@ -1,0 +1,87 @@
+/*
+ * tracer/tracer.h — the ptrace engine, as the command line sees it.
+ *
+ * tracer_run() starts a program under PTRACE_SEIZE and drives one event
+ * loop over every thread and process it creates until all are gone.  Each
+ * system call stops at entry and exit; the tracer fetches the arguments'
+ * memory by the syscall table's argument kinds and hands every call to the
+ * log writer.  Later layers (the copy-on-write emulation) plug in through
+ * struct tracer_hooks: at entry a hook may let the call pass, rewrite its
+ * arguments, or skip it and set the result itself.
+ */
+#ifndef PCOW_TRACER_TRACER_H
+#define PCOW_TRACER_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "db/db.h"
+#include "tracer/tracee.h"
+
+/* How the tracer reaches the tracee (PCOW_FORCE_FALLBACK picks the slow ones). */
+enum tracer_mem_mode {
+	TRACER_MEM_VM = 0,   /* process_vm_readv */
+	TRACER_MEM_PROC = 1, /* pread of /proc/PID/mem */
+	TRACER_MEM_PEEK = 2, /* PTRACE_PEEKDATA, a word at a time */
+};
+
+struct tracer_hooks {
+	/*
+	 * At syscall entry, after the arguments were fetched.  Returns the
+	 * action (enum db_action); for DB_ACTION_EMULATE and DB_ACTION_DENY it
+	 * sets *ret_result to what the program will see (>= 0 or -errno) and
+	 * the kernel never runs the call.
+	 */
+	int (*enter)(void *opaque, struct pcow_tracee *t, int64_t *ret_result);
+	/* At syscall exit, with the result the program will see. */
+	void (*exit)(void *opaque, struct pcow_tracee *t, int64_t result);
+	void *opaque;
+};
+
+struct tracer_config {
+	const char *path;	      /* the program, resolved (spawn_find_program) */
+	char *const *argv;	      /* its arguments, argv[0] as the user typed it */
+	struct db_writer *writer;     /* where calls go; NULL records nothing */
+	const struct tracer_hooks *hooks; /* NULL: every call passes */
+	bool force_regs;	      /* PTRACE_GETREGSET even if GET_SYSCALL_INFO works */
+	enum tracer_mem_mode mem_mode;
+};
+
+struct tracer_result {
+	int exit_status;	/* shell style: status, or 128+signal */
+	int exec_errno;		/* the program could not be executed: why */
+	int64_t n_calls;	/* calls recorded */
+	int64_t n_processes;	/* processes (thread groups) seen */
+	int64_t n_threads;	/* tasks seen, processes included */
+	bool used_syscall_info;	/* PTRACE_GET_SYSCALL_INFO was used */
+};
+
+/*
+ * Run the program to completion under ptrace.  Returns 0 when the program
+ * ran (its status is in *res; exec_errno is set when execve failed), or a
+ * negative errno when pcow itself could not trace (fork or ptrace refused),
+ * after printing why.
+ */
+int tracer_run(const struct tracer_config *cfg, struct tracer_result *res);
+
+/* ------------------------------------------------------- tracee memory */
+
+/*
+ * Copy len bytes at addr of the tracee's address space.  Returns 0, or
+ * -EFAULT when any byte is unreadable, -ESRCH when the tracee is gone.
+ */
+int tracer_mem_read(struct pcow_tracee *t, uint64_t addr, void *buf, size_t len);
+
+/*
+ * Copy the NUL-terminated string at addr into buf (at most size bytes with
+ * the NUL).  Returns its length without the NUL, or -EFAULT / -ESRCH;
+ * *ret_truncated is set when no NUL was found within size - 1 bytes.
+ */
+long tracer_mem_read_str(struct pcow_tracee *t, uint64_t addr, char *buf, size_t size,
+			 bool *ret_truncated);
+
+/* Select the reader (once, before tracing). */
+void tracer_mem_set_mode(enum tracer_mem_mode mode);
+
+#endif /* PCOW_TRACER_TRACER_H */
