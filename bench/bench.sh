@@ -2,77 +2,139 @@
 # bench/bench.sh — pcow against native runs, a minimal tracer (the floor),
 # strace and PRoot, on the same machine in the same run.
 #
-# Usage: bench/bench.sh [-n RUNS] [WORKLOAD...]     (run from the build dir,
-#        or `make bench`; RUNS defaults to 5; workloads: getppid tar)
+# Usage (from the build directory, or `make bench`):
+#   bench/bench.sh [-n RUNS] [-t TOOLS] [WORKLOAD...]
+# Workloads: getppid  1,000,000 getppid() calls ($N_GETPPID overrides)
+#            tar      tar xf of a tarball of /usr/include, then rm -rf of it
+#            build    make -j2 of a generated C project of 40 files
+#            procs    2,000 short processes (a shell loop of /bin/true)
+# Tools:     native floor pcow pcow-file pcow-none strace strace-file proot
+#            (pcow: default --log=all; pcow-file: --log=file; pcow-none:
+#            --log=none; strace: -f -o /dev/null; strace-file: -f
+#            --seccomp-bpf -e trace=%file -o /dev/null; proot: -w DIR)
 #
-# Every cell is the median wall time of RUNS runs, the tools alternating
-# run by run so drift hits all alike.  Ratios are against native.  The
-# last column, for getppid, is the overhead per call in microseconds.
+# Each cell is the median wall time of RUNS runs (default 5); the tools
+# alternate run by run so drift hits all alike.  "ratio" is against native;
+# for getppid "us/call" is the overhead per call, (tool - native) / calls.
+# "rss" is the peak resident set of the tool's own process in KiB, and
+# "B/call" the size of pcow's log.db per recorded call.
 set -u
 runs=5
+tools_all="native floor pcow pcow-file pcow-none strace strace-file proot"
+tools=$tools_all
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) runs=$2; shift 2 ;;
+	-t) tools=$2; shift 2 ;;
+	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
-workloads=${*:-getppid tar}
+workloads=${*:-getppid tar build procs}
 build=$(pwd)
 PCOW="$build/pcow"
 [ -x "$PCOW" ] || { echo "bench: run from the build directory (no ./pcow)" >&2; exit 2; }
-make -s bench/floor bench/getppid_loop >/dev/null || exit 2
+make -s bench/floor bench/getppid_loop bench/runtime >/dev/null || exit 2
 W=$(mktemp -d /tmp/pcow-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-N_GETPPID=1000000
+N_GETPPID=${N_GETPPID:-1000000}
 
-tools="native floor pcow strace"
-command -v strace >/dev/null || { echo "bench: strace not installed, skipped" >&2; tools="native floor pcow"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+avail=""
+for t in $tools; do
+	case "$t" in
+	strace|strace-file) have strace || { echo "bench: no strace, $t skipped" >&2; continue; } ;;
+	proot) have proot || { echo "bench: no proot, skipped" >&2; continue; } ;;
+	esac
+	avail="$avail $t"
+done
+tools=$avail
 
-now() { date +%s.%N; }
+setup() {
+	case "$1" in
+	tar) [ -f "$W/include.tar" ] || tar cf "$W/include.tar" -C /usr include 2>/dev/null ;;
+	build)
+		mkdir -p "$W/proj"
+		i=0
+		while [ $i -lt 40 ]; do
+			cat >"$W/proj/f$i.c" <<EOF
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+int f$i(int x);
+int f$i(int x) { char b[64]; snprintf(b, sizeof(b), "%d", x * $i); return (int)strlen(b) + atoi(b); }
+EOF
+			i=$((i + 1))
+		done
+		printf 'int main(void) { return 0; }\n' >"$W/proj/main.c"
+		{
+			printf 'SRCS = $(wildcard *.c)\nprog: $(SRCS:.c=.o)\n\t$(CC) -o $@ $^\n'
+			printf '%%.o: %%.c\n\t$(CC) -O1 -c -o $@ $<\nclean:\n\trm -f *.o prog\n'
+		} >"$W/proj/Makefile"
+		;;
+	esac
+}
 
-# run_one TOOL WORKLOAD: prints seconds
-run_one() {
-	tool=$1 wl=$2
-	case "$wl" in
-	getppid) cmd="$build/bench/getppid_loop $N_GETPPID" ;;
-	tar) rm -rf "$W/x"; mkdir "$W/x"; cmd="tar xf $W/include.tar -C $W/x" ;;
+# cmd_of WORKLOAD: the command line, and its preparation
+cmd_of() {
+	case "$1" in
+	getppid) echo "$build/bench/getppid_loop $N_GETPPID" ;;
+	tar) echo "sh -c 'mkdir -p $W/x && tar xf $W/include.tar -C $W/x && rm -rf $W/x'" ;;
+	build) echo "make -s -j2 -C $W/proj prog" ;;
+	procs) echo "sh -c 'i=0; while [ \$i -lt 2000 ]; do /bin/true; i=\$((i+1)); done'" ;;
+	esac
+}
+prepare() {
+	case "$1" in
+	build) make -s -C "$W/proj" clean >/dev/null ;;
+	tar) rm -rf "$W/x" ;;
 	esac
 	rm -rf "$W/store"
-	case "$tool" in
-	native) pre="" ;;
-	floor) pre="$build/bench/floor" ;;
-	pcow) pre="$PCOW trace -q --no-cow --store $W/store --" ;;
-	strace) pre="strace -f -o /dev/null" ;;
+}
+
+prefix_of() {
+	case "$1" in
+	native) echo "" ;;
+	floor) echo "$build/bench/floor" ;;
+	pcow) echo "$PCOW trace -q --no-cow --store $W/store --" ;;
+	pcow-file) echo "$PCOW trace -q --no-cow --log=file --store $W/store --" ;;
+	pcow-none) echo "$PCOW trace -q --no-cow --log=none --store $W/store --" ;;
+	strace) echo "strace -f -o /dev/null" ;;
+	strace-file) echo "strace -f --seccomp-bpf -e trace=%file -o /dev/null" ;;
+	proot) echo "proot -w $W" ;;
 	esac
-	t0=$(now)
-	$pre $cmd >/dev/null 2>&1
-	t1=$(now)
-	echo "$t0 $t1" | awk '{ printf "%.4f\n", $2 - $1 }'
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-case " $workloads " in *" tar "*)
-	tar cf "$W/include.tar" -C /usr include 2>/dev/null ;;
-esac
-
-printf '%-8s %-8s %10s %8s %14s\n' workload tool seconds ratio "us/call extra"
+printf '%-8s %-12s %9s %7s %9s %8s %7s\n' workload tool seconds ratio us/call rss B/call
 for wl in $workloads; do
-	for tool in $tools; do : >"$W/$wl.$tool"; done
+	setup "$wl"
+	cmd=$(cmd_of "$wl")
+	for tool in $tools; do : >"$W/$wl.$tool"; : >"$W/$wl.$tool.rss"; done
 	i=0
 	while [ $i -lt "$runs" ]; do
-		for tool in $tools; do run_one "$tool" "$wl" >>"$W/$wl.$tool"; done
+		for tool in $tools; do
+			prepare "$wl"
+			set -- $(eval "$build/bench/runtime $(prefix_of "$tool") $cmd" 2>/dev/null </dev/null)
+			echo "$1" >>"$W/$wl.$tool"
+			echo "$2" >>"$W/$wl.$tool.rss"
+			case "$tool" in pcow*)
+				n=$(sqlite3 "$W/store/log.db" "SELECT n_calls FROM run" 2>/dev/null)
+				bytes=$(cat "$W/store/log.db" "$W/store/log.db-wal" 2>/dev/null | wc -c)
+				[ -n "$n" ] && [ "$n" -gt 0 ] && echo $((bytes / n)) >"$W/$wl.$tool.bpc" ;;
+			esac
+		done
 		i=$((i + 1))
 	done
 	base=$(median <"$W/$wl.native")
 	for tool in $tools; do
 		m=$(median <"$W/$wl.$tool")
-		if [ "$wl" = getppid ]; then
-			extra=$(echo "$m $base $N_GETPPID" | awk '{ printf "%.2f", ($1 - $2) * 1e6 / $3 }')
-		else
-			extra=-
-		fi
-		printf '%-8s %-8s %10s %8s %14s\n' "$wl" "$tool" "$m" \
-			"$(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }')" "$extra"
+		rss=$(sort -n "$W/$wl.$tool.rss" | tail -1)
+		bpc=$(cat "$W/$wl.$tool.bpc" 2>/dev/null || echo -)
+		[ "$wl" = getppid ] && extra=$(echo "$m $base $N_GETPPID" |
+			awk '{ printf "%.2f", ($1 - $2) * 1e6 / $3 }') || extra=-
+		printf '%-8s %-12s %9s %7s %9s %8s %7s\n' "$wl" "$tool" "$m" \
+			"$(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }')" "$extra" "$rss" "$bpc"
 	done
 done

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define EXIT_PCOW_ERROR 125 /* pcow trace: pcow itself failed */
 #define EXIT_NOT_FOUND 127  /* pcow trace: program not found */
@@ -21,6 +22,26 @@
 int cmd_trace(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_discard(int argc, char **argv);
+
+struct cow_store;
+/*
+ * For status/diff/commit/discard: open the store named by the first operand
+ * when it is a store directory or a *.db file (then *ret_used is 1), else
+ * the default store (*ret_used 0).  Prints the error and returns non-zero
+ * when the store is missing or unusable.
+ */
+int cli_open_cow_store(int argc, char **argv, struct cow_store **ret, int *ret_used);
+/*
+ * Make the operand an absolute virtual path without trailing slashes or
+ * "." components; a malloc'd string (NULL when out of memory).
+ */
+char *cli_virt_path(const char *arg);
+/* Print a path as git does: as is, or "quoted" with C escapes when odd. */
+void cli_put_path(FILE *out, const char *path);
 
 /* "pcow: <message>\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

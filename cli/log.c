@@ -62,6 +62,13 @@ static const char usage_text[] =
 	"      --path GLOB    only the calls with a path argument matching GLOB: *\n"
 	"                     (which also matches /), ? and [...] as in the shell,\n"
 	"                     case-sensitive; quote it from the shell\n"
+	"      --stack        after each call recorded with 'pcow trace --stack', its\n"
+	"                     user stack, innermost frame first, as strace -k prints it:\n"
+	"                       > /usr/lib/x86_64-linux-gnu/libc.so.6(open64+0x1b) [0x10f9cb]\n"
+	"                     the module, the function and the offset in it (empty\n"
+	"                     parentheses when the module has no symbol there), and the\n"
+	"                     address in the module's own numbering (as addr2line -e\n"
+	"                     MODULE takes it)\n"
 	"  -h, --help         show this help and exit\n"
 	"\n"
 	"A call is printed when it passes every filter given.\n"
@@ -78,6 +85,7 @@ enum {
 	OPT_SYSCALL,
 	OPT_FAILED,
 	OPT_PATH,
+	OPT_STACK,
 };
 
 static const struct option long_options[] = {
@@ -86,6 +94,7 @@ static const struct option long_options[] = {
 	{ "syscall", required_argument, NULL, OPT_SYSCALL },
 	{ "failed", no_argument, NULL, OPT_FAILED },
 	{ "path", required_argument, NULL, OPT_PATH },
+	{ "stack", no_argument, NULL, OPT_STACK },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -175,12 +184,25 @@ static const struct emu_syscall *lookup(const struct db_call_row *row)
 	return row->abi < EMU_ABI_COUNT ? emu_syscall_get((enum emu_abi)row->abi, nr) : NULL;
 }
 
+/* --stack: one frame, as strace -k prints it. */
+static int print_frame(const struct db_frame_row *f, void *opaque)
+{
+	(void)opaque;
+	if (!f->module)
+		printf(" > ?() [0x%llx]\n", (unsigned long long)f->addr);
+	else if (f->symbol)
+		printf(" > %s(%s+0x%llx) [0x%llx]\n", f->module, f->symbol,
+		       (unsigned long long)f->offset, (unsigned long long)f->addr);
+	else
+		printf(" > %s() [0x%llx]\n", f->module, (unsigned long long)f->addr);
+	return ferror(stdout) ? -EPIPE : 0;
+}
+
 static int print_call(const struct db_call_row *row, void *opaque)
 {
 	const struct emu_syscall *sc = lookup(row);
 	char ret[160], small[512], *args = NULL;
-
-	(void)opaque;
+	struct db_stack_reader *stacks = opaque;
 	printf("[pid %5d] ", row->tid);
 	if (row->abi == EMU_ABI_I386)
 		fputs("[i386] ", stdout);
@@ -218,6 +240,12 @@ static int print_call(const struct db_call_row *row, void *opaque)
 		fputc('?', stdout);
 	}
 	fputc('\n', stdout);
+	if (stacks && row->stack_id) {
+		int err = db_stack_frames(stacks, row->stack_id, print_frame, NULL, NULL);
+
+		if (err)
+			return err;
+	}
 	/* Stop early when nobody reads any more. */
 	return ferror(stdout) ? -EPIPE : 0;
 }
@@ -225,7 +253,9 @@ static int print_call(const struct db_call_row *row, void *opaque)
 int cmd_log(int argc, char **argv)
 {
 	struct name_list names = { NULL, 0, 0 };
+	struct db_stack_reader *stacks = NULL;
 	struct db_call_filter filter;
+	bool want_stacks = false;
 	char log_path[PATH_MAX], msg[DB_ERRMSG_SIZE];
 	const char *store = NULL;
 	struct db *db = NULL;
@@ -265,6 +295,9 @@ int cmd_log(int argc, char **argv)
 		case OPT_PATH:
 			filter.path_glob = optarg;
 			break;
+		case OPT_STACK:
+			want_stacks = true;
+			break;
 		case ':':
 			cli_error("log: option '%s' needs an argument; see 'pcow log --help'",
 				  argv[optind - 1]);
@@ -299,7 +332,14 @@ int cmd_log(int argc, char **argv)
 		cli_error("%s", msg);
 		goto out;
 	}
-	err = db_calls(db, &filter, print_call, NULL, msg);
+	if (want_stacks) {
+		err = db_stack_reader_open(db, &stacks, msg);
+		if (err) {
+			cli_error("%s", msg);
+			goto out;
+		}
+	}
+	err = db_calls(db, &filter, print_call, stacks, msg);
 	if (fflush(stdout) != 0 || ferror(stdout) || err == -EPIPE) {
 		cli_error("log: cannot write the output");
 		status = 1;
@@ -311,6 +351,7 @@ int cmd_log(int argc, char **argv)
 	}
 	status = 0;
 out:
+	db_stack_reader_close(stacks);
 	db_close(db);
 	name_list_free(&names);
 	return status;

@@ -19,6 +19,12 @@ static const char usage_text[] =
 	"                       print the recorded calls, like strace -f\n"
 	"  stats [STORE|LOG.db] [OPTION...]\n"
 	"                       per-syscall counts, errors and time, like strace -c\n"
+	"  status [STORE]       the paths the program changed (A/M/D/R/T, like git)\n"
+	"  diff [STORE] [PATH...]\n"
+	"                       unified diff of the changes against the real files\n"
+	"  commit [STORE] [PATH...] [--dry-run] [--force]\n"
+	"                       apply the changes to the real files\n"
+	"  discard [STORE]      drop the changes (the log stays)\n"
 	"\n"
 	"A store is a directory holding log.db: ./.pcow unless --store DIR or the\n"
 	"PCOW_STORE environment variable names another.  Every subcommand accepts\n"
@@ -42,6 +48,10 @@ static const struct subcommand subcommands[] = {
 	{ "trace", cmd_trace },
 	{ "log", cmd_log },
 	{ "stats", cmd_stats },
+	{ "status", cmd_status },
+	{ "diff", cmd_diff },
+	{ "commit", cmd_commit },
+	{ "discard", cmd_discard },
 };
 
 int main(int argc, char **argv)

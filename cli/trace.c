@@ -13,14 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "db/db.h"
+#include "emu/fstate.h"
+#include "emu/select.h"
 #include "emu/syscalls.h"
 #include "tracer/record.h"
 #include "tracer/spawn.h"
+#include "tracer/stack.h"
 #include "tracer/tracer.h"
 
 static const char trace_usage[] =
@@ -35,6 +39,17 @@ static const char trace_usage[] =
 	"      --no-cow         record only; let the program change files for real\n"
 	"                       (this version does not yet give a copy-on-write view:\n"
 	"                       every run behaves as --no-cow)\n"
+	"      --stack[=CLASS]  record the user stack of each call (like strace -k), or\n"
+	"                       only of CLASS: all (default), file, process, network,\n"
+	"                       or a comma list of classes and syscall names;\n"
+	"                       'pcow log --stack' prints them\n"
+	"      --stack-depth N  keep at most N frames per stack (default 32)\n"
+	"      --log=WHAT       which calls to record: all (default), none, or a comma\n"
+	"                       list of classes (file, desc, process, net, signal, ipc,\n"
+	"                       memory: strace's %file ...) and syscall names\n"
+	"      --seccomp=WHEN   auto (default): with a narrower --log, let a seccomp-bpf\n"
+	"                       filter stop only the calls that need it, when the kernel\n"
+	"                       can (Linux 4.8+); on: insist; off: stop at every call\n"
 	"  -q, --quiet          no summary line at the end\n"
 	"  -h, --help           show this help\n"
 	"\n"
@@ -46,10 +61,18 @@ static const char trace_usage[] =
 	"Exit status: the program's; 128+N when signal N killed it; 127 when it\n"
 	"cannot be found or executed; 125 when pcow itself fails.\n";
 
+enum seccomp_when { SECCOMP_AUTO, SECCOMP_ON, SECCOMP_OFF };
+
 struct trace_opts {
 	const char *store;
+	const char *log_spec;	/* --log */
+	enum seccomp_when seccomp;
+	char options_text[512]; /* what the run row records */
 	bool no_cow;
 	bool quiet;
+	bool stack;			/* --stack given */
+	struct tracer_stack_opts stack_opts;
+	char **stack_names;		/* owned: tracer_stack_names_free */
 };
 
 static int parse_options(int argc, char **argv, struct trace_opts *o)
@@ -57,14 +80,23 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 	static const struct option longopts[] = {
 		{ "store", required_argument, NULL, 's' },
 		{ "no-cow", no_argument, NULL, 'n' },
+		{ "stack", optional_argument, NULL, 'k' },
+		{ "stack-depth", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "seccomp", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
+	char bad[128];
+	long v;
+
 	memset(o, 0, sizeof(*o));
 	o->store = cli_default_store();
+	o->log_spec = "all";
+	o->stack_opts.depth = TRACER_STACK_DEPTH_DEFAULT;
 	optind = 1;
 	/* '+': options end at PROGRAM, whose own options are its business. */
 	while ((c = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
@@ -78,6 +110,38 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'l':
+			o->log_spec = optarg;
+			break;
+		case 'S':
+			if (!strcmp(optarg, "auto")) {
+				o->seccomp = SECCOMP_AUTO;
+			} else if (!strcmp(optarg, "on")) {
+				o->seccomp = SECCOMP_ON;
+			} else if (!strcmp(optarg, "off")) {
+				o->seccomp = SECCOMP_OFF;
+			} else {
+				cli_error("trace: --seccomp takes auto, on or off, not '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'k':
+			tracer_stack_names_free(o->stack_names);
+			if (tracer_stack_parse(optarg, &o->stack_opts, &o->stack_names, bad,
+					       sizeof(bad)) < 0) {
+				cli_error("trace: --stack: unknown class or system call '%s'", bad);
+				return -EINVAL;
+			}
+			o->stack = true;
+			break;
+		case 'K':
+			if (!cli_parse_long(optarg, 1, TRACER_STACK_DEPTH_MAX, &v)) {
+				cli_error("trace: --stack-depth '%s': not a number from 1 to %d",
+					  optarg, TRACER_STACK_DEPTH_MAX);
+				return -EINVAL;
+			}
+			o->stack_opts.depth = (int)v;
+			break;
 		case 'h':
 			fputs(trace_usage, stdout);
 			exit(0);
@@ -90,6 +154,9 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		cli_error("trace: no program given; see 'pcow trace --help'");
 		return -EINVAL;
 	}
+	snprintf(o->options_text, sizeof(o->options_text), "--log=%s --seccomp=%s%s", o->log_spec,
+		 o->seccomp == SECCOMP_ON ? "on" : o->seccomp == SECCOMP_OFF ? "off" : "auto",
+		 o->no_cow ? " --no-cow" : "");
 	return optind;
 }
 
@@ -137,6 +204,60 @@ static int register_names(struct db *db)
 	return 0;
 }
 
+/*
+ * The selection to record and, when a filter is to be used, the filter: it
+ * stops the selected calls plus what the tracer itself must see: execve
+ * (recording starts there, exec records come from it) and, when anything
+ * is logged, the calls that keep the cwd and descriptor tables right.
+ */
+static int make_selection(const struct trace_opts *o, struct emu_select *sel,
+			  struct seccomp_prog *filter, bool *ret_use_filter)
+{
+	struct emu_select stop;
+	char msg[256];
+	int err;
+
+	*ret_use_filter = false;
+	err = emu_select_parse(o->log_spec, sel, msg, sizeof(msg));
+	if (err) {
+		cli_error("trace: --log: %s", msg);
+		return err;
+	}
+	if (o->seccomp == SECCOMP_OFF || (o->seccomp == SECCOMP_AUTO && sel->all))
+		return 0;
+	if (!seccomp_usable()) {
+		if (o->seccomp == SECCOMP_ON) {
+			cli_error("trace: --seccomp=on: this kernel cannot stop system calls "
+				  "with a seccomp-bpf filter (Linux 4.8 or later is needed)");
+			return -ENOSYS;
+		}
+		return 0;
+	}
+	stop = *sel;
+	/* Paths are logged resolved: the cwd and fd tables must stay right. */
+	if (!sel->none)
+		emu_fstate_select(&stop);
+	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execve);
+	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execveat);
+	/* --stack: the tracer follows executable mappings (tracer/stack.c). */
+	if (o->stack) {
+		emu_select_add(&stop, EMU_ABI_X86_64, __NR_mmap);
+		emu_select_add(&stop, EMU_ABI_X86_64, __NR_munmap);
+		emu_select_add(&stop, EMU_ABI_X86_64, __NR_mremap);
+		emu_select_add(&stop, EMU_ABI_X86_64, __NR_mprotect);
+#ifdef __NR_pkey_mprotect
+		emu_select_add(&stop, EMU_ABI_X86_64, __NR_pkey_mprotect);
+#endif
+	}
+	err = seccomp_build(&stop, filter);
+	if (err) {
+		cli_error("trace: cannot build the seccomp filter: %s", strerror(-err));
+		return err;
+	}
+	*ret_use_filter = true;
+	return 0;
+}
+
 static const char *force_fallback(enum tracer_mem_mode *mode, bool *force_regs)
 {
 	const char *v = getenv("PCOW_FORCE_FALLBACK");
@@ -159,13 +280,22 @@ int cmd_trace(int argc, char **argv)
 	struct db_writer *w = NULL;
 	struct trace_opts o;
 	struct utsname uts;
+	struct seccomp_prog filter = { NULL, 0 };
+	struct emu_select sel;
+	bool use_filter;
 	struct db *db = NULL;
 	int64_t run_id;
 	int first, err, status;
 
 	first = parse_options(argc, argv, &o);
-	if (first < 0)
+	if (first < 0) {
+		tracer_stack_names_free(o.stack_names);
 		return EXIT_PCOW_ERROR;
+	}
+	if (make_selection(&o, &sel, &filter, &use_filter) < 0) {
+		tracer_stack_names_free(o.stack_names);
+		return EXIT_PCOW_ERROR;
+	}
 
 	err = spawn_find_program(argv[first], prog, sizeof(prog));
 	if (err == -ENOENT) {
@@ -206,7 +336,7 @@ int cmd_trace(int argc, char **argv)
 	info.cwd = cwd;
 	info.pcow_version = PACKAGE_VERSION;
 	info.kernel_release = uts.release;
-	info.options = o.no_cow ? "--no-cow" : "";
+	info.options = o.options_text;
 	info.t_start = cli_now_ns();
 	err = db_run_begin(db, &info, &run_id);
 	if (err) {
@@ -223,8 +353,12 @@ int cmd_trace(int argc, char **argv)
 	cfg.path = prog;
 	cfg.argv = argv + first;
 	cfg.writer = w;
+	cfg.stack = o.stack ? &o.stack_opts : NULL;
+	cfg.log_sel = sel.all ? NULL : &sel;
+	cfg.filter = use_filter ? &filter : NULL;
 	force_fallback(&cfg.mem_mode, &cfg.force_regs);
 	err = tracer_run(&cfg, &res);
+	seccomp_prog_free(&filter);
 
 	status = db_writer_finish(w, errmsg);
 	w = NULL;
@@ -234,6 +368,7 @@ int cmd_trace(int argc, char **argv)
 		       res.n_processes) < 0 && !status)
 		cli_error("%s: cannot close the run", log_path);
 	db_close(db);
+	tracer_stack_names_free(o.stack_names);
 	if (err)
 		return EXIT_PCOW_ERROR;
 	if (res.exec_errno) {
@@ -252,5 +387,7 @@ out_error:
 	if (w)
 		db_writer_finish(w, errmsg);
 	db_close(db);
+	seccomp_prog_free(&filter);
+	tracer_stack_names_free(o.stack_names);
 	return EXIT_PCOW_ERROR;
 }

@@ -109,8 +109,11 @@ struct db_call {
 	uint8_t action;		/* enum db_action */
 	uint8_t status;		/* enum db_call_status */
 	uint8_t blob_status[6]; /* emu_blob_status of each argument's blob */
-	uint8_t path_mask;	/* bit i: blob i is a path to index in table path */
+	uint8_t path_mask;	/* bit i: blob i is a path to index in table path:
+				   the string as passed, and after a NUL (when
+				   known) the absolute path it resolves to */
 	uint32_t blob_len[6];	/* bytes of each blob */
+	uint32_t stack_id;	/* a stack queued by db_writer_stack, 0 none */
 };
 
 /*
@@ -152,6 +155,12 @@ struct db_proc {
 	const char *filename;	/* EXEC: the program executed */
 	const char *argv;	/* EXEC: the arguments packed "a\0b\0" */
 	uint32_t argv_len;	/* EXEC: bytes of argv */
+	/* EXEC: the program's ELF facts; elf_class 0 when not known. */
+	uint8_t elf_class;	/* 32 or 64 */
+	bool elf_static;	/* no program interpreter */
+	uint16_t elf_machine;	/* e_machine */
+	const char *elf_interp; /* the interpreter, NULL when none */
+	const char *build_id;	/* hex, NULL when none */
 };
 
 /* Queue a process event. */
@@ -220,6 +229,7 @@ struct db_call_row {
 	int64_t ret;		/* raw result: >= 0 or -errno */
 	int64_t t_enter;	/* ns since the epoch */
 	int64_t t_exit;		/* ns since the epoch; = t_enter when !returned */
+	int64_t stack_id;	/* stack.id of its stack (pcow trace --stack), 0 none */
 };
 
 /* Which calls db_calls returns.  Zero-initialise, then set what you need. */
@@ -256,5 +266,57 @@ typedef int (*db_stat_fn)(const struct db_stat_row *row, void *opaque);
  * descending, then by ABI and number.
  */
 int db_stats(struct db *db, int64_t run_id, db_stat_fn fn, void *opaque, char *errmsg);
+
+/* ============================================================ stacks
+ *
+ * `pcow trace --stack` (db/stack.c).  The tracer numbers the modules and
+ * stacks of a run itself (1, 2, ...), queues each once, before the first
+ * call that uses it, and names a call's stack by that number in
+ * db_call.stack_id; the writer turns the numbers into row ids of the
+ * tables module, stack and frame.  Modules are shared across runs (same
+ * path and build-id, same row); stacks belong to a run.
+ */
+
+struct db_module {
+	uint32_t id;		/* the tracer's number, > 0 */
+	const char *path;	/* the mapped file ("[vdso]" for the vDSO) */
+	const char *build_id;	/* hex, NULL when unknown */
+};
+
+struct db_frame {
+	uint64_t addr;		/* module-relative (ELF virtual address); absolute
+				   when module is 0 */
+	uint64_t offset;	/* addr - the symbol's start, when symbol is set */
+	uint32_t module;	/* a db_module id, 0 when the address is in no file */
+	const char *symbol;	/* the function, NULL when unknown */
+};
+
+/* Queue a module; its strings are copied. */
+void db_writer_module(struct db_writer *w, const struct db_module *m);
+
+/* Queue stack id (> 0): n frames, innermost first; copied. */
+void db_writer_stack(struct db_writer *w, uint32_t id, const struct db_frame *frames, uint32_t n);
+
+/* One frame as the reader returns it. */
+struct db_frame_row {
+	int level;		/* 0 innermost */
+	const char *module;	/* NULL when the address is in no file */
+	const char *build_id;	/* NULL when unknown */
+	const char *symbol;	/* NULL when unknown */
+	uint64_t offset;	/* from the symbol's start */
+	uint64_t addr;		/* module-relative, or absolute without a module */
+};
+
+typedef int (*db_frame_fn)(const struct db_frame_row *frame, void *opaque);
+
+struct db_stack_reader;
+
+/* A reader of stacks on db (finish it before db_close). */
+int db_stack_reader_open(struct db *db, struct db_stack_reader **ret_reader, char *errmsg);
+void db_stack_reader_close(struct db_stack_reader *r); /* accepts NULL */
+
+/* The frames of stack stack_id, innermost first (see the readers' contract above). */
+int db_stack_frames(struct db_stack_reader *r, int64_t stack_id, db_frame_fn fn, void *opaque,
+		    char *errmsg);
 
 #endif /* PCOW_DB_DB_H */

@@ -63,4 +63,54 @@ char *db_quote_packed(const char *packed, size_t len);
 /* The same for a NULL-terminated vector (NULL argv gives ""). */
 char *db_quote_argv(const char *const *argv);
 
+/* ------------------------------------------------- stacks (db/stack.c) */
+
+/* The tables module, stack and frame (part of schema version 1). */
+extern const char db_stack_schema_sql[];
+
+/*
+ * Queue records of stacks and modules, laid out by db_writer_module and
+ * db_writer_stack (writer.c) and read back on the writer thread by
+ * db_stack_writer_* (stack.c).
+ */
+struct rec_module {
+	uint32_t id;
+	uint32_t path_len;
+	uint32_t build_id_len; /* 0: none */
+	uint32_t pad;
+	/* then path, then build_id */
+};
+
+struct rec_stack {
+	uint32_t id;
+	uint32_t n; /* frames */
+	/* then n struct rec_frame, then their symbols back to back */
+};
+
+struct rec_frame {
+	uint64_t addr;
+	uint64_t offset;
+	uint32_t module;
+	uint32_t symbol_len; /* 0: none */
+};
+
+/* The writer thread's side: this run's module and stack numbers -> row ids. */
+struct db_stack_writer;
+
+int db_stack_writer_new(sqlite3 *conn, int64_t run_id, struct db_stack_writer **ret);
+void db_stack_writer_free(struct db_stack_writer *sw); /* accepts NULL */
+
+/*
+ * Insert a queued module / stack (payload of len bytes).  Return 0, or
+ * -EIO for a malformed record, or the SQLite error as -errno with the
+ * failing step's sqlite3 result in *ret_rc (for the message).
+ */
+int db_stack_writer_module(struct db_stack_writer *sw, const void *payload, uint32_t len,
+			   int *ret_rc);
+int db_stack_writer_stack(struct db_stack_writer *sw, const void *payload, uint32_t len,
+			  int *ret_rc);
+
+/* The row id of this run's stack number id; 0 when unknown. */
+int64_t db_stack_writer_row(const struct db_stack_writer *sw, uint32_t id);
+
 #endif /* PCOW_DB_DB_INTERNAL_H */

@@ -213,7 +213,7 @@ static char *calls_sql(const struct db_call_filter *filter, bool pid_known, bool
 		return NULL;
 	fputs("SELECT c.seq, c.pid, coalesce(c.tid, c.pid), c.abi, c.nr, s.name,"
 	      " c.arg0, c.arg1, c.arg2, c.arg3, c.arg4, c.arg5, c.args, c.ret, c.t, c.dur,"
-	      " c.action"
+	      " c.action, c.stack_id"
 	      " FROM call AS c LEFT JOIN sysname AS s ON s.abi = c.abi AND s.nr = c.nr"
 	      " WHERE c.seq BETWEEN ?1 AND ?2",
 	      f);
@@ -297,6 +297,7 @@ static void fill_call(sqlite3_stmt *st, const struct run_range *r, struct db_cal
 	row->t_enter = r->t_start + sqlite3_column_int64(st, 14);
 	row->t_exit = row->t_enter + sqlite3_column_int64(st, 15);
 	row->action = (uint8_t)sqlite3_column_int(st, 16);
+	row->stack_id = sqlite3_column_int64(st, 17);
 }
 
 int db_calls(struct db *db, const struct db_call_filter *filter, db_call_fn fn, void *opaque,

@@ -69,7 +69,8 @@ static const char schema_sql[] =
 	" ret INTEGER,"
 	" t INTEGER NOT NULL,"
 	" dur INTEGER,"
-	" action INTEGER NOT NULL);"
+	" action INTEGER NOT NULL,"
+	" stack_id INTEGER REFERENCES stack(id));"
 	"CREATE INDEX call_by_pid ON call(run_id, pid);"
 	"CREATE TABLE path ("
 	" seq INTEGER NOT NULL REFERENCES call(seq),"
@@ -95,8 +96,18 @@ static const char schema_sql[] =
 	" seq INTEGER,"
 	" t INTEGER NOT NULL,"
 	" filename TEXT NOT NULL,"
-	" argv TEXT NOT NULL);"
+	" argv TEXT NOT NULL,"
+	" elf_class INTEGER, machine INTEGER, interp TEXT, static INTEGER, build_id TEXT);"
 	"CREATE INDEX exec_by_pid ON exec(run_id, pid);"
+	/* The overlay index (db/overlay.c, doc/schema.md). */
+	"CREATE TABLE overlay ("
+	" id INTEGER PRIMARY KEY,"
+	" virt_path TEXT NOT NULL UNIQUE,"
+	" kind INTEGER NOT NULL,"
+	" origin TEXT,"
+	" orig_dev INTEGER, orig_ino INTEGER, orig_size INTEGER, orig_mtime_ns INTEGER,"
+	" orig_hash INTEGER, orig_mode INTEGER, orig_uid INTEGER, orig_gid INTEGER,"
+	" state INTEGER NOT NULL DEFAULT 0);"
 	"CREATE VIEW syscall AS SELECT"
 	" c.seq AS seq, c.run_id AS run_id, c.pid AS pid, coalesce(c.tid, c.pid) AS tid,"
 	" c.abi AS abi, c.nr AS nr, coalesce(s.name, printf('syscall_0x%x', c.nr)) AS name,"
@@ -105,13 +116,14 @@ static const char schema_sql[] =
 	" coalesce(c.args, '') AS args, c.ret AS ret,"
 	" r.t_start + c.t AS t_enter, r.t_start + c.t + c.dur AS t_exit,"
 	" CASE c.action WHEN 0 THEN 'pass' WHEN 1 THEN 'rewrite' WHEN 2 THEN 'emulate'"
-	" WHEN 3 THEN 'deny' ELSE c.action END AS action"
+	" WHEN 3 THEN 'deny' ELSE c.action END AS action, c.stack_id AS stack_id"
 	" FROM call AS c JOIN run AS r ON r.id = c.run_id"
 	" LEFT JOIN sysname AS s ON s.abi = c.abi AND s.nr = c.nr;";
 
 /* The tables and views a pcow database of this version must have. */
 static const char *const schema_objects[] = {
-	"run", "sysname", "call", "path", "process", "exec", "syscall",
+	"run", "sysname", "call", "path", "process", "exec", "syscall", "overlay",
+	"module", "stack", "frame", /* db/stack.c */
 };
 
 /* Reads of the last leaf of each big table: see the top of the file. */
@@ -341,6 +353,8 @@ static int create_schema(struct db *db, char *errmsg)
 		goto out_rollback;
 	}
 	err = db_exec(db, schema_sql, errmsg);
+	if (!err)
+		err = db_exec(db, db_stack_schema_sql, errmsg);
 	if (err)
 		goto out_rollback;
 	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d;",

@@ -66,7 +66,9 @@
 
 enum rec_type {
 	REC_CALL = 1, /* struct db_call, then the blobs in argument order */
-	REC_PROC = 2, /* struct rec_proc, then filename, then argv */
+	REC_PROC = 2, /* struct rec_proc, then filename, argv, interp, build_id */
+	REC_MODULE = 3, /* struct rec_module, then path, then build_id (db_internal.h) */
+	REC_STACK = 4,	/* struct rec_stack, its frames, their symbols (db_internal.h) */
 };
 
 struct rec_hdr {
@@ -83,8 +85,13 @@ struct rec_proc {
 	int32_t exit_status;
 	uint32_t filename_len;
 	uint32_t argv_len;
+	uint32_t interp_len;
+	uint32_t build_id_len;
+	uint16_t elf_machine;
 	uint8_t event;
 	uint8_t has_filename;
+	uint8_t elf_class; /* 0: no ELF facts */
+	uint8_t elf_static;
 };
 
 enum consumer_state {
@@ -147,6 +154,7 @@ struct db_writer {
 	sqlite3_stmt *st_exit;
 	sqlite3_stmt *st_exit_new;
 	sqlite3_stmt *st_exec;
+	struct db_stack_writer *stacks; /* module/stack records (db/stack.c) */
 	char errmsg[DB_ERRMSG_SIZE];
 };
 
@@ -323,7 +331,7 @@ void db_writer_call(struct db_writer *w, const struct db_call *call, const void 
 
 void db_writer_proc(struct db_writer *w, const struct db_proc *proc)
 {
-	struct piece pieces[5];
+	struct piece pieces[1 + 1 + 4 + 1]; /* header, rec_proc, 4 strings, padding */
 	struct rec_proc rp;
 	size_t n = 1;
 
@@ -343,13 +351,75 @@ void db_writer_proc(struct db_writer *w, const struct db_proc *proc)
 		if (rp.argv_len > RECORD_MAX)
 			rp.argv_len = RECORD_MAX;
 	}
+	if (proc->event == DB_PROC_EXEC && proc->elf_class) {
+		rp.elf_class = proc->elf_class;
+		rp.elf_static = proc->elf_static;
+		rp.elf_machine = proc->elf_machine;
+		rp.interp_len = proc->elf_interp ? (uint32_t)strnlen(proc->elf_interp, 4096) : 0;
+		rp.build_id_len = proc->build_id ? (uint32_t)strnlen(proc->build_id, 256) : 0;
+	}
 	pieces[n++] = (struct piece){ &rp, sizeof(rp) };
 	if (rp.filename_len)
 		pieces[n++] = (struct piece){ proc->filename, rp.filename_len };
 	if (rp.argv_len)
 		pieces[n++] = (struct piece){ proc->argv, rp.argv_len };
+	if (rp.interp_len)
+		pieces[n++] = (struct piece){ proc->elf_interp, rp.interp_len };
+	if (rp.build_id_len)
+		pieces[n++] = (struct piece){ proc->build_id, rp.build_id_len };
 	n++; /* padding */
 	put_record(w, REC_PROC, pieces, n);
+}
+
+void db_writer_module(struct db_writer *w, const struct db_module *m)
+{
+	struct piece pieces[1 + 1 + 2 + 1]; /* header, rec_module, 2 strings, padding */
+	struct rec_module rm;
+	size_t n = 1;
+
+	if (atomic_load_explicit(&w->error, memory_order_relaxed))
+		return;
+	memset(&rm, 0, sizeof(rm));
+	rm.id = m->id;
+	rm.path_len = m->path ? (uint32_t)strnlen(m->path, 65536) : 0;
+	rm.build_id_len = m->build_id ? (uint32_t)strnlen(m->build_id, 256) : 0;
+	pieces[n++] = (struct piece){ &rm, sizeof(rm) };
+	if (rm.path_len)
+		pieces[n++] = (struct piece){ m->path, rm.path_len };
+	if (rm.build_id_len)
+		pieces[n++] = (struct piece){ m->build_id, rm.build_id_len };
+	n++; /* padding */
+	put_record(w, REC_MODULE, pieces, n);
+}
+
+#define STACK_FRAMES_MAX 256 /* deeper stacks are cut (the tracer keeps fewer) */
+
+void db_writer_stack(struct db_writer *w, uint32_t id, const struct db_frame *frames, uint32_t n)
+{
+	struct rec_frame rf[STACK_FRAMES_MAX];
+	struct piece pieces[1 + 1 + 1 + STACK_FRAMES_MAX + 1];
+	struct rec_stack rs;
+	size_t np = 1;
+
+	if (atomic_load_explicit(&w->error, memory_order_relaxed))
+		return;
+	if (n > STACK_FRAMES_MAX)
+		n = STACK_FRAMES_MAX;
+	rs.id = id;
+	rs.n = n;
+	for (uint32_t i = 0; i < n; i++) {
+		rf[i].addr = frames[i].addr;
+		rf[i].offset = frames[i].offset;
+		rf[i].module = frames[i].module;
+		rf[i].symbol_len = frames[i].symbol ? (uint32_t)strnlen(frames[i].symbol, 4096) : 0;
+	}
+	pieces[np++] = (struct piece){ &rs, sizeof(rs) };
+	pieces[np++] = (struct piece){ rf, n * sizeof(rf[0]) };
+	for (uint32_t i = 0; i < n; i++)
+		if (rf[i].symbol_len)
+			pieces[np++] = (struct piece){ frames[i].symbol, rf[i].symbol_len };
+	np++; /* padding */
+	put_record(w, REC_STACK, pieces, np);
 }
 
 int db_writer_error(const struct db_writer *w)
@@ -505,6 +575,8 @@ static void handle_call(struct db_writer *w, const unsigned char *payload, uint3
 	sqlite3_bind_int64(st, 14, call->t_enter - w->run_t0);
 	bind_int64_or_null(st, 15, returned, call->t_exit - call->t_enter);
 	sqlite3_bind_int(st, 16, call->action);
+	bind_int64_or_null(st, 17, call->stack_id != 0,
+			   db_stack_writer_row(w->stacks, call->stack_id));
 	if (!step_done(w, st, "writing the log"))
 		return;
 	shrink_fmt_buf(w);
@@ -517,11 +589,23 @@ static void handle_call(struct db_writer *w, const unsigned char *payload, uint3
 		if (!(call->path_mask & (1u << i)) ||
 		    (call->blob_status[i] != BLOB_OK && call->blob_status[i] != BLOB_TRUNCATED))
 			continue;
-		/* A path holds no NUL: whatever follows one is not part of it. */
-		n = blobs[i] ? strnlen(blobs[i], call->blob_len[i]) : 0;
-		sqlite3_bind_int64(w->st_path, 1, w->last_seq);
-		sqlite3_bind_int(w->st_path, 2, i);
-		sqlite3_bind_text(w->st_path, 3, n ? blobs[i] : "", (int)n, SQLITE_STATIC);
+		/*
+		 * A path blob is "as passed\0absolute" (db.h); the table keeps
+		 * the absolute form, or the string as passed when that is all.
+		 */
+		{
+			const char *text = blobs[i];
+			size_t blen = blobs[i] ? call->blob_len[i] : 0;
+
+			n = text ? strnlen(text, blen) : 0;
+			if (n + 1 < blen) {
+				text += n + 1;
+				n = strnlen(text, blen - (n + 1));
+			}
+			sqlite3_bind_int64(w->st_path, 1, w->last_seq);
+			sqlite3_bind_int(w->st_path, 2, i);
+			sqlite3_bind_text(w->st_path, 3, n ? text : "", (int)n, SQLITE_STATIC);
+		}
 		if (!step_done(w, w->st_path, "writing the log"))
 			return;
 	}
@@ -535,7 +619,8 @@ static void handle_proc(struct db_writer *w, const unsigned char *payload, uint3
 	char *argv_text;
 	bool ok;
 
-	if (len < sizeof(*rp) || len - sizeof(*rp) < (uint64_t)rp->filename_len + rp->argv_len) {
+	if (len < sizeof(*rp) || len - sizeof(*rp) < (uint64_t)rp->filename_len + rp->argv_len +
+							 rp->interp_len + rp->build_id_len) {
 		set_error(w, -EIO, "internal error: malformed process record");
 		return;
 	}
@@ -567,6 +652,19 @@ static void handle_proc(struct db_writer *w, const unsigned char *payload, uint3
 		sqlite3_bind_text(st, 6, rp->filename_len ? filename : "", (int)rp->filename_len,
 				  SQLITE_STATIC);
 		sqlite3_bind_text(st, 7, argv_text, -1, SQLITE_STATIC);
+		bind_int64_or_null(st, 8, rp->elf_class, rp->elf_class);
+		bind_int64_or_null(st, 9, rp->elf_class, rp->elf_machine);
+		if (rp->interp_len)
+			sqlite3_bind_text(st, 10, argv + rp->argv_len, (int)rp->interp_len,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 10);
+		bind_int64_or_null(st, 11, rp->elf_class, rp->elf_static);
+		if (rp->build_id_len)
+			sqlite3_bind_text(st, 12, argv + rp->argv_len + rp->interp_len,
+					  (int)rp->build_id_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 12);
 		step_done(w, st, "writing the log");
 		free(argv_text);
 		break;
@@ -594,6 +692,25 @@ static void handle_proc(struct db_writer *w, const unsigned char *payload, uint3
 	}
 }
 
+static void handle_stack(struct db_writer *w, uint32_t type, const unsigned char *payload,
+			 uint32_t len)
+{
+	int rc = SQLITE_OK;
+	int err = type == REC_MODULE ? db_stack_writer_module(w->stacks, payload, len, &rc)
+				     : db_stack_writer_stack(w->stacks, payload, len, &rc);
+
+	if (!err)
+		return;
+	if (err == -EIO && rc == SQLITE_OK)
+		set_error(w, err, "internal error: malformed stack record");
+	else if (err == -ENOSPC)
+		set_error(w, err, "writing the stacks: disk full");
+	else if (rc != SQLITE_OK)
+		set_error(w, err, "writing the stacks: %s", sqlite3_errstr(rc));
+	else
+		set_error(w, err, "writing the stacks: %s", strerror(-err));
+}
+
 static void handle(struct db_writer *w, uint32_t type, const unsigned char *payload, uint32_t len)
 {
 	if (atomic_load_explicit(&w->error, memory_order_relaxed) || !begin(w))
@@ -602,6 +719,8 @@ static void handle(struct db_writer *w, uint32_t type, const unsigned char *payl
 		handle_call(w, payload, len);
 	else if (type == REC_PROC)
 		handle_proc(w, payload, len);
+	else if (type == REC_MODULE || type == REC_STACK)
+		handle_stack(w, type, payload, len);
 	else
 		set_error(w, -EIO, "internal error: unknown record");
 	if (++w->n_txn >= BATCH_RECORDS || ((w->n_txn & 15) == 0 && mono_ns() >= w->txn_deadline))
@@ -753,6 +872,8 @@ static void finalize_all(struct db_writer *w)
 	sqlite3_finalize(w->st_exit);
 	sqlite3_finalize(w->st_exit_new);
 	sqlite3_finalize(w->st_exec);
+	db_stack_writer_free(w->stacks);
+	w->stacks = NULL;
 }
 
 static int prepare(struct db_writer *w, const char *sql, sqlite3_stmt **ret)
@@ -770,8 +891,9 @@ static int prepare_all(struct db_writer *w)
 	    (err = prepare(w, "COMMIT", &w->st_commit)) ||
 	    (err = prepare(w,
 			   "INSERT INTO call(run_id, pid, tid, abi, nr,"
-			   " arg0, arg1, arg2, arg3, arg4, arg5, args, ret, t, dur, action)"
-			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   " arg0, arg1, arg2, arg3, arg4, arg5, args, ret, t, dur, action,"
+			   " stack_id)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			   &w->st_call)) ||
 	    (err = prepare(w, "INSERT INTO path(seq, arg, path) VALUES (?, ?, ?)", &w->st_path)) ||
 	    (err = prepare(w,
@@ -787,9 +909,11 @@ static int prepare_all(struct db_writer *w)
 			   " VALUES (?, ?, ?, ?, ?, ?)",
 			   &w->st_exit_new)) ||
 	    (err = prepare(w,
-			   "INSERT INTO exec(run_id, pid, tgid, seq, t, filename, argv)"
-			   " VALUES (?, ?, ?, ?, ?, ?, ?)",
-			   &w->st_exec)))
+			   "INSERT INTO exec(run_id, pid, tgid, seq, t, filename, argv,"
+			   " elf_class, machine, interp, static, build_id)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   &w->st_exec)) ||
+	    (err = db_stack_writer_new(w->conn, w->run_id, &w->stacks)))
 		return err;
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "emu/flags.h"
 #include "emu/syscalls.h"
@@ -225,6 +226,30 @@ static void print_strv(struct emu_out *o, const struct emu_blob *b)
 	emu_out_str(o, "]");
 }
 
+/*
+ * struct stat as strace prints it without -v: the type and mode, then the
+ * size, or for a device its number.
+ */
+static void print_stat(struct emu_out *o, const void *data)
+{
+	struct stat st;
+	uint64_t dev;
+
+	memcpy(&st, data, sizeof(st));
+	emu_out_str(o, "{st_mode=");
+	emu_print_mode(o, st.st_mode);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		/* glibc/kernel 64-bit dev_t: major 12+20 bits, minor 8+24 bits */
+		dev = st.st_rdev;
+		emu_out_fmt(o, ", st_rdev=makedev(%#llx, %#llx)",
+			    (unsigned long long)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffULL)),
+			    (unsigned long long)((dev & 0xff) | ((dev >> 12) & ~0xffULL)));
+	} else {
+		emu_out_fmt(o, ", st_size=%lld", (long long)st.st_size);
+	}
+	emu_out_str(o, ", ...}");
+}
+
 static bool name_is(const struct emu_syscall *sc, const char *name)
 {
 	return sc->name && strcmp(sc->name, name) == 0;
@@ -361,6 +386,12 @@ size_t emu_format_args(char *buf, size_t size, const struct emu_syscall *sc, con
 		case EK_STRV:
 			if (v && blob_has_data(b))
 				print_strv(&o, b);
+			else
+				print_ptr(&o, v);
+			break;
+		case EK_STAT_OUT:
+			if (v && ret == 0 && blob_has_data(b) && b->len >= sizeof(struct stat))
+				print_stat(&o, b->data);
 			else
 				print_ptr(&o, v);
 			break;

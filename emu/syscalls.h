@@ -56,6 +56,7 @@ enum emu_kind {
 	EK_CLONE_FLAGS,	/* CLONE_* | exit signal */
 	EK_SIZE,	/* size_t: unsigned decimal */
 	EK_OFF,		/* off_t: signed decimal */
+	EK_STAT_OUT,	/* struct stat the kernel fills (x86_64 layout), fetched at exit */
 	EK_COUNT
 };
 
@@ -112,7 +113,8 @@ const char *emu_abi_name(enum emu_abi abi);
  * by kind: EK_PATH/EK_STR at entry (the whole string, up to PATH_MAX),
  * EK_BUF_IN at entry and EK_BUF_OUT at exit (the first EMU_BUF_PREVIEW
  * bytes), EK_STRV at entry (the strings packed "a\0b\0", up to
- * EMU_STRV_MAX of them).
+ * EMU_STRV_MAX of them), EK_STAT_OUT at exit after success (the whole
+ * struct stat).
  */
 #define EMU_BUF_PREVIEW 32
 #define EMU_STRV_MAX 32

@@ -40,6 +40,7 @@
 #define K_BUF_OUT(n) { EK_BUF_OUT, (n) }
 #define K_STRUCT_IN { EK_STRUCT_IN, 0 }
 #define K_STRUCT_OUT { EK_STRUCT_OUT, 0 }
+#define K_STAT_OUT { EK_STAT_OUT, 0 }
 #define K_STRV { EK_STRV, 0 }
 #define K_OPEN_FLAGS { EK_OPEN_FLAGS, 0 }
 #define K_AT_FLAGS { EK_AT_FLAGS, 0 }

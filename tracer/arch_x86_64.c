@@ -103,13 +103,25 @@ static int get_by_info(pid_t tid, struct arch_syscall *sc)
 	return 0;
 }
 
-static int get_regs(pid_t tid, struct user_regs_struct *regs)
+/* struct user_regs_struct of i386: what GETREGSET returns for a 32-bit tracee. */
+struct i386_regs {
+	uint32_t ebx, ecx, edx, esi, edi, ebp, eax;
+	uint32_t xds, xes, xfs, xgs, orig_eax, eip, xcs, eflags, esp, xss;
+};
+
+union any_regs {
+	struct user_regs_struct r64;
+	struct i386_regs r32;
+};
+
+/* Returns the regset's size: sizeof(r64), or sizeof(r32) for a 32-bit tracee. */
+static long get_regs(pid_t tid, union any_regs *regs)
 {
 	struct iovec iov = { .iov_base = regs, .iov_len = sizeof(*regs) };
 
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
 		return -errno;
-	return 0;
+	return (long)iov.iov_len;
 }
 
 /* Which ABI the instruction just executed belongs to (fallback path). */
@@ -128,14 +140,31 @@ static int abi_of_insn(pid_t tid, const struct user_regs_struct *regs)
 
 static int get_by_regs(pid_t tid, bool at_entry, struct arch_syscall *sc)
 {
+	union any_regs any;
 	struct user_regs_struct regs;
-	int err;
+	long size;
 
-	err = get_regs(tid, &regs);
-	if (err)
-		return err;
+	size = get_regs(tid, &any);
+	if (size < 0)
+		return (int)size;
 	memset(sc, 0, sizeof(*sc));
 	sc->op = ARCH_OP_UNKNOWN;
+	if (size == (long)sizeof(struct i386_regs)) {
+		/* A 32-bit process: its own register layout. */
+		const struct i386_regs *r = &any.r32;
+
+		sc->abi = EMU_ABI_I386;
+		sc->nr = (long)r->orig_eax;
+		sc->args[0] = r->ebx;
+		sc->args[1] = r->ecx;
+		sc->args[2] = r->edx;
+		sc->args[3] = r->esi;
+		sc->args[4] = r->edi;
+		sc->args[5] = r->ebp;
+		sc->ret = (int32_t)r->eax;
+		return 0;
+	}
+	regs = any.r64;
 	sc->abi = at_entry ? abi_of_insn(tid, &regs) : EMU_ABI_X86_64;
 	if (sc->abi == EMU_ABI_I386) {
 		sc->nr = (long)(regs.orig_rax & 0xffffffffu);

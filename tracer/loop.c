@@ -32,11 +32,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <limits.h>
 #include <linux/sched.h>
 
+#include "emu/fstate.h"
+
 #include "tracer/arch.h"
+#include "tracer/elf.h"
 #include "tracer/record.h"
 #include "tracer/spawn.h"
+#include "tracer/stack.h"
 #include "tracer/tracer.h"
 
 extern char **environ;
@@ -50,6 +56,7 @@ struct loop {
 	bool use_info;	   /* PTRACE_GET_SYSCALL_INFO */
 	bool interactive;  /* pcow owns the terminal: mirror the program's job stops */
 	int fatal;	   /* a pcow error that ends the loop */
+	struct tracer_stacks *stacks; /* --stack, else NULL */
 };
 
 /* The pid signals to pcow are forwarded to (read by the signal handler). */
@@ -155,10 +162,17 @@ static void restore_signals(const struct sigaction *saved)
 
 /* -------------------------------------------------------------- resume */
 
-static void resume(struct pcow_tracee *t, int sig)
+/*
+ * Restart a stopped tracee.  Under a seccomp filter the next entry that
+ * matters stops by itself, so a tracee outside a call runs with PTRACE_CONT;
+ * inside one (after its seccomp stop) PTRACE_SYSCALL asks for its exit.
+ */
+static void resume(const struct loop *l, struct pcow_tracee *t, int sig)
 {
+	int req = l->cfg->filter && !t->call.active ? PTRACE_CONT : PTRACE_SYSCALL;
+
 	/* ESRCH: killed meanwhile; its death comes through waitpid. */
-	ptrace(PTRACE_SYSCALL, t->tid, NULL, (void *)(long)sig);
+	ptrace(req, t->tid, NULL, (void *)(long)sig);
 }
 
 /* ------------------------------------------------------------- tasks */
@@ -166,6 +180,7 @@ static void resume(struct pcow_tracee *t, int sig)
 static void proc_event(struct loop *l, struct pcow_tracee *t, int event, int32_t ppid,
 		       int status)
 {
+	struct tracer_elf_facts facts;
 	struct db_proc p;
 
 	if (!l->cfg->writer)
@@ -183,10 +198,13 @@ static void proc_event(struct loop *l, struct pcow_tracee *t, int event, int32_t
 		int ai = record_arg_of_kind(call, EK_STRV);
 
 		p.filename = fi >= 0 && call->blob_len[fi] ? call->arena + call->blob_off[fi] : "";
+		if (fi >= 0 && record_resolved(call, fi))
+			p.filename = record_resolved(call, fi);
 		if (ai >= 0) {
 			p.argv = call->arena + call->blob_off[ai];
 			p.argv_len = call->blob_len[ai];
 		}
+		record_exec_facts(t, &p, &facts);
 	}
 	db_writer_proc(l->cfg->writer, &p);
 }
@@ -241,8 +259,43 @@ static struct pcow_tracee *add_unannounced(struct loop *l, pid_t tid)
 	return add_task(l, tid, tgid, leader ? leader->proc : NULL, leader ? tgid : ppid);
 }
 
+/*
+ * The cwd and descriptor table a new task starts with: shared with the
+ * parent under CLONE_FS / CLONE_FILES (threads), copied otherwise (fork).
+ */
+static void inherit_fstate(struct loop *l, struct pcow_tracee *c, struct pcow_tracee *parent,
+			   int event)
+{
+	uint64_t flags = 0;
+
+	if (!parent->fs || !parent->files)
+		return;
+	if (event == PTRACE_EVENT_CLONE) {
+		if (parent->call.active && parent->call.abi == EMU_ABI_X86_64 &&
+		    (parent->call.nr == __NR_clone || parent->call.nr == __NR_clone3))
+			flags = parent->call.clone_flags;
+		else if (c->proc == parent->proc)
+			flags = CLONE_FS | CLONE_FILES; /* a thread, flags unseen */
+	}
+	if (flags & CLONE_FS) {
+		c->fs = parent->fs;
+		c->fs->refs++;
+	} else {
+		c->fs = emu_fs_copy(parent->fs);
+	}
+	if (flags & CLONE_FILES) {
+		c->files = parent->files;
+		c->files->refs++;
+	} else {
+		c->files = emu_files_copy(parent->files);
+	}
+	if (!c->fs || !c->files)
+		l->fatal = -ENOMEM;
+}
+
 static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 {
+	struct pcow_tracee *c;
 	unsigned long msg = 0;
 	bool thread;
 	pid_t child;
@@ -250,12 +303,29 @@ static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, NULL, &msg) < 0)
 		return;
 	child = (pid_t)msg;
-	if (tracee_find(&l->tab, child))
-		return; /* its first stop came first */
-	thread = event == PTRACE_EVENT_CLONE && parent->call.active &&
-		 (parent->call.clone_flags & CLONE_THREAD);
-	add_task(l, child, thread ? parent->proc->tgid : child, thread ? parent->proc : NULL,
-		 parent->proc->tgid);
+	c = tracee_find(&l->tab, child);
+	if (c) {
+		/* Its first stop came first: it only lacks what it inherits. */
+		if (!c->fs)
+			inherit_fstate(l, c, parent, event);
+		return;
+	}
+	if (event != PTRACE_EVENT_CLONE) {
+		thread = false;
+	} else if (parent->call.active && parent->call.abi == EMU_ABI_X86_64 &&
+		   (parent->call.nr == __NR_clone || parent->call.nr == __NR_clone3)) {
+		thread = parent->call.clone_flags & CLONE_THREAD;
+	} else {
+		/* The clone did not stop (seccomp filter, i386 clone): ask /proc. */
+		pid_t tgid, ppid;
+
+		read_status_ids(child, &tgid, &ppid);
+		thread = tgid == parent->proc->tgid;
+	}
+	c = add_task(l, child, thread ? parent->proc->tgid : child, thread ? parent->proc : NULL,
+		     parent->proc->tgid);
+	if (c)
+		inherit_fstate(l, c, parent, event);
 }
 
 /* Record the call a dying or vanishing task was inside. */
@@ -307,9 +377,17 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 			return;
 		t->flags |= TRACEE_RECORDING;
 	}
-	call->record = l->cfg->writer != NULL;
-	if (call->record || l->cfg->hooks)
+	call->record = l->cfg->writer &&
+		       (!l->cfg->log_sel || emu_select_has(l->cfg->log_sel, sc->abi, sc->nr));
+	/*
+	 * execve's path and argv go to the exec record even when not logged;
+	 * paths are read for the cwd and descriptor tables (chdir, open).
+	 */
+	if (call->record || l->cfg->hooks ||
+	    (call->sc && (call->sc->flags & (EMU_F_EXEC | EMU_F_FILE))))
 		record_fetch_entry(t);
+	if (l->stacks && call->record)
+		call->stack_id = tracer_stack_capture(l->stacks, t);
 
 	/* clone(2): remember whether it makes a thread (checked at the event). */
 	if (sc->abi == EMU_ABI_X86_64 && sc->nr == __NR_clone)
@@ -339,6 +417,17 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 		ret = call->result;
 		arch_set_return(t->tid, ret);
 	}
+	if (l->stacks)
+		tracer_stack_exit(l->stacks, t, ret);
+	if (t->fs) {
+		const char *resolved[6] = { NULL };
+
+		for (int i = 0; call->path_mask && i < 6; i++)
+			resolved[i] = record_resolved(call, i);
+		if (emu_fstate_track(t->fs, t->files, call->abi, call->sc, call->args, ret,
+				     resolved) < 0)
+			l->fatal = -ENOMEM;
+	}
 	if (call->record) {
 		record_fetch_exit(t, ret);
 		if (l->cfg->hooks && l->cfg->hooks->exit)
@@ -357,7 +446,7 @@ static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 
 	err = arch_get_syscall(t->tid, l->use_info, entering, &sc);
 	if (err) {
-		resume(t, 0);
+		resume(l, t, 0);
 		return;
 	}
 	if (sc.op == ARCH_OP_ENTRY)
@@ -368,7 +457,7 @@ static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 		on_entry(l, t, &sc);
 	else
 		on_exit_stop(l, t, sc.ret);
-	resume(t, 0);
+	resume(l, t, 0);
 }
 
 static void on_seccomp_stop(struct loop *l, struct pcow_tracee *t)
@@ -377,7 +466,7 @@ static void on_seccomp_stop(struct loop *l, struct pcow_tracee *t)
 
 	if (arch_get_syscall(t->tid, l->use_info, true, &sc) == 0)
 		on_entry(l, t, &sc);
-	resume(t, 0); /* PTRACE_SYSCALL: the exit will stop */
+	resume(l, t, 0); /* PTRACE_SYSCALL: the exit will stop */
 }
 
 /* ---------------------------------------------------------- job control */
@@ -392,7 +481,7 @@ static void on_group_stop(struct loop *l, struct pcow_tracee *t, int sig)
 	if (!(t->flags & TRACEE_STARTED) || !is_stop_signal(sig)) {
 		/* First stop of a new task, or PTRACE_INTERRUPT: just go on. */
 		t->flags |= TRACEE_STARTED;
-		resume(t, 0);
+		resume(l, t, 0);
 		return;
 	}
 	ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
@@ -417,13 +506,13 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 	case 0:
 		/* Signal-delivery-stop: deliver it as if nobody watched. */
 		t->flags |= TRACEE_STARTED;
-		resume(t, sig);
+		resume(l, t, sig);
 		break;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		on_new_child(l, t, event);
-		resume(t, 0);
+		resume(l, t, 0);
 		break;
 	case PTRACE_EVENT_EXEC: {
 		unsigned long former = 0;
@@ -449,9 +538,12 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 			t->proc->mem_fd = -1;
 		}
 		t->proc->execed = true;
-		if (t->call.active && t->call.record)
+		t->proc->elf_class = 0; /* until record_exec_facts reads it */
+		if (l->stacks)
+			tracer_stack_exec(t->proc);
+		if (t->call.active)
 			proc_event(l, t, DB_PROC_EXEC, 0, 0);
-		resume(t, 0);
+		resume(l, t, 0);
 		break;
 	}
 	case PTRACE_EVENT_SECCOMP:
@@ -461,7 +553,7 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 		on_group_stop(l, t, sig);
 		break;
 	default:
-		resume(t, 0);
+		resume(l, t, 0);
 		break;
 	}
 }
@@ -500,6 +592,71 @@ static int run_loop(struct loop *l)
 	}
 }
 
+/*
+ * The program starts in pcow's working directory with the descriptors it
+ * inherits from pcow (read from /proc once; close-on-exec ones are pcow's
+ * own pipes and go at the exec).
+ */
+static int initial_fstate(struct pcow_tracee *t)
+{
+	char cwd[PATH_MAX], name[64], link[PATH_MAX], info[512];
+	struct dirent *de;
+	DIR *dir;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
+	t->fs = emu_fs_new(cwd);
+	t->files = emu_files_new();
+	if (!t->fs || !t->files)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "/proc/%d/fd", t->tid);
+	dir = opendir(name);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		bool cloexec = false;
+		ssize_t n;
+		long fd;
+		int ifd;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		fd = strtol(de->d_name, NULL, 10);
+		snprintf(name, sizeof(name), "/proc/%d/fd/%ld", t->tid, fd);
+		n = readlink(name, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		/* fdinfo "flags:\t02000002": octal, O_CLOEXEC is 02000000 */
+		snprintf(name, sizeof(name), "/proc/%d/fdinfo/%ld", t->tid, fd);
+		ifd = open(name, O_RDONLY | O_CLOEXEC);
+		if (ifd >= 0) {
+			ssize_t m = read(ifd, info, sizeof(info) - 1);
+			char *f;
+
+			info[m > 0 ? m : 0] = '\0';
+			f = strstr(info, "flags:");
+			if (f)
+				cloexec = strtoul(f + 6, NULL, 8) & O_CLOEXEC;
+			close(ifd);
+		}
+		if (emu_files_set(t->files, (int)fd, link[0] == '/' ? link : NULL, cloexec) < 0) {
+			closedir(dir);
+			return -ENOMEM;
+		}
+	}
+	closedir(dir);
+	return 0;
+}
+
+/* In the child, before execve. */
+static int install_filter(void *opaque)
+{
+	int err = seccomp_install(opaque);
+
+	if (err)
+		errno = -err;
+	return err;
+}
+
 int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 {
 	struct sigaction saved[sizeof(forwarded_signals) / sizeof(forwarded_signals[0])];
@@ -507,6 +664,8 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 		.path = cfg->path,
 		.argv = cfg->argv,
 		.envp = environ,
+		.before_exec = cfg->filter ? install_filter : NULL,
+		.opaque = (void *)cfg->filter,
 	};
 	struct spawn_result child;
 	struct pcow_tracee *t;
@@ -527,6 +686,10 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 	l.use_info = !cfg->force_regs && arch_probe_syscall_info(child.pid);
 	res->used_syscall_info = l.use_info;
 	l.interactive = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	if (cfg->stack && cfg->writer && !(l.stacks = tracer_stacks_new(cfg->stack, cfg->writer))) {
+		kill(child.pid, SIGKILL);
+		return -ENOMEM;
+	}
 
 	t = add_task(&l, child.pid, child.pid, NULL, getpid());
 	if (!t) {
@@ -534,13 +697,18 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 		return -ENOMEM;
 	}
 	t->flags = (t->flags & ~TRACEE_RECORDING) | TRACEE_MAIN | TRACEE_STARTED;
+	if (initial_fstate(t) < 0) {
+		kill(child.pid, SIGKILL);
+		return -ENOMEM;
+	}
 	install_forwarding(child.pid, saved);
-	resume(t, 0);
+	resume(&l, t, 0);
 
 	err = run_loop(&l);
 	restore_signals(saved);
 	res->exec_errno = spawn_exec_errno(child.err_fd);
 	tracee_table_destroy(&l.tab);
+	tracer_stacks_free(l.stacks);
 	if (err) {
 		/* PTRACE_O_EXITKILL would do it at exit; be explicit. */
 		kill(child.pid, SIGKILL);

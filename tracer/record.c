@@ -6,14 +6,21 @@
  *   entry:  EK_PATH, EK_STR  the whole string (up to PATH_MAX);
  *           EK_BUF_IN        the first EMU_BUF_PREVIEW bytes;
  *           EK_STRV          up to EMU_STRV_MAX strings, packed "a\0b\0";
- *   exit:   EK_BUF_OUT       the first EMU_BUF_PREVIEW bytes of the result.
+ *   exit:   EK_BUF_OUT       the first EMU_BUF_PREVIEW bytes of the result;
+ *           EK_STAT_OUT      the struct stat, after success.
  * The bytes live in the call's arena until the record is queued; the writer
  * copies them, so the arena is reused by the next call.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "emu/fstate.h"
+#include "tracer/elf.h"
 #include "tracer/record.h"
 #include "tracer/tracer.h"
 
@@ -36,6 +43,45 @@ static void set_blob(struct pcow_call *call, int i, size_t off, size_t len, int 
 	call->blob_status[i] = (uint8_t)status;
 }
 
+/*
+ * Append, after the NUL of path blob i, the absolute path it resolves to
+ * (lexically, against the nearest dirfd argument before it, else the cwd),
+ * making the blob "as passed\0absolute".
+ */
+static void resolve_path(struct pcow_tracee *t, int i)
+{
+	struct pcow_call *call = &t->call;
+	int dirfd = AT_FDCWD;
+	char *buf;
+	long n;
+
+	for (int k = i - 1; k >= 0; k--)
+		if (call->sc->args[k].kind == EK_DIRFD) {
+			dirfd = (int)call->args[k];
+			break;
+		}
+	buf = tracee_arena_reserve(call, PATH_MAX);
+	if (!buf)
+		return;
+	n = emu_resolve(buf, PATH_MAX, t->fs, t->files, dirfd, call->arena + call->blob_off[i]);
+	if (n < 0)
+		return;
+	call->arena_len += (size_t)n + 1;
+	call->blob_len[i] += (uint32_t)n + 1;
+}
+
+const char *record_resolved(const struct pcow_call *call, int i)
+{
+	const char *guest;
+	size_t glen;
+
+	if (!(call->path_mask & (1u << i)))
+		return NULL;
+	guest = call->arena + call->blob_off[i];
+	glen = strnlen(guest, call->blob_len[i]);
+	return glen + 1 < call->blob_len[i] ? guest + glen + 1 : NULL;
+}
+
 static void fetch_string(struct pcow_tracee *t, int i, uint64_t addr, bool is_path)
 {
 	struct pcow_call *call = &t->call;
@@ -56,8 +102,10 @@ static void fetch_string(struct pcow_tracee *t, int i, uint64_t addr, bool is_pa
 	}
 	call->arena_len += (size_t)n + 1;
 	set_blob(call, i, off, (size_t)n, truncated ? EMU_BLOB_TRUNCATED : EMU_BLOB_OK);
-	if (is_path && !truncated)
+	if (is_path && !truncated) {
 		call->path_mask |= 1u << i;
+		resolve_path(t, i);
+	}
 }
 
 static void fetch_buffer(struct pcow_tracee *t, int i, uint64_t addr, uint64_t len)
@@ -78,6 +126,26 @@ static void fetch_buffer(struct pcow_tracee *t, int i, uint64_t addr, uint64_t l
 	}
 	call->arena_len += want;
 	set_blob(call, i, off, want, len > want ? EMU_BLOB_TRUNCATED : EMU_BLOB_OK);
+}
+
+/* A struct the kernel filled: all of its size bytes. */
+static void fetch_struct(struct pcow_tracee *t, int i, uint64_t addr, size_t size)
+{
+	struct pcow_call *call = &t->call;
+	size_t off = call->arena_len;
+	char *buf;
+
+	if (!addr)
+		return;
+	buf = tracee_arena_reserve(call, size);
+	if (!buf)
+		return;
+	if (tracer_mem_read(t, addr, buf, size) < 0) {
+		set_blob(call, i, off, 0, EMU_BLOB_FAULT);
+		return;
+	}
+	call->arena_len += size;
+	set_blob(call, i, off, size, EMU_BLOB_OK);
 }
 
 /* argv: an array of pointers (4 or 8 bytes by ABI) ended by NULL. */
@@ -169,11 +237,14 @@ void record_fetch_exit(struct pcow_tracee *t, int64_t ret)
 	struct pcow_call *call = &t->call;
 	const struct emu_syscall *sc = call->sc;
 
-	if (!sc || ret <= 0)
+	if (!sc || ret < 0)
 		return;
-	for (int i = 0; i < sc->nargs; i++)
-		if (sc->args[i].kind == EK_BUF_OUT)
+	for (int i = 0; i < sc->nargs; i++) {
+		if (sc->args[i].kind == EK_BUF_OUT && ret > 0)
 			fetch_buffer(t, i, call->args[i], (uint64_t)ret);
+		else if (sc->args[i].kind == EK_STAT_OUT && ret == 0 && call->abi != EMU_ABI_I386)
+			fetch_struct(t, i, call->args[i], sizeof(struct stat));
+	}
 }
 
 void record_call(struct db_writer *w, struct pcow_tracee *t, int64_t ret, int64_t t_exit,
@@ -196,6 +267,7 @@ void record_call(struct db_writer *w, struct pcow_tracee *t, int64_t ret, int64_
 	rec.action = call->action;
 	rec.status = (uint8_t)status;
 	rec.path_mask = call->path_mask;
+	rec.stack_id = call->stack_id;
 	for (int i = 0; i < 6; i++) {
 		rec.blob_status[i] = call->blob_status[i];
 		rec.blob_len[i] = call->blob_len[i];
@@ -215,6 +287,35 @@ size_t record_format(char *buf, size_t size, const struct db_call *call,
 		eb[i].data = blobs[i];
 		eb[i].len = call->blob_len[i];
 		eb[i].status = call->blob_status[i];
+		/* A path blob carries its resolved form after a NUL: not printed. */
+		if ((call->path_mask & (1u << i)) && blobs[i])
+			eb[i].len = (uint32_t)strnlen(blobs[i], call->blob_len[i]);
 	}
 	return emu_format_args(buf, size, sc, call->args, eb, call->ret);
+}
+
+void record_exec_facts(struct pcow_tracee *t, struct db_proc *p, struct tracer_elf_facts *facts)
+{
+	char name[64];
+	int fd;
+
+	/* /proc/TID/exe: the file the kernel executed (a script's interpreter). */
+	snprintf(name, sizeof(name), "/proc/%d/exe", t->tid);
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (tracer_elf_facts_fd(fd, facts) == 0) {
+		t->proc->elf_class = (uint8_t)facts->elf_class;
+		p->elf_class = (uint8_t)facts->elf_class;
+		p->elf_machine = (uint16_t)facts->machine;
+		p->elf_static = facts->is_static;
+		p->elf_interp = facts->interp[0] ? facts->interp : NULL;
+		p->build_id = facts->build_id[0] ? facts->build_id : NULL;
+		if (facts->elf_class == 32)
+			fprintf(stderr,
+				"pcow: %s is a 32-bit program; its calls are recorded under the"
+				" i386 numbering\n",
+				p->filename && *p->filename ? p->filename : name);
+	}
+	close(fd);
 }

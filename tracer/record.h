@@ -26,7 +26,19 @@ void record_call(struct db_writer *w, struct pcow_tracee *t, int64_t ret, int64_
 size_t record_format(char *buf, size_t size, const struct db_call *call,
 		     const void *const blobs[6], void *opaque);
 
+/* The absolute path path-argument i resolved to at entry, or NULL. */
+const char *record_resolved(const struct pcow_call *call, int i);
+
 /* Index of the first argument of t's call with the given kind, or -1. */
 int record_arg_of_kind(const struct pcow_call *call, int kind);
+
+struct tracer_elf_facts;
+
+/*
+ * At a recorded exec of t: read the ELF facts of the program it now runs
+ * into *facts and the exec record p (whose strings point into facts), note
+ * the class in t's process, and tell the user when it is a 32-bit program.
+ */
+void record_exec_facts(struct pcow_tracee *t, struct db_proc *p, struct tracer_elf_facts *facts);
 
 #endif /* PCOW_TRACER_RECORD_H */

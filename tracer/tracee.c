@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tracer/stack.h"
+#include "emu/fstate.h"
 #include "tracer/tracee.h"
 
 #define TOMBSTONE ((struct pcow_tracee *)1)
@@ -30,12 +32,16 @@ static void process_put(struct pcow_process *proc)
 		return;
 	if (proc->mem_fd >= 0)
 		close(proc->mem_fd);
+	tracer_stack_process_free(proc);
 	free(proc);
 }
 
 static void tracee_free(struct pcow_tracee *t)
 {
+	tracer_stack_thread_free(t);
 	process_put(t->proc);
+	emu_fs_put(t->fs);
+	emu_files_put(t->files);
 	free(t->call.arena);
 	free(t);
 }
@@ -176,6 +182,7 @@ void tracee_call_reset(struct pcow_call *call)
 	call->arena_len = 0;
 	call->path_mask = 0;
 	call->clone_flags = 0;
+	call->stack_id = 0;
 	memset(call->blob_len, 0, sizeof(call->blob_len));
 	memset(call->blob_status, 0, sizeof(call->blob_status));
 }

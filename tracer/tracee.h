@@ -22,11 +22,16 @@
 
 #include "emu/syscalls.h"
 
+struct tracer_stack_proc;
+struct tracer_unwind_thread;
+
 struct pcow_process {
 	pid_t tgid;
 	int refs;     /* tracees pointing here */
 	int mem_fd;   /* /proc/TGID/mem opened for the fallback reader, or -1 */
 	bool execed;  /* has executed a program since pcow saw it appear */
+	uint8_t elf_class; /* 32 or 64 after an exec pcow read; 0 unknown */
+	struct tracer_stack_proc *stack; /* --stack: maps and unwind caches (stack.c) */
 };
 
 /* The system call a tracee is inside, from entry to exit. */
@@ -41,6 +46,7 @@ struct pcow_call {
 	int64_t t_enter;   /* ns since the epoch */
 	int64_t result;	   /* EMULATE/DENY: what the program will see */
 	uint64_t clone_flags; /* clone/clone3: its flags (a thread or a process?) */
+	uint32_t stack_id; /* --stack: the stack recorded at entry, 0 none */
 	/* Fetched argument memory: blob i lives at arena + blob_off[i]. */
 	uint32_t blob_off[6];
 	uint32_t blob_len[6];
@@ -63,7 +69,10 @@ struct pcow_tracee {
 	pid_t tid;
 	unsigned flags; /* enum tracee_flags */
 	struct pcow_process *proc;
+	struct emu_fs *fs;	  /* working directory (shared under CLONE_FS) */
+	struct emu_files *files;  /* descriptor table (shared under CLONE_FILES) */
 	struct pcow_call call;
+	struct tracer_unwind_thread *unwind; /* --stack: libunwind handle (unwind.c) */
 };
 
 /* Open-addressing hash table tid → tracee. */

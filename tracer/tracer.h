@@ -17,6 +17,8 @@
 #include <sys/types.h>
 
 #include "db/db.h"
+#include "emu/select.h"
+#include "tracer/seccomp.h"
 #include "tracer/tracee.h"
 
 /* How the tracer reaches the tracee (PCOW_FORCE_FALLBACK picks the slow ones). */
@@ -25,6 +27,8 @@ enum tracer_mem_mode {
 	TRACER_MEM_PROC = 1, /* pread of /proc/PID/mem */
 	TRACER_MEM_PEEK = 2, /* PTRACE_PEEKDATA, a word at a time */
 };
+
+struct tracer_stack_opts; /* tracer/stack.h */
 
 struct tracer_hooks {
 	/*
@@ -44,7 +48,14 @@ struct tracer_config {
 	char *const *argv;	      /* its arguments, argv[0] as the user typed it */
 	struct db_writer *writer;     /* where calls go; NULL records nothing */
 	const struct tracer_hooks *hooks; /* NULL: every call passes */
+	const struct emu_select *log_sel; /* calls to record; NULL: all */
+	/*
+	 * With a filter, only the calls it selects stop (PTRACE_CONT between
+	 * them); without, every call stops (PTRACE_SYSCALL).
+	 */
+	const struct seccomp_prog *filter;
 	bool force_regs;	      /* PTRACE_GETREGSET even if GET_SYSCALL_INFO works */
+	const struct tracer_stack_opts *stack; /* --stack: which calls get a stack; NULL none */
 	enum tracer_mem_mode mem_mode;
 };
 

@@ -17,4 +17,39 @@ i386 getpid ok, i386 write 6" "$(cat out)"
 	line=$("$PCOW" log s | grep 'i386.*write')
 	expect_match "[$mode] pcow log shows the i386 write" '\[i386\] write\(1, "int80\\n", 6\) = 6' "$line"
 done
+
+# A 32-bit program (static i386 ELF, assembled here: no multilib needed).
+if command -v as >/dev/null && command -v ld >/dev/null; then
+	cat >t32.s <<'ASM'
+	.section .data
+msg:	.ascii "hello from i386\n"
+	.section .text
+	.globl _start
+_start:
+	movl $20, %eax		# getpid
+	int $0x80
+	movl $4, %eax		# write(1, msg, 16)
+	movl $1, %ebx
+	movl $msg, %ecx
+	movl $16, %edx
+	int $0x80
+	movl $252, %eax		# exit_group(5)
+	movl $5, %ebx
+	int $0x80
+ASM
+	if as --32 -o t32.o t32.s 2>/dev/null && ld -m elf_i386 -o t32 t32.o 2>/dev/null; then
+		for mode in $fallback_modes; do
+			rm -rf s
+			PCOW_FORCE_FALLBACK=$mode "$PCOW" trace -q --store s -- ./t32 >out
+			expect_eq "[$mode] 32-bit program: exit status" 5 $?
+			expect_eq "[$mode] 32-bit program: output" "hello from i386" "$(cat out)"
+			got=$("$PCOW" log s | sed 's/^\[pid *[0-9]*\] //' | tail -3)
+			expect_eq "[$mode] 32-bit program: decoded as i386" '[i386] getpid() = '"$(sql s/log.db "SELECT min(pid) FROM process")"'
+[i386] write(1, "hello from i386\n", 16) = 16
+[i386] exit_group(5) = ?' "$got"
+		done
+	else
+		echo "# no i386 support in binutils: 32-bit program not tested"
+	fi
+fi
 finish

@@ -10,6 +10,8 @@
  * from strace the test says so.
  */
 #include <check.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -559,6 +561,27 @@ START_TEST(test_format_files)
 	     -22, B(NONE, STR("/x")), AT_FDCWD_U, 0x1000, 0, 0xee00);
 	ARGS(X64, "newfstatat", "3, \"\", 0x7ffc0000, AT_EMPTY_PATH", 0, B(NONE, STR("")), 3,
 	     0x1000, 0x7ffc0000, 0x1000);
+	{
+		/* struct stat fetched at exit, printed as strace does */
+		static struct stat reg, chr;
+
+		reg.st_mode = S_IFREG | 0644;
+		reg.st_size = 41987;
+		chr.st_mode = S_IFCHR | 0666;
+		chr.st_rdev = makedev(1, 3);
+		ARGS(X64, "newfstatat",
+		     "3, \"\", {st_mode=S_IFREG|0644, st_size=41987, ...}, AT_EMPTY_PATH", 0,
+		     B(NONE, STR(""), MEM((const char *)&reg, sizeof(reg))), 3, 0x1000, 0x7ffc0000,
+		     0x1000);
+		ARGS(X64, "fstat", "1, {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}", 0,
+		     B(NONE, MEM((const char *)&chr, sizeof(chr))), 1, 0x7ffc0000);
+		/* a failed call filled nothing: the pointer */
+		ARGS(X64, "stat", "\"/x\", 0x7ffc0000", -2,
+		     B(STR("/x"), MEM((const char *)&reg, sizeof(reg))), 0x1000, 0x7ffc0000);
+		/* a short blob is not a struct stat */
+		ARGS(X64, "fstat", "1, 0x7ffc0000", 0, B(NONE, MEM((const char *)&reg, 8)), 1,
+		     0x7ffc0000);
+	}
 
 	ARGS(X64, "mkdirat", "AT_FDCWD, \"/tmp/probe/d\", 0755", 0, B(NONE, STR("/tmp/probe/d")),
 	     AT_FDCWD_U, 0x1000, 0755);

@@ -1,0 +1,123 @@
+/*
+ * cow/cow_internal.h — what the files of cow/ share: the store, the
+ * in-memory index, and small path helpers.
+ *
+ * Invariants of the index (kept by index.c and ops.c, checked by check_cow):
+ *   - every entry's virt_path is absolute and normalised, and unique;
+ *   - an entry of kind FILE, DIR, SYMLINK, FIFO, OPAQUE or REDIRECT has an
+ *     object of that type at upper/<virt_path>; a WHITEOUT has none;
+ *   - every upper object's parent directory has an entry of a directory
+ *     kind (DIR, OPAQUE, REDIRECT), up to the root, which has none;
+ *   - a REDIRECT's origin is a lower (real) path.
+ */
+#ifndef PCOW_COW_COW_INTERNAL_H
+#define PCOW_COW_COW_INTERNAL_H
+
+#include <sys/stat.h>
+
+#include "cow/cow.h"
+#include "db/overlay.h"
+
+struct cow_orig {		/* the real object at copy-up */
+	int64_t dev;
+	int64_t ino;
+	int64_t size;
+	int64_t mtime_ns;
+	uint64_t hash;		/* cow_hash64 of a regular file's content, else 0 */
+	uint32_t mode;		/* st_mode with type bits */
+	uint32_t uid;
+	uint32_t gid;
+};
+
+struct cow_entry {
+	struct cow_entry *next;	/* hash chain */
+	uint64_t key_hash;	/* hash of virt_path */
+	char *virt_path;
+	int64_t id;		/* overlay.id */
+	enum cow_kind kind;
+	char *origin;		/* lower path the object came from; NULL: new */
+	bool has_orig;
+	struct cow_orig orig;
+	int state;		/* commit progress (db/overlay.h) */
+};
+
+struct cow_scope_rule {
+	char *dir;		/* normalised absolute directory */
+	size_t len;
+};
+
+struct cow_store {
+	char *store_dir;	/* absolute */
+	char *upper_dir;	/* store_dir/upper */
+	int upper_fd;		/* O_PATH|O_DIRECTORY of upper_dir */
+	int work_fd;		/* O_PATH|O_DIRECTORY of store_dir/work */
+	struct db *db;
+	struct cow_entry **buckets;
+	size_t n_buckets;	/* a power of two */
+	size_t n_entries;
+	struct cow_scope_rule *cow_rules, *rw_rules, *skip_rules;
+	size_t n_cow, n_rw, n_skip;
+	uint64_t quota;		/* 0: none */
+	uint64_t used;		/* apparent bytes of upper regular files */
+	unsigned tmp_seq;	/* names of temporaries in work/ */
+};
+
+/* ---- index.c */
+struct cow_entry *cow_index_get(const struct cow_store *store, const char *virt_path);
+/*
+ * Insert or replace the entry of virt_path and write it through.  origin
+ * and orig may be NULL.  Returns 0 or -errno (then memory is unchanged).
+ */
+int cow_index_put(struct cow_store *store, const char *virt_path, enum cow_kind kind,
+		  const char *origin, const struct cow_orig *orig, struct cow_entry **ret);
+int cow_index_remove(struct cow_store *store, const char *virt_path);
+/* Re-key every entry at or below from_virt to to_virt (dir rename). */
+int cow_index_move(struct cow_store *store, const char *from_virt, const char *to_virt);
+int cow_index_set_state(struct cow_store *store, struct cow_entry *e, int state);
+int cow_index_set_origin(struct cow_store *store, struct cow_entry *e, const char *origin);
+int cow_index_load(struct cow_store *store);
+void cow_index_free(struct cow_store *store);
+/* Entries sorted by virt_path (a malloc'd array the caller frees); NULL on ENOMEM. */
+struct cow_entry **cow_index_sorted(const struct cow_store *store, size_t *ret_n);
+uint64_t cow_path_hash(const char *s, size_t len);
+
+/* ---- lookup.c */
+/*
+ * The lower path of virt_path ignoring virt_path's own entry: follows the
+ * nearest redirect ancestor.  false when an ancestor hides the lower tree
+ * (whiteout, opaque, non-directory).
+ */
+bool cow_lower_path(const struct cow_store *store, const char *virt_path, char *buf,
+		    size_t size);
+
+/* ---- copyup.c */
+/*
+ * Copy-up of the object at lower_path to virt_path (parents must exist in
+ * upper); no_data: a regular file arrives empty (open with O_TRUNC).
+ */
+int cow_copy_object(struct cow_store *store, const char *virt_path, const char *lower_path,
+		    const struct stat *st, bool no_data, struct cow_entry **ret);
+/* Make sure every ancestor directory of virt_path exists in upper. */
+int cow_make_parents(struct cow_store *store, const char *virt_path);
+/* Fill orig from st (and hash the file when regular, through fd or path). */
+int cow_orig_from(const char *real_path, const struct stat *st, struct cow_orig *orig);
+/* Copy data of src to dst (both open), holes kept. */
+int cow_copy_data(int src_fd, int dst_fd, off_t size);
+/* Copy xattrs of src to dst: ENOTSUP on either side is not an error. */
+int cow_copy_xattrs(int src_fd, int dst_fd);
+/* A fresh name in work/ ("tmp.N"); buf at least 32 bytes. */
+void cow_work_name(struct cow_store *store, char *buf, size_t size);
+
+/* ---- paths (store.c) */
+/* Relative name of virt_path below upper/ ("." for the root). */
+static inline const char *cow_rel(const char *virt_path)
+{
+	return virt_path[1] ? virt_path + 1 : ".";
+}
+/* Parent of virt_path into buf ("/" for top-level names). */
+void cow_parent(const char *virt_path, char *buf, size_t size);
+/* Whether path is dir or lies below it. */
+bool cow_path_under(const char *path, const char *dir);
+int64_t cow_mtime_ns(const struct stat *st);
+
+#endif /* PCOW_COW_COW_INTERNAL_H */

@@ -1,0 +1,105 @@
+/*
+ * cow/hash.c — the 64-bit content hash recorded at copy-up (and checked by
+ * commit) and the hash of index keys.  Both are FNV-1a; the content hash
+ * consumes 64-bit little-endian words, which is about eight times faster
+ * than FNV-1a's byte loop, and ends with MurmurHash3's fmix64 so that
+ * every input bit reaches every output bit.  Neither is cryptographic.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cow/cow_internal.h"
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static uint64_t fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static uint64_t load_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void cow_hash_init(struct cow_hasher *hs)
+{
+	memset(hs, 0, sizeof(*hs));
+	hs->h = FNV_OFFSET;
+}
+
+void cow_hash_update(struct cow_hasher *hs, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	hs->len += len;
+	while (hs->n_tail && len) {
+		hs->tail[hs->n_tail++] = *p++;
+		len--;
+		if (hs->n_tail == 8) {
+			hs->h = (hs->h ^ load_le64(hs->tail)) * FNV_PRIME;
+			hs->n_tail = 0;
+		}
+	}
+	for (; len >= 8; p += 8, len -= 8)
+		hs->h = (hs->h ^ load_le64(p)) * FNV_PRIME;
+	memcpy(hs->tail, p, len);
+	hs->n_tail = (unsigned)len;
+}
+
+uint64_t cow_hash_final(const struct cow_hasher *hs)
+{
+	unsigned char last[8] = { 0 };
+	uint64_t h = hs->h;
+
+	if (hs->n_tail) {
+		memcpy(last, hs->tail, hs->n_tail);
+		h = (h ^ load_le64(last)) * FNV_PRIME;
+	}
+	h = (h ^ hs->len) * FNV_PRIME;
+	return fmix64(h);
+}
+
+int cow_hash_fd(int fd, uint64_t *ret_hash)
+{
+	static __thread unsigned char buf[1 << 16];
+	struct cow_hasher hs;
+	off_t off = 0;
+	ssize_t n;
+
+	cow_hash_init(&hs);
+	for (;;) {
+		n = pread(fd, buf, sizeof(buf), off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		cow_hash_update(&hs, buf, (size_t)n);
+		off += n;
+	}
+	*ret_hash = cow_hash_final(&hs);
+	return 0;
+}
+
+uint64_t cow_path_hash(const char *s, size_t len)
+{
+	uint64_t h = FNV_OFFSET;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+	return h;
+}

@@ -1,0 +1,376 @@
+/*
+ * emu/fstate.c — working directory and descriptor table of each process,
+ * tracked from the calls (see fstate.h).
+ *
+ * Which calls matter is decided once per ABI by name into a small table
+ * indexed by number, so tracking costs one array load per call.  Rules,
+ * after the man pages of each call:
+ *   - a call flagged EMU_F_RET_FD returns a new descriptor: it names the
+ *     path the call opened (open, openat, openat2, creat, open_tree...), or
+ *     nothing (socket, pipe-like, eventfd...); O_CLOEXEC (== SOCK_CLOEXEC ==
+ *     EFD_CLOEXEC ... on Linux) in its flags argument marks it close-on-exec;
+ *   - dup copies to the lowest free number (the result), dup2/dup3 to
+ *     newfd (dup3 takes O_CLOEXEC), fcntl F_DUPFD/F_DUPFD_CLOEXEC copies to
+ *     the result, fcntl F_SETFD sets or clears FD_CLOEXEC;
+ *   - close and close_range close (close_range with CLOSE_RANGE_CLOEXEC
+ *     marks instead); a failed close still closes, except with EBADF
+ *     (close(2): "the file descriptor is freed even if an error occurs");
+ *   - chdir and fchdir change the working directory;
+ *   - a successful execve/execveat closes the close-on-exec descriptors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/fstate.h"
+#include "emu/select.h"
+
+/* ------------------------------------------------------------- the cwd */
+
+struct emu_fs *emu_fs_new(const char *cwd)
+{
+	struct emu_fs *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->cwd = strdup(cwd && *cwd == '/' ? cwd : "/");
+	if (!fs->cwd) {
+		free(fs);
+		return NULL;
+	}
+	fs->refs = 1;
+	return fs;
+}
+
+struct emu_fs *emu_fs_copy(const struct emu_fs *fs)
+{
+	return emu_fs_new(fs->cwd);
+}
+
+void emu_fs_put(struct emu_fs *fs)
+{
+	if (!fs || --fs->refs > 0)
+		return;
+	free(fs->cwd);
+	free(fs);
+}
+
+/* ---------------------------------------------------- the descriptors */
+
+struct emu_files *emu_files_new(void)
+{
+	struct emu_files *files = calloc(1, sizeof(*files));
+
+	if (files)
+		files->refs = 1;
+	return files;
+}
+
+void emu_files_put(struct emu_files *files)
+{
+	if (!files || --files->refs > 0)
+		return;
+	for (size_t i = 0; i < files->cap; i++)
+		free(files->fds[i].path);
+	free(files->fds);
+	free(files);
+}
+
+struct emu_files *emu_files_copy(const struct emu_files *files)
+{
+	struct emu_files *copy = emu_files_new();
+
+	if (!copy)
+		return NULL;
+	for (size_t i = 0; i < files->cap; i++) {
+		const struct emu_fd *f = &files->fds[i];
+
+		if (f->open && emu_files_set(copy, (int)i, f->path, f->cloexec) < 0) {
+			emu_files_put(copy);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
+static void fd_close(struct emu_files *files, long fd)
+{
+	if (fd < 0 || (size_t)fd >= files->cap)
+		return;
+	free(files->fds[fd].path);
+	files->fds[fd] = (struct emu_fd){ NULL, false, false };
+}
+
+int emu_files_set(struct emu_files *files, int fd, const char *path, bool cloexec)
+{
+	char *copy = NULL;
+
+	if (fd < 0)
+		return -EBADF;
+	if ((size_t)fd >= files->cap) {
+		size_t cap = files->cap ? files->cap : 64;
+		struct emu_fd *fds;
+
+		while (cap <= (size_t)fd)
+			cap *= 2;
+		fds = realloc(files->fds, cap * sizeof(*fds));
+		if (!fds)
+			return -ENOMEM;
+		memset(fds + files->cap, 0, (cap - files->cap) * sizeof(*fds));
+		files->fds = fds;
+		files->cap = cap;
+	}
+	if (path && !(copy = strdup(path)))
+		return -ENOMEM;
+	fd_close(files, fd);
+	files->fds[fd] = (struct emu_fd){ copy, true, cloexec };
+	return 0;
+}
+
+const char *emu_files_path(const struct emu_files *files, int fd)
+{
+	if (!files || fd < 0 || (size_t)fd >= files->cap || !files->fds[fd].open)
+		return NULL;
+	return files->fds[fd].path;
+}
+
+/* ---------------------------------------------------------- resolving */
+
+size_t emu_path_normalize(char *buf)
+{
+	char *out = buf + 1; /* after the leading '/' */
+	const char *in = buf + 1;
+
+	while (*in) {
+		const char *end = strchrnul(in, '/');
+		size_t len = (size_t)(end - in);
+		bool last = !*end; /* read before the copy below may overwrite it */
+
+		if (len == 0 || (len == 1 && in[0] == '.')) {
+			/* "//" or "/./": nothing */
+		} else if (len == 2 && in[0] == '.' && in[1] == '.') {
+			/* "..": drop the last component ("/.." is "/") */
+			if (out > buf + 1) {
+				out--; /* the '/' ending the last component */
+				while (out > buf + 1 && out[-1] != '/')
+					out--;
+			}
+		} else {
+			memmove(out, in, len);
+			out += len;
+			*out++ = '/';
+		}
+		if (last)
+			break;
+		in = end + 1;
+	}
+	if (out > buf + 1)
+		out--; /* no trailing slash */
+	*out = '\0';
+	return (size_t)(out - buf);
+}
+
+long emu_resolve(char *buf, size_t size, const struct emu_fs *fs, const struct emu_files *files,
+		 int dirfd, const char *guest_path)
+{
+	const char *base;
+	size_t blen, plen = strlen(guest_path);
+
+	if (guest_path[0] == '/') {
+		base = "";
+	} else if (dirfd == AT_FDCWD) {
+		base = fs ? fs->cwd : NULL;
+	} else {
+		base = emu_files_path(files, dirfd);
+	}
+	if (!base)
+		return -EBADF;
+	blen = strlen(base);
+	if (blen + 1 + plen + 1 > size)
+		return -ENAMETOOLONG;
+	memcpy(buf, base, blen);
+	buf[blen] = '/';
+	memcpy(buf + blen + 1, guest_path, plen + 1);
+	if (buf[0] != '/')
+		return -EBADF;
+	return (long)emu_path_normalize(buf);
+}
+
+/* ----------------------------------------------------------- tracking */
+
+enum track {
+	T_NONE = 0,
+	T_NEWFD,	/* EMU_F_RET_FD */
+	T_DUP,
+	T_DUP2,
+	T_DUP3,
+	T_FCNTL,
+	T_CLOSE,
+	T_CLOSE_RANGE,
+	T_CHDIR,
+	T_FCHDIR,
+	T_EXEC,
+};
+
+static const struct {
+	const char *name;
+	uint8_t track;
+} by_name[] = {
+	{ "dup", T_DUP },	      { "dup2", T_DUP2 },	  { "dup3", T_DUP3 },
+	{ "fcntl", T_FCNTL },	      { "fcntl64", T_FCNTL },	  { "close", T_CLOSE },
+	{ "close_range", T_CLOSE_RANGE }, { "chdir", T_CHDIR }, { "fchdir", T_FCHDIR },
+	{ "execve", T_EXEC },	      { "execveat", T_EXEC },
+};
+
+static uint8_t track_of[EMU_ABI_COUNT][EMU_SELECT_NR_MAX];
+static bool track_ready;
+
+static void track_init(void)
+{
+	for (int abi = 0; abi < EMU_ABI_COUNT; abi++) {
+		size_t count;
+		const struct emu_syscall *rows = emu_syscall_rows(abi, &count);
+
+		for (size_t i = 0; i < count; i++)
+			if ((rows[i].flags & EMU_F_RET_FD) && rows[i].nr >= 0 &&
+			    rows[i].nr < EMU_SELECT_NR_MAX)
+				track_of[abi][rows[i].nr] = T_NEWFD;
+		for (size_t i = 0; i < sizeof(by_name) / sizeof(by_name[0]); i++) {
+			const struct emu_syscall *sc = emu_syscall_by_name(abi, by_name[i].name);
+
+			if (sc && sc->nr >= 0 && sc->nr < EMU_SELECT_NR_MAX)
+				track_of[abi][sc->nr] = by_name[i].track;
+		}
+	}
+	track_ready = true;
+}
+
+void emu_fstate_select(struct emu_select *sel)
+{
+	if (!track_ready)
+		track_init();
+	for (int abi = 0; abi < EMU_ABI_COUNT; abi++)
+		for (long nr = 0; nr < EMU_SELECT_NR_MAX; nr++)
+			if (track_of[abi][nr] != T_NONE)
+				emu_select_add(sel, abi, nr);
+}
+
+/* The first argument of a kind, or -1. */
+static int arg_of_kind(const struct emu_syscall *sc, int kind)
+{
+	for (int i = 0; i < sc->nargs; i++)
+		if (sc->args[i].kind == kind)
+			return i;
+	return -1;
+}
+
+static int copy_fd(struct emu_files *files, long from, long to, bool cloexec)
+{
+	const struct emu_fd *f;
+
+	if (from < 0 || (size_t)from >= files->cap || !files->fds[from].open) {
+		/* Unknown source (inherited, or made by a call not seen). */
+		return emu_files_set(files, (int)to, NULL, cloexec);
+	}
+	f = &files->fds[from];
+	if (from == to)
+		return 0;
+	{
+		char *path = f->path ? strdup(f->path) : NULL;
+		int err;
+
+		if (f->path && !path)
+			return -ENOMEM;
+		err = emu_files_set(files, (int)to, path, cloexec);
+		free(path);
+		return err;
+	}
+}
+
+int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
+		     const struct emu_syscall *sc, const uint64_t args[6], int64_t ret,
+		     const char *const resolved[6])
+{
+	long nr;
+	int p;
+
+	if (!sc || !files || !fs)
+		return 0;
+	if (!track_ready)
+		track_init();
+	nr = sc->nr;
+	if (abi == EMU_ABI_X32)
+		abi = EMU_ABI_X86_64; /* same rows */
+	if (nr < 0 || nr >= EMU_SELECT_NR_MAX)
+		return 0;
+	switch (track_of[abi][nr]) {
+	case T_NEWFD: {
+		int fl = arg_of_kind(sc, EK_OPEN_FLAGS);
+		bool cloexec = fl >= 0 && (args[fl] & O_CLOEXEC);
+
+		if (ret < 0)
+			return 0;
+		p = arg_of_kind(sc, EK_PATH);
+		return emu_files_set(files, (int)ret, p >= 0 ? resolved[p] : NULL, cloexec);
+	}
+	case T_DUP:
+		return ret < 0 ? 0 : copy_fd(files, (int)args[0], ret, false);
+	case T_DUP2:
+		return ret < 0 ? 0 : copy_fd(files, (int)args[0], (int)args[1], false);
+	case T_DUP3:
+		return ret < 0 ? 0 : copy_fd(files, (int)args[0], (int)args[1], args[2] & O_CLOEXEC);
+	case T_FCNTL:
+		if (ret < 0)
+			return 0;
+		if ((int)args[1] == F_DUPFD || (int)args[1] == F_DUPFD_CLOEXEC)
+			return copy_fd(files, (int)args[0], ret, (int)args[1] == F_DUPFD_CLOEXEC);
+		if ((int)args[1] == F_SETFD && (long)(int)args[0] >= 0 &&
+		    (size_t)(int)args[0] < files->cap)
+			files->fds[(int)args[0]].cloexec = args[2] & FD_CLOEXEC;
+		return 0;
+	case T_CLOSE:
+		if (ret != -EBADF)
+			fd_close(files, (int)args[0]);
+		return 0;
+	case T_CLOSE_RANGE: {
+		uint64_t last = args[1] < files->cap ? args[1] : files->cap - 1;
+
+		if (ret < 0 || !files->cap)
+			return 0;
+		for (uint64_t fd = (unsigned)args[0]; fd <= last && fd < files->cap; fd++) {
+			if (args[2] & CLOSE_RANGE_CLOEXEC)
+				files->fds[fd].cloexec = true;
+			else
+				fd_close(files, (long)fd);
+		}
+		return 0;
+	}
+	case T_CHDIR:
+	case T_FCHDIR: {
+		const char *dir = track_of[abi][nr] == T_CHDIR
+					  ? resolved[0]
+					  : emu_files_path(files, (int)args[0]);
+		char *copy;
+
+		if (ret < 0 || !dir)
+			return 0;
+		copy = strdup(dir);
+		if (!copy)
+			return -ENOMEM;
+		free(fs->cwd);
+		fs->cwd = copy;
+		return 0;
+	}
+	case T_EXEC:
+		if (ret < 0)
+			return 0;
+		for (size_t fd = 0; fd < files->cap; fd++)
+			if (files->fds[fd].open && files->fds[fd].cloexec)
+				fd_close(files, (long)fd);
+		return 0;
+	default:
+		return 0;
+	}
+}

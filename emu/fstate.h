@@ -1,0 +1,86 @@
+/*
+ * emu/fstate.h — what a process's paths are relative to: its working
+ * directory and its descriptor table (fd → the absolute path it was opened
+ * by), kept up to date from the system calls themselves (open*, creat,
+ * dup*, fcntl, close, close_range, chdir, fchdir, execve) instead of
+ * readlink(2) of /proc at each call.
+ *
+ * Both are reference counted because the kernel shares them: CLONE_FS
+ * shares the working directory, CLONE_FILES the descriptor table (threads
+ * share both); fork copies both.
+ *
+ * Paths are resolved lexically ("." and ".." are folded, symlinks are not
+ * followed): exactly what the program named, made absolute.  The
+ * copy-on-write layer resolves component by component on top of this.
+ */
+#ifndef PCOW_EMU_FSTATE_H
+#define PCOW_EMU_FSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "emu/syscalls.h"
+
+struct emu_fs {
+	int refs;
+	char *cwd; /* absolute, normalised */
+};
+
+struct emu_fd {
+	char *path;   /* absolute path it was opened by; NULL: not a path (pipe...) */
+	bool open;    /* the descriptor is open */
+	bool cloexec; /* closed at execve */
+};
+
+struct emu_files {
+	int refs;
+	size_t cap;	    /* entries in fds */
+	struct emu_fd *fds; /* indexed by descriptor number */
+};
+
+struct emu_fs *emu_fs_new(const char *cwd); /* NULL on ENOMEM */
+struct emu_fs *emu_fs_copy(const struct emu_fs *fs);
+void emu_fs_put(struct emu_fs *fs); /* drop a reference; accepts NULL */
+
+struct emu_files *emu_files_new(void);
+struct emu_files *emu_files_copy(const struct emu_files *files);
+void emu_files_put(struct emu_files *files); /* accepts NULL */
+
+/* Record fd as open on path (NULL: not a path); 0 or -ENOMEM. */
+int emu_files_set(struct emu_files *files, int fd, const char *path, bool cloexec);
+
+/* The path fd was opened by; NULL when closed, unknown or not a path. */
+const char *emu_files_path(const struct emu_files *files, int fd);
+
+/*
+ * Resolve (dirfd, guest_path) lexically into an absolute virtual path in
+ * buf.  dirfd is AT_FDCWD or a descriptor of the table.  Returns the
+ * length, -EBADF when dirfd is unknown, -ENAMETOOLONG when it does not fit.
+ */
+long emu_resolve(char *buf, size_t size, const struct emu_fs *fs, const struct emu_files *files,
+		 int dirfd, const char *guest_path);
+
+/*
+ * Fold "." and "..", and repeated and trailing slashes, of the absolute
+ * path in buf, in place ("/a/./b/../c/" → "/a/c").  Returns the new length.
+ */
+size_t emu_path_normalize(char *buf);
+
+/*
+ * Update fs and files after a call that returned ret.  resolved[i] is the
+ * absolute path argument i resolved to at entry (NULL when none).
+ * Returns 0 or -ENOMEM.
+ */
+int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
+		     const struct emu_syscall *sc, const uint64_t args[6], int64_t ret,
+		     const char *const resolved[6]);
+
+/*
+ * Add to sel the calls emu_fstate_track must see for the tables to stay
+ * right (the seccomp filter stops them even when they are not logged).
+ */
+struct emu_select;
+void emu_fstate_select(struct emu_select *sel);
+
+#endif /* PCOW_EMU_FSTATE_H */

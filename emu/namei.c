@@ -1,0 +1,233 @@
+/*
+ * emu/namei.c — walk a path the way the kernel does (fs/namei.c
+ * link_path_walk, walk_component, pick_link; generic_permission).
+ *
+ * State: `cur`, the directory reached so far as an absolute path with every
+ * symlink already resolved, and `rest`, what remains to walk.  Following a
+ * symlink replaces the component by the target and continues from `cur`
+ * (relative target) or from "/" (absolute target); ".." therefore pops a
+ * component of the resolved path, which is the kernel's physical "..".
+ *
+ * The order of the checks decides the errno and follows the kernel's:
+ *   - the whole name is PATH_MAX (4096) bytes or more: ENAMETOOLONG
+ *     (getname); empty: ENOENT;
+ *   - before each component, search (exec) permission on the directory we
+ *     are in: EACCES (may_lookup) — for "." and ".." too;
+ *   - a component longer than NAME_MAX (255): ENAMETOOLONG;
+ *   - a missing component: ENOENT; a non-directory followed by more
+ *     components: ENOTDIR;
+ *   - a symlink in the middle, or at the end when following or when a
+ *     slash follows it: the 41st on one walk gives ELOOP; an empty target
+ *     gives ENOENT;
+ *   - at the end, a trailing slash or EMU_WALK_DIRECTORY on something that
+ *     is not a directory: ENOTDIR.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "emu/namei.h"
+
+#define PATH_MAX_ 4096
+#define NAME_MAX_ 255
+
+static bool in_group(const struct emu_cred *cred, gid_t gid)
+{
+	if (cred->fsgid == gid)
+		return true;
+	for (size_t i = 0; i < cred->ngroups; i++)
+		if (cred->groups[i] == gid)
+			return true;
+	return false;
+}
+
+int emu_permission(const struct emu_cred *cred, const struct emu_inode *inode, int mask)
+{
+	unsigned mode = inode->mode;
+
+	mask &= 7;
+	/* acl_permission_check: the owner's bits, else the group's, else other's. */
+	if (cred->fsuid == inode->uid)
+		mode >>= 6;
+	else if (in_group(cred, inode->gid))
+		mode >>= 3;
+	if ((mask & ~mode & 7) == 0)
+		return 0;
+	if (inode->type == EMU_FT_DIR) {
+		/* DACs are overridable for directories. */
+		if (!(mask & 2) && cred->cap_dac_read_search)
+			return 0;
+		return cred->cap_dac_override ? 0 : -EACCES;
+	}
+	if (mask == 4 && cred->cap_dac_read_search)
+		return 0;
+	/* Executable DACs are overridable when at least one exec bit is set. */
+	if (!(mask & 1) || (inode->mode & 0111))
+		return cred->cap_dac_override ? 0 : -EACCES;
+	return -EACCES;
+}
+
+/* Drop the last component of the absolute path in buf ("/" stays "/"). */
+static void pop(char *buf)
+{
+	char *slash = strrchr(buf, '/');
+
+	if (slash == buf)
+		buf[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+}
+
+/* Append component comp (len bytes) to the absolute path in buf. */
+static int push(char *buf, const char *comp, size_t len)
+{
+	size_t blen = strlen(buf);
+	size_t sep = blen > 1 ? 1 : 0;
+
+	if (blen + sep + len + 1 > PATH_MAX_)
+		return -ENAMETOOLONG;
+	if (sep)
+		buf[blen++] = '/';
+	memcpy(buf + blen, comp, len);
+	buf[blen + len] = '\0';
+	return 0;
+}
+
+static int lookup_dir_inode(const struct emu_fsops *ops, const char *path, struct emu_inode *ino)
+{
+	int err = ops->lookup(ops->ctx, path, ino);
+
+	if (err)
+		return err;
+	return ino->type == EMU_FT_DIR ? 0 : -ENOTDIR;
+}
+
+int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const char *start_dir,
+	     const char *guest_path, unsigned flags, struct emu_walk_result *res)
+{
+	char rest[PATH_MAX_ * 2], target[PATH_MAX_], next[PATH_MAX_];
+	struct emu_inode dir_ino;
+	size_t glen = strlen(guest_path);
+	int links = 0, err;
+	const char *p;
+
+	memset(res, 0, sizeof(*res));
+	if (glen >= PATH_MAX_)
+		return -ENAMETOOLONG;
+	if (glen == 0)
+		return -ENOENT;
+	res->trailing_slash = guest_path[glen - 1] == '/';
+	if (res->trailing_slash)
+		flags |= EMU_WALK_FOLLOW | EMU_WALK_DIRECTORY;
+
+	if (guest_path[0] == '/') {
+		strcpy(res->virt_path, "/");
+	} else {
+		if (strlen(start_dir) >= PATH_MAX_ || start_dir[0] != '/')
+			return -ENAMETOOLONG;
+		strcpy(res->virt_path, start_dir);
+	}
+	err = lookup_dir_inode(ops, res->virt_path, &dir_ino);
+	if (err)
+		return err;
+	memcpy(rest, guest_path, glen + 1);
+	p = rest;
+
+	for (;;) {
+		const char *comp, *after;
+		struct emu_inode ino;
+		bool last;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			/* Nothing left: the object is the directory we are in. */
+			res->inode = dir_ino;
+			return 0;
+		}
+		comp = p;
+		len = strcspn(comp, "/");
+		after = comp + len;
+		while (*after == '/')
+			after++;
+		last = *after == '\0';
+
+		/* may_lookup: search permission on the directory we are in. */
+		err = emu_permission(cred, &dir_ino, 1);
+		if (err)
+			return err;
+		if (len > NAME_MAX_)
+			return -ENAMETOOLONG;
+		if (len == 1 && comp[0] == '.') {
+			p = comp + len;
+			continue;
+		}
+		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+			pop(res->virt_path);
+			err = lookup_dir_inode(ops, res->virt_path, &dir_ino);
+			if (err)
+				return err;
+			p = comp + len;
+			continue;
+		}
+
+		strcpy(next, res->virt_path);
+		err = push(next, comp, len);
+		if (err)
+			return err;
+		err = ops->lookup(ops->ctx, next, &ino);
+		if (err == -ENOENT) {
+			if (last) {
+				res->parent_exists = true;
+				strcpy(res->virt_path, next);
+			}
+			return -ENOENT;
+		}
+		if (err)
+			return err;
+
+		if (ino.type == EMU_FT_LNK && (!last || (flags & EMU_WALK_FOLLOW))) {
+			long tlen;
+			size_t rlen;
+
+			if (++links > EMU_MAXSYMLINKS)
+				return -ELOOP;
+			tlen = ops->readlink(ops->ctx, next, target, sizeof(target));
+			if (tlen < 0)
+				return (int)tlen;
+			if (tlen == 0)
+				return -ENOENT;
+			if ((size_t)tlen >= sizeof(target))
+				return -ENAMETOOLONG;
+			target[tlen] = '\0';
+			/* The target, then what followed the link (slash kept). */
+			rlen = strlen(comp + len);
+			if ((size_t)tlen + rlen + 1 > sizeof(rest))
+				return -ENAMETOOLONG;
+			memmove(rest + tlen, comp + len, rlen + 1);
+			memcpy(rest, target, (size_t)tlen);
+			p = rest;
+			if (target[0] == '/') {
+				strcpy(res->virt_path, "/");
+				err = lookup_dir_inode(ops, "/", &dir_ino);
+				if (err)
+					return err;
+			}
+			continue;
+		}
+		if (!last) {
+			if (ino.type != EMU_FT_DIR)
+				return -ENOTDIR;
+			strcpy(res->virt_path, next);
+			dir_ino = ino;
+			p = comp + len;
+			continue;
+		}
+		/* The last component, found. */
+		strcpy(res->virt_path, next);
+		res->inode = ino;
+		if ((flags & EMU_WALK_DIRECTORY) && ino.type != EMU_FT_DIR)
+			return -ENOTDIR;
+		return 0;
+	}
+}

@@ -1,0 +1,90 @@
+/*
+ * emu/namei.h — path walking with the kernel's rules, over any view of the
+ * file system.
+ *
+ * The copy-on-write layer answers "what is at exactly this virtual path"
+ * (struct emu_fsops); emu_walk does the rest the way fs/namei.c does:
+ * component by component, "." and "..", symlinks in the middle and (when
+ * asked) at the end, at most 40 of them, trailing slashes, search
+ * permission on every directory, and the errno the kernel would give.
+ */
+#ifndef PCOW_EMU_NAMEI_H
+#define PCOW_EMU_NAMEI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define EMU_MAXSYMLINKS 40 /* include/linux/namei.h */
+
+enum emu_ftype {
+	EMU_FT_NONE = 0, /* nothing there */
+	EMU_FT_REG,
+	EMU_FT_DIR,
+	EMU_FT_LNK,
+	EMU_FT_FIFO,
+	EMU_FT_CHR,
+	EMU_FT_BLK,
+	EMU_FT_SOCK,
+};
+
+/* What the walk needs to know of one object. */
+struct emu_inode {
+	uint8_t type;  /* enum emu_ftype */
+	uint32_t mode; /* permission bits (07777) */
+	uid_t uid;
+	gid_t gid;
+};
+
+struct emu_fsops {
+	/*
+	 * The object at exactly virt_path (absolute, normalised; symlinks not
+	 * followed).  0 and *ret filled, -ENOENT when nothing is there, or
+	 * another -errno (which ends the walk with it).
+	 */
+	int (*lookup)(void *ctx, const char *virt_path, struct emu_inode *ret);
+	/* The target of the symlink at virt_path: its length, or -errno. */
+	long (*readlink)(void *ctx, const char *virt_path, char *buf, size_t size);
+	void *ctx;
+};
+
+/* Who is asking: the caller's filesystem credentials. */
+struct emu_cred {
+	uid_t fsuid;
+	gid_t fsgid;
+	const gid_t *groups; /* supplementary groups */
+	size_t ngroups;
+	bool cap_dac_override;	  /* CAP_DAC_OVERRIDE: r/w anywhere, x if any x bit */
+	bool cap_dac_read_search; /* CAP_DAC_READ_SEARCH: read files, search dirs */
+};
+
+enum emu_walk_flags {
+	EMU_WALK_FOLLOW = 1 << 0,    /* follow a symlink in the last component */
+	EMU_WALK_DIRECTORY = 1 << 1, /* the last component must be a directory */
+};
+
+struct emu_walk_result {
+	char virt_path[4096];	/* the absolute path reached (symlinks resolved) */
+	struct emu_inode inode; /* what is there (type EMU_FT_NONE: nothing) */
+	bool parent_exists;	/* -ENOENT only for the last component: creatable */
+	bool trailing_slash;	/* the path ended in '/' */
+};
+
+/*
+ * Walk guest_path (relative to start_dir, an absolute virtual directory
+ * path, unless it begins with '/').  Returns 0 with res filled, or the
+ * kernel's -errno: -ENOENT (res->parent_exists tells whether only the last
+ * component is missing, res->virt_path then names it), -ENOTDIR, -ELOOP,
+ * -ENAMETOOLONG, -EACCES; or one the lookup callback returned.
+ */
+int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const char *start_dir,
+	     const char *guest_path, unsigned flags, struct emu_walk_result *res);
+
+/*
+ * May cred access an object of this inode for mask (MAY_READ 4, MAY_WRITE
+ * 2, MAY_EXEC 1)?  0 or -EACCES, as fs/namei.c generic_permission.
+ */
+int emu_permission(const struct emu_cred *cred, const struct emu_inode *inode, int mask);
+
+#endif /* PCOW_EMU_NAMEI_H */

@@ -1,0 +1,165 @@
+/*
+ * check_fstate — working directory and descriptor tables: lexical
+ * normalisation, resolution against AT_FDCWD and dirfds, and the tracking
+ * rules of open, dup, fcntl, close, close_range, chdir, fchdir, execve.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "emu/fstate.h"
+#include "emu/select.h"
+
+static const char *norm(const char *in)
+{
+	static char buf[256];
+
+	strcpy(buf, in);
+	emu_path_normalize(buf);
+	return buf;
+}
+
+START_TEST(test_normalize)
+{
+	ck_assert_str_eq(norm("/"), "/");
+	ck_assert_str_eq(norm("//"), "/");
+	ck_assert_str_eq(norm("/a/./b/../c/"), "/a/c");
+	ck_assert_str_eq(norm("/.."), "/");
+	ck_assert_str_eq(norm("/../../x"), "/x");
+	ck_assert_str_eq(norm("/a//b///c"), "/a/b/c");
+	ck_assert_str_eq(norm("/a/b/.."), "/a");
+	ck_assert_str_eq(norm("/a/b/../.."), "/");
+	ck_assert_str_eq(norm("/.hidden/..x/..."), "/.hidden/..x/...");
+	ck_assert_str_eq(norm("/a\nb/c"), "/a\nb/c");
+}
+END_TEST
+
+static void track(struct emu_fs *fs, struct emu_files *files, long nr, uint64_t a0, uint64_t a1,
+		  uint64_t a2, int64_t ret, const char *resolved0, const char *resolved1)
+{
+	const char *resolved[6] = { resolved0, resolved1 };
+	uint64_t args[6] = { a0, a1, a2 };
+
+	ck_assert_int_eq(emu_fstate_track(fs, files, EMU_ABI_X86_64,
+					  emu_syscall_get(EMU_ABI_X86_64, nr), args, ret, resolved),
+			 0);
+}
+
+START_TEST(test_resolve_and_track)
+{
+	struct emu_fs *fs = emu_fs_new("/home/u");
+	struct emu_files *files = emu_files_new();
+	struct emu_files *child;
+	char buf[4096];
+
+	ck_assert_int_eq(emu_resolve(buf, sizeof(buf), fs, files, AT_FDCWD, "x/../y"), 9);
+	ck_assert_str_eq(buf, "/home/u/y");
+	emu_resolve(buf, sizeof(buf), fs, files, AT_FDCWD, "../../..");
+	ck_assert_str_eq(buf, "/");
+	ck_assert_int_eq(emu_resolve(buf, sizeof(buf), fs, files, 5, "a"), -EBADF);
+	ck_assert_int_eq(emu_resolve(buf, 8, fs, files, AT_FDCWD, "longer-name"), -ENAMETOOLONG);
+
+	/* openat(AT_FDCWD, "/etc", O_DIRECTORY|O_CLOEXEC) = 3 */
+	track(fs, files, SYS_openat, (uint64_t)AT_FDCWD, 0, O_DIRECTORY | O_CLOEXEC, 3, NULL, "/etc");
+	ck_assert_str_eq(emu_files_path(files, 3), "/etc");
+	ck_assert_int_eq(emu_resolve(buf, sizeof(buf), fs, files, 3, "passwd"), 11);
+	ck_assert_str_eq(buf, "/etc/passwd");
+	/* AT_EMPTY_PATH: "" names the descriptor itself */
+	emu_resolve(buf, sizeof(buf), fs, files, 3, "");
+	ck_assert_str_eq(buf, "/etc");
+	/* a failed open changes nothing */
+	track(fs, files, SYS_openat, (uint64_t)AT_FDCWD, 0, 0, -ENOENT, NULL, "/nope");
+	ck_assert_ptr_null(emu_files_path(files, (int)-ENOENT));
+
+	/* dup, dup2, dup3, fcntl(F_DUPFD_CLOEXEC) */
+	track(fs, files, SYS_dup, 3, 0, 0, 4, NULL, NULL);
+	ck_assert_str_eq(emu_files_path(files, 4), "/etc");
+	track(fs, files, SYS_dup2, 3, 10, 0, 10, NULL, NULL);
+	ck_assert_str_eq(emu_files_path(files, 10), "/etc");
+	track(fs, files, SYS_dup3, 3, 11, O_CLOEXEC, 11, NULL, NULL);
+	track(fs, files, SYS_fcntl, 3, F_DUPFD_CLOEXEC, 20, 20, NULL, NULL);
+	ck_assert_str_eq(emu_files_path(files, 20), "/etc");
+	/* fcntl(F_SETFD, 0) clears close-on-exec of 3 */
+	track(fs, files, SYS_fcntl, 3, F_SETFD, 0, 0, NULL, NULL);
+
+	/* fork copies; the copy is independent */
+	child = emu_files_copy(files);
+	track(fs, child, SYS_close, 4, 0, 0, 0, NULL, NULL);
+	ck_assert_ptr_null(emu_files_path(child, 4));
+	ck_assert_str_eq(emu_files_path(files, 4), "/etc");
+	emu_files_put(child);
+
+	/* close: EBADF leaves the table; another error still closes */
+	track(fs, files, SYS_close, 4, 0, 0, -EBADF, NULL, NULL);
+	ck_assert_str_eq(emu_files_path(files, 4), "/etc");
+	track(fs, files, SYS_close, 4, 0, 0, -EIO, NULL, NULL);
+	ck_assert_ptr_null(emu_files_path(files, 4));
+
+	/* close_range(10, ~0U, CLOSE_RANGE_CLOEXEC) marks, then exec closes them */
+	track(fs, files, SYS_close_range, 10, ~0U, CLOSE_RANGE_CLOEXEC, 0, NULL, NULL);
+	ck_assert_str_eq(emu_files_path(files, 10), "/etc");
+	track(fs, files, SYS_execve, 0, 0, 0, 0, "/bin/true", NULL);
+	ck_assert_ptr_null(emu_files_path(files, 10));
+	ck_assert_ptr_null(emu_files_path(files, 11)); /* dup3 O_CLOEXEC */
+	ck_assert_ptr_null(emu_files_path(files, 20)); /* F_DUPFD_CLOEXEC */
+	ck_assert_str_eq(emu_files_path(files, 3), "/etc"); /* F_SETFD cleared it */
+
+	/* chdir, fchdir, failed chdir */
+	track(fs, files, SYS_chdir, 0, 0, 0, 0, "/usr/include", NULL);
+	ck_assert_str_eq(fs->cwd, "/usr/include");
+	track(fs, files, SYS_chdir, 0, 0, 0, -ENOENT, "/nope", NULL);
+	ck_assert_str_eq(fs->cwd, "/usr/include");
+	track(fs, files, SYS_fchdir, 3, 0, 0, 0, NULL, NULL);
+	ck_assert_str_eq(fs->cwd, "/etc");
+
+	/* close_range(0, ~0U, 0) closes everything */
+	track(fs, files, SYS_close_range, 0, ~0U, 0, 0, NULL, NULL);
+	ck_assert_ptr_null(emu_files_path(files, 3));
+
+	/* a descriptor that is not a path: socket */
+	track(fs, files, SYS_socket, 1, 1, 0, 5, NULL, NULL);
+	ck_assert_ptr_null(emu_files_path(files, 5));
+	ck_assert_int_eq(emu_resolve(buf, sizeof(buf), fs, files, 5, "x"), -EBADF);
+
+	emu_files_put(files);
+	emu_fs_put(fs);
+}
+END_TEST
+
+START_TEST(test_select)
+{
+	struct emu_select sel;
+
+	memset(&sel, 0, sizeof(sel));
+	emu_fstate_select(&sel);
+	ck_assert(emu_select_has(&sel, EMU_ABI_X86_64, SYS_close));
+	ck_assert(emu_select_has(&sel, EMU_ABI_X86_64, SYS_dup2));
+	ck_assert(emu_select_has(&sel, EMU_ABI_X86_64, SYS_fchdir));
+	ck_assert(emu_select_has(&sel, EMU_ABI_X86_64, SYS_socket)); /* returns an fd */
+	ck_assert(emu_select_has(&sel, EMU_ABI_I386, 6));	     /* i386 close */
+	ck_assert(!emu_select_has(&sel, EMU_ABI_X86_64, SYS_getppid));
+	ck_assert(!emu_select_has(&sel, EMU_ABI_X86_64, SYS_read));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("fstate");
+	TCase *tc = tcase_create("fstate");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_normalize);
+	tcase_add_test(tc, test_resolve_and_track);
+	tcase_add_test(tc, test_select);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
