@@ -36,6 +36,14 @@ struct cow_store;
  */
 int cli_open_cow_store(int argc, char **argv, struct cow_store **ret, int *ret_used);
 /*
+ * The arguments of a subcommand that takes only -h/--help and [STORE]:
+ * parse them and open the store.  Returns false with *ret_store open, or
+ * true when the command is over, with the exit status in *ret_status (0
+ * after --help).
+ */
+bool cli_store_only_command(int argc, char **argv, const char *name, const char *usage,
+			    struct cow_store **ret_store, int *ret_status);
+/*
  * Make the operand an absolute virtual path without trailing slashes or
  * "." components; a malloc'd string (NULL when out of memory).
  */

@@ -25,38 +25,13 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 on success; 2 on bad usage or a missing or unusable store.\n";
 
-static const struct option long_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 int cmd_discard(int argc, char **argv)
 {
 	struct cow_store *store;
-	int opt, used, err;
+	int err;
 
-	while ((opt = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			fputs("Try 'pcow discard --help'.\n", stderr);
-			return EXIT_BAD_INPUT;
-		}
-	}
-	if (argc - optind > 1) {
-		cli_error("discard: too many operands; see 'pcow discard --help'");
-		return EXIT_BAD_INPUT;
-	}
-	err = cli_open_cow_store(argc - optind, argv + optind, &store, &used);
-	if (err)
+	if (cli_store_only_command(argc, argv, "discard", usage_text, &store, &err))
 		return err;
-	if (argc - optind > used) {
-		cli_error("%s: not a store", argv[optind]);
-		cow_store_close(store);
-		return EXIT_BAD_INPUT;
-	}
 	err = cow_discard(store);
 	cow_store_close(store);
 	if (err) {

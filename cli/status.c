@@ -42,11 +42,6 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 on success; 2 on bad usage or a missing or unusable store.\n";
 
-static const struct option long_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static bool is_store_operand(const char *arg)
 {
 	char buf[PATH_MAX];
@@ -187,33 +182,51 @@ static int print_change(const struct cow_change *c, void *opaque)
 	return 0;
 }
 
+bool cli_store_only_command(int argc, char **argv, const char *name, const char *usage,
+			    struct cow_store **ret_store, int *ret_status)
+{
+	static const struct option help_only[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, used, err;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+h", help_only, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage, stdout);
+			*ret_status = 0;
+			return true;
+		}
+		fprintf(stderr, "Try 'pcow %s --help'.\n", name);
+		*ret_status = EXIT_BAD_INPUT;
+		return true;
+	}
+	*ret_status = EXIT_BAD_INPUT;
+	if (argc - optind > 1) {
+		cli_error("%s: too many operands; see 'pcow %s --help'", name, name);
+		return true;
+	}
+	err = cli_open_cow_store(argc - optind, argv + optind, ret_store, &used);
+	if (err) {
+		*ret_status = err;
+		return true;
+	}
+	if (argc - optind > used) {
+		cli_error("%s: not a store", argv[optind]);
+		cow_store_close(*ret_store);
+		return true;
+	}
+	return false;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct cow_store *store;
-	int opt, used, err;
+	int err;
 
-	while ((opt = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			fputs("Try 'pcow status --help'.\n", stderr);
-			return EXIT_BAD_INPUT;
-		}
-	}
-	if (argc - optind > 1) {
-		cli_error("status: too many operands; see 'pcow status --help'");
-		return EXIT_BAD_INPUT;
-	}
-	err = cli_open_cow_store(argc - optind, argv + optind, &store, &used);
-	if (err)
+	if (cli_store_only_command(argc, argv, "status", usage_text, &store, &err))
 		return err;
-	if (argc - optind > used) {
-		cli_error("%s: not a store", argv[optind]);
-		cow_store_close(store);
-		return EXIT_BAD_INPUT;
-	}
 	err = cow_status(store, print_change, stdout);
 	cow_store_close(store);
 	if (err) {
