@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -682,6 +683,18 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 	err = spawn_traced(&req, &child);
 	if (err)
 		return err;
+	/*
+	 * Now that the child is seized, no process of our user — the traced
+	 * program first — may ptrace pcow, open its /proc/PID/mem or read it
+	 * with process_vm_readv.  Not before the seize: a child forked from
+	 * a non-dumpable pcow stays non-dumpable until its exec, and a pcow
+	 * that is not root could not seize it.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		err = -errno;
+		kill(child.pid, SIGKILL);
+		return err;
+	}
 	l.main_pid = child.pid;
 	l.use_info = !cfg->force_regs && arch_probe_syscall_info(child.pid);
 	res->used_syscall_info = l.use_info;
