@@ -857,6 +857,127 @@ START_TEST(test_writer_busy_and_empty_run)
 }
 END_TEST
 
+/* ------------------------------------------------------------ stacks */
+
+struct frames_seen {
+	int n;
+	struct db_frame_row rows[8];
+	char text[8][128]; /* module|symbol|build_id copies */
+};
+
+static int collect_frame(const struct db_frame_row *f, void *opaque)
+{
+	struct frames_seen *fs = opaque;
+
+	if (fs->n < 8) {
+		fs->rows[fs->n] = *f;
+		snprintf(fs->text[fs->n], sizeof(fs->text[0]), "%s|%s|%s",
+			 f->module ? f->module : "-", f->symbol ? f->symbol : "-",
+			 f->build_id ? f->build_id : "-");
+	}
+	fs->n++;
+	return 0;
+}
+
+static int collect_stack_ids(const struct db_call_row *row, void *opaque)
+{
+	int64_t *ids = opaque;
+
+	ids[ids[0] + 1] = row->stack_id;
+	ids[0]++;
+	return 0;
+}
+
+/* Two runs: modules and stacks queued before the calls that use them. */
+static void write_stack_run(struct db *db, int64_t *ret_run_id)
+{
+	const struct db_run_info info = { .argv = NULL, .t_start = T0 };
+	const struct db_module libc = { 1, "/lib/libc.so.6", "abcd" };
+	const struct db_module prog = { 2, "/bin/prog", NULL };
+	const struct db_frame f1[] = {
+		{ 0x10f9cb, 0x1b, 1, "open64" },
+		{ 0x1189, 4, 2, "stack_b" },
+		{ 0x1200, 0, 2, NULL },
+		{ 0x7fff0000, 0, 0, NULL },
+	};
+	const struct db_frame f2[] = { { 0x1300, 0, 2, "main" } };
+	const void *blobs[6] = { NULL };
+	struct db_writer *w;
+	struct db_call c;
+
+	ck_assert_int_eq(db_run_begin(db, &info, ret_run_id), 0);
+	ck_assert_int_eq(db_writer_start(db, *ret_run_id, NULL, NULL, &w), 0);
+	db_writer_module(w, &libc);
+	db_writer_module(w, &prog);
+	db_writer_stack(w, 1, f1, 4);
+	db_writer_stack(w, 2, f2, 1);
+	for (int i = 0; i < 4; i++) {
+		memset(&c, 0, sizeof(c));
+		c.t_enter = c.t_exit = T0 + i;
+		c.pid = c.tid = 100;
+		c.nr = NR_GETPPID;
+		c.stack_id = i == 3 ? 2 : i == 2 ? 0 : 1;
+		db_writer_call(w, &c, blobs);
+	}
+	ck_assert_int_eq(db_writer_finish(w, NULL), 0);
+	ck_assert_int_eq(db_run_end(db, *ret_run_id, T0 + 10, 0, 4, 1), 0);
+}
+
+START_TEST(test_writer_stacks)
+{
+	struct db_call_filter filter;
+	struct db_stack_reader *r;
+	struct frames_seen fs;
+	int64_t ids[8] = { 0 }, run1, run2;
+	struct db *db;
+
+	db = open_or_fail(DB_OPEN_CREATE);
+	write_stack_run(db, &run1);
+	write_stack_run(db, &run2);
+
+	memset(&filter, 0, sizeof(filter));
+	filter.run_id = run2;
+	ck_assert_int_eq(db_calls(db, &filter, collect_stack_ids, ids, NULL), 0);
+	ck_assert_int_eq(ids[0], 4);
+	ck_assert_int_gt(ids[1], 0);
+	ck_assert_int_eq(ids[2], ids[1]); /* the same stack, one row */
+	ck_assert_int_eq(ids[3], 0);	  /* no stack */
+	ck_assert_int_gt(ids[4], 0);
+	ck_assert_int_ne(ids[4], ids[1]);
+
+	ck_assert_int_eq(db_stack_reader_open(db, &r, NULL), 0);
+	memset(&fs, 0, sizeof(fs));
+	ck_assert_int_eq(db_stack_frames(r, ids[1], collect_frame, &fs, NULL), 0);
+	ck_assert_int_eq(fs.n, 4);
+	ck_assert_str_eq(fs.text[0], "/lib/libc.so.6|open64|abcd");
+	ck_assert_uint_eq(fs.rows[0].offset, 0x1b);
+	ck_assert_uint_eq(fs.rows[0].addr, 0x10f9cb);
+	ck_assert_str_eq(fs.text[1], "/bin/prog|stack_b|-");
+	ck_assert_str_eq(fs.text[2], "/bin/prog|-|-");
+	ck_assert_uint_eq(fs.rows[2].addr, 0x1200);
+	ck_assert_str_eq(fs.text[3], "-|-|-");
+	ck_assert_uint_eq(fs.rows[3].addr, 0x7fff0000);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(fs.rows[i].level, i);
+	memset(&fs, 0, sizeof(fs));
+	ck_assert_int_eq(db_stack_frames(r, ids[4], collect_frame, &fs, NULL), 0);
+	ck_assert_int_eq(fs.n, 1);
+	ck_assert_str_eq(fs.text[0], "/bin/prog|main|-");
+	memset(&fs, 0, sizeof(fs));
+	ck_assert_int_eq(db_stack_frames(r, 12345, collect_frame, &fs, NULL), 0);
+	ck_assert_int_eq(fs.n, 0);
+	db_stack_reader_close(r);
+	db_stack_reader_close(NULL);
+
+	/* Modules are shared by the runs; stacks belong to each. */
+	ck_assert_int_eq(q_int(db->conn, "SELECT count(*) FROM module"), 2);
+	ck_assert_int_eq(q_int(db->conn, "SELECT count(*) FROM stack"), 4);
+	ck_assert_int_eq(q_int(db->conn, "SELECT count(*) FROM frame"), 10);
+	ck_assert_int_eq(q_int(db->conn, "SELECT count(*) FROM syscall WHERE stack_id IS NULL"), 2);
+	db_close(db);
+}
+END_TEST
+
 /* =========================================================== readers */
 
 #define N_RUN1 3000
@@ -1396,6 +1517,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_writer_commits_by_deadline);
 	tcase_add_test(tc, test_writer_sigkill_keeps_prefix);
 	tcase_add_test(tc, test_writer_busy_and_empty_run);
+	tcase_add_test(tc, test_writer_stacks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readers");
