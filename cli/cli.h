@@ -72,6 +72,11 @@ int cli_log_path(const char *store_or_log, char *buf, size_t size);
 /* Parse a decimal integer in [min, max]; false on junk or out of range. */
 bool cli_parse_long(const char *s, long min, long max, long *ret);
 
+/* The tracer hooks that run the copy-on-write emulation ec (cli/cowhook.c). */
+struct emu_cow;
+struct tracer_hooks;
+void cli_cow_hooks(struct emu_cow *ec, struct tracer_hooks *hooks);
+
 /* Nanoseconds since the epoch (CLOCK_REALTIME). */
 long long cli_now_ns(void);
 

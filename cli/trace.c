@@ -20,6 +20,8 @@
 #include "cli/cli.h"
 #include "db/db.h"
 #include "emu/fstate.h"
+#include "cow/cow.h"
+#include "emu/cowsys.h"
 #include "emu/select.h"
 #include "emu/syscalls.h"
 #include "tracer/record.h"
@@ -34,11 +36,20 @@ static const char trace_usage[] =
 	"process it starts in the store's log (STORE/log.db).  PROGRAM is looked up\n"
 	"in $PATH as a shell would.  Tracing the same store again appends a new run.\n"
 	"\n"
+	"PROGRAM gets a copy-on-write view of the file system: what it creates,\n"
+	"changes or deletes inside the scope lands in STORE/upper and the store's\n"
+	"index, and the real files stay as they are.  A later run on the same store\n"
+	"sees the earlier runs' changes.  'pcow status', 'pcow diff', 'pcow commit'\n"
+	"and 'pcow discard' show, apply or drop them.\n"
+	"\n"
 	"Options:\n"
 	"      --store DIR      the store directory (default: $PCOW_STORE, else ./.pcow)\n"
+	"      --cow DIR        the copy-on-write scope (repeatable; default: /, except\n"
+	"                       /proc, /sys, /dev and the store itself)\n"
+	"      --rw DIR         let changes below DIR reach the real files (repeatable)\n"
+	"      --quota SIZE     STORE/upper may grow by at most SIZE bytes (suffixes\n"
+	"                       K, M, G); past it the program gets ENOSPC\n"
 	"      --no-cow         record only; let the program change files for real\n"
-	"                       (this version does not yet give a copy-on-write view:\n"
-	"                       every run behaves as --no-cow)\n"
 	"      --stack[=CLASS]  record the user stack of each call (like strace -k), or\n"
 	"                       only of CLASS: all (default), file, process, network,\n"
 	"                       or a comma list of classes and syscall names;\n"
@@ -70,16 +81,66 @@ struct trace_opts {
 	char options_text[512]; /* what the run row records */
 	bool no_cow;
 	bool quiet;
+	const char *cow_dirs[32];	/* --cow, made absolute (static storage) */
+	size_t n_cow;
+	const char *rw_dirs[32];	/* --rw */
+	size_t n_rw;
+	uint64_t quota;
 	bool stack;			/* --stack given */
 	struct tracer_stack_opts stack_opts;
 	char **stack_names;		/* owned: tracer_stack_names_free */
 };
+
+/* A --cow or --rw directory: it must exist; kept absolute, symlinks resolved. */
+static int add_scope_dir(const char *opt, const char *arg, const char **dirs, size_t *n)
+{
+	char *abs;
+
+	if (*n >= 32) {
+		cli_error("trace: at most 32 %s directories", opt);
+		return -EINVAL;
+	}
+	abs = realpath(arg, NULL);
+	if (!abs) {
+		cli_error("trace: %s %s: %s", opt, arg, strerror(errno));
+		return -errno;
+	}
+	dirs[(*n)++] = abs; /* lives until exit */
+	return 0;
+}
+
+/* "100", "64K", "10M", "2G" (powers of 1024). */
+static bool parse_size(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return false;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: return false;
+	}
+	if (*end || v > (UINT64_MAX >> shift))
+		return false;
+	*ret = (uint64_t)v << shift;
+	return *ret != 0;
+}
 
 static int parse_options(int argc, char **argv, struct trace_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "store", required_argument, NULL, 's' },
 		{ "no-cow", no_argument, NULL, 'n' },
+		{ "cow", required_argument, NULL, 'C' },
+		{ "rw", required_argument, NULL, 'W' },
+		{ "quota", required_argument, NULL, 'Q' },
 		{ "stack", optional_argument, NULL, 'k' },
 		{ "stack-depth", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -106,6 +167,20 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 			break;
 		case 'n':
 			o->no_cow = true;
+			break;
+		case 'C':
+		case 'W':
+			if (add_scope_dir(c == 'C' ? "--cow" : "--rw", optarg,
+					  c == 'C' ? o->cow_dirs : o->rw_dirs,
+					  c == 'C' ? &o->n_cow : &o->n_rw) < 0)
+				return -EINVAL;
+			break;
+		case 'Q':
+			if (!parse_size(optarg, &o->quota)) {
+				cli_error("trace: --quota '%s': not a size (a number, optionally "
+					  "followed by K, M or G)", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'q':
 			o->quiet = true;
@@ -157,6 +232,13 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 	snprintf(o->options_text, sizeof(o->options_text), "--log=%s --seccomp=%s%s", o->log_spec,
 		 o->seccomp == SECCOMP_ON ? "on" : o->seccomp == SECCOMP_OFF ? "off" : "auto",
 		 o->no_cow ? " --no-cow" : "");
+	for (size_t i = 0; i < o->n_cow + o->n_rw; i++) {
+		size_t len = strlen(o->options_text);
+
+		snprintf(o->options_text + len, sizeof(o->options_text) - len, " %s %s",
+			 i < o->n_cow ? "--cow" : "--rw",
+			 i < o->n_cow ? o->cow_dirs[i] : o->rw_dirs[i - o->n_cow]);
+	}
 	return optind;
 }
 
@@ -235,8 +317,23 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 	}
 	stop = *sel;
 	/* Paths are logged resolved: the cwd and fd tables must stay right. */
-	if (!sel->none)
+	if (!sel->none || !o->no_cow)
 		emu_fstate_select(&stop);
+	if (!o->no_cow) {
+		/* What emu/cowsys.c must see, logged or not. */
+		static const long cow_calls[] = {
+			__NR_getdents, __NR_getdents64, __NR_lseek, __NR_getcwd, __NR_fchdir,
+			__NR_fchmod, __NR_fchown, __NR_fsetxattr, __NR_fremovexattr,
+			__NR_umask, __NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
+			__NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,
+			__NR_setgroups, __NR_capset, __NR_io_uring_setup,
+			__NR_open_by_handle_at,
+		};
+
+		emu_select_add_flags(&stop, EMU_F_FILE);
+		for (size_t i = 0; i < sizeof(cow_calls) / sizeof(cow_calls[0]); i++)
+			emu_select_add(&stop, EMU_ABI_X86_64, cow_calls[i]);
+	}
 	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execve);
 	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execveat);
 	/* --stack: the tracer follows executable mappings (tracer/stack.c). */
@@ -284,6 +381,9 @@ int cmd_trace(int argc, char **argv)
 	struct emu_select sel;
 	bool use_filter;
 	struct db *db = NULL;
+	struct cow_store *store = NULL;
+	struct emu_cow *ec = NULL;
+	struct tracer_hooks hooks;
 	int64_t run_id;
 	int first, err, status;
 
@@ -326,6 +426,26 @@ int cmd_trace(int argc, char **argv)
 		cli_error("%s: cannot write the syscall names: %s", log_path, strerror(-err));
 		goto out_error;
 	}
+	if (!o.no_cow) {
+		struct cow_options copt = {
+			.cow_dirs = o.cow_dirs, .n_cow_dirs = o.n_cow,
+			.rw_dirs = o.rw_dirs, .n_rw_dirs = o.n_rw,
+			.quota = o.quota,
+		};
+		char cerr[COW_ERRMSG_SIZE];
+
+		err = cow_store_open(o.store, &copt, &store, cerr);
+		if (err) {
+			cli_error("%s", cerr);
+			goto out_error;
+		}
+		ec = emu_cow_new(store);
+		if (!ec) {
+			cli_error("out of memory");
+			goto out_error;
+		}
+		cli_cow_hooks(ec, &hooks);
+	}
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "?");
@@ -353,6 +473,7 @@ int cmd_trace(int argc, char **argv)
 	cfg.path = prog;
 	cfg.argv = argv + first;
 	cfg.writer = w;
+	cfg.hooks = ec ? &hooks : NULL;
 	cfg.stack = o.stack ? &o.stack_opts : NULL;
 	cfg.log_sel = sel.all ? NULL : &sel;
 	cfg.filter = use_filter ? &filter : NULL;
@@ -368,6 +489,8 @@ int cmd_trace(int argc, char **argv)
 		       res.n_processes) < 0 && !status)
 		cli_error("%s: cannot close the run", log_path);
 	db_close(db);
+	emu_cow_free(ec);
+	cow_store_close(store);
 	tracer_stack_names_free(o.stack_names);
 	if (err)
 		return EXIT_PCOW_ERROR;
@@ -387,6 +510,8 @@ out_error:
 	if (w)
 		db_writer_finish(w, errmsg);
 	db_close(db);
+	emu_cow_free(ec);
+	cow_store_close(store);
 	seccomp_prog_free(&filter);
 	tracer_stack_names_free(o.stack_names);
 	return EXIT_PCOW_ERROR;

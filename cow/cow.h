@@ -105,6 +105,12 @@ struct cow_lookup {
  */
 int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup *ret);
 
+/* How many entries the index has (0: the merged view is the real one). */
+size_t cow_entry_count(const struct cow_store *store);
+
+/* The store's own directory (absolute): programs must not reach it. */
+const char *cow_store_dir(const struct cow_store *store);
+
 /* The upper path of virt_path (whether or not it exists). */
 int cow_upper_path(const struct cow_store *store, const char *virt_path, char *buf, size_t size);
 

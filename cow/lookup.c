@@ -107,3 +107,13 @@ int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup
 	ret->type = st.st_mode & S_IFMT;
 	return 0;
 }
+
+size_t cow_entry_count(const struct cow_store *store)
+{
+	return store->n_entries;
+}
+
+const char *cow_store_dir(const struct cow_store *store)
+{
+	return store->store_dir;
+}

@@ -46,7 +46,11 @@ struct emu_fs *emu_fs_new(const char *cwd)
 
 struct emu_fs *emu_fs_copy(const struct emu_fs *fs)
 {
-	return emu_fs_new(fs->cwd);
+	struct emu_fs *copy = emu_fs_new(fs->cwd);
+
+	if (copy)
+		copy->moved = fs->moved;
+	return copy;
 }
 
 void emu_fs_put(struct emu_fs *fs)
@@ -68,12 +72,33 @@ struct emu_files *emu_files_new(void)
 	return files;
 }
 
+static void (*dir_free)(void *dir);
+
+void emu_files_set_dir_free(void (*fn)(void *dir))
+{
+	dir_free = fn;
+}
+
+static void fd_close(struct emu_files *files, long fd)
+{
+	struct emu_fd *f;
+
+	if (fd < 0 || (size_t)fd >= files->cap)
+		return;
+	f = &files->fds[fd];
+	free(f->path);
+	free(f->vpath);
+	if (f->dir && dir_free)
+		dir_free(f->dir);
+	*f = (struct emu_fd){ NULL, false, false, NULL, false, NULL };
+}
+
 void emu_files_put(struct emu_files *files)
 {
 	if (!files || --files->refs > 0)
 		return;
 	for (size_t i = 0; i < files->cap; i++)
-		free(files->fds[i].path);
+		fd_close(files, (long)i);
 	free(files->fds);
 	free(files);
 }
@@ -87,20 +112,13 @@ struct emu_files *emu_files_copy(const struct emu_files *files)
 	for (size_t i = 0; i < files->cap; i++) {
 		const struct emu_fd *f = &files->fds[i];
 
-		if (f->open && emu_files_set(copy, (int)i, f->path, f->cloexec) < 0) {
+		if (f->open && (emu_files_set(copy, (int)i, f->path, f->cloexec) < 0 ||
+				(f->vpath && emu_files_set_vpath(copy, (int)i, f->vpath, f->moved) < 0))) {
 			emu_files_put(copy);
 			return NULL;
 		}
 	}
 	return copy;
-}
-
-static void fd_close(struct emu_files *files, long fd)
-{
-	if (fd < 0 || (size_t)fd >= files->cap)
-		return;
-	free(files->fds[fd].path);
-	files->fds[fd] = (struct emu_fd){ NULL, false, false };
 }
 
 int emu_files_set(struct emu_files *files, int fd, const char *path, bool cloexec)
@@ -125,8 +143,31 @@ int emu_files_set(struct emu_files *files, int fd, const char *path, bool cloexe
 	if (path && !(copy = strdup(path)))
 		return -ENOMEM;
 	fd_close(files, fd);
-	files->fds[fd] = (struct emu_fd){ copy, true, cloexec };
+	files->fds[fd] = (struct emu_fd){ copy, true, cloexec, NULL, false, NULL };
 	return 0;
+}
+
+int emu_files_set_vpath(struct emu_files *files, int fd, const char *vpath, bool moved)
+{
+	struct emu_fd *f = emu_files_get(files, fd);
+	char *copy;
+
+	if (!f)
+		return -EBADF;
+	copy = strdup(vpath);
+	if (!copy)
+		return -ENOMEM;
+	free(f->vpath);
+	f->vpath = copy;
+	f->moved = moved;
+	return 0;
+}
+
+struct emu_fd *emu_files_get(const struct emu_files *files, int fd)
+{
+	if (!files || fd < 0 || (size_t)fd >= files->cap || !files->fds[fd].open)
+		return NULL;
+	return &files->fds[fd];
 }
 
 const char *emu_files_path(const struct emu_files *files, int fd)
@@ -279,12 +320,16 @@ static int copy_fd(struct emu_files *files, long from, long to, bool cloexec)
 		return 0;
 	{
 		char *path = f->path ? strdup(f->path) : NULL;
-		int err;
+		char *vpath = f->vpath ? strdup(f->vpath) : NULL;
+		bool moved = f->moved;
+		int err = -ENOMEM;
 
-		if (f->path && !path)
-			return -ENOMEM;
-		err = emu_files_set(files, (int)to, path, cloexec);
+		if ((!f->path || path) && (!f->vpath || vpath))
+			err = emu_files_set(files, (int)to, path, cloexec);
+		if (!err && vpath)
+			err = emu_files_set_vpath(files, (int)to, vpath, moved);
 		free(path);
+		free(vpath);
 		return err;
 	}
 }

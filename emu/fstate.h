@@ -25,12 +25,24 @@
 struct emu_fs {
 	int refs;
 	char *cwd; /* absolute, normalised */
+	bool moved; /* the kernel's cwd is not cwd (the copy-on-write layer sent
+		       the program's chdir to an upper or redirected directory) */
 };
 
 struct emu_fd {
 	char *path;   /* absolute path it was opened by; NULL: not a path (pipe...) */
 	bool open;    /* the descriptor is open */
 	bool cloexec; /* closed at execve */
+	/*
+	 * Set by the copy-on-write layer, NULL otherwise.  vpath: the object's
+	 * virtual path with symlinks resolved (copied by dup and fork); dir:
+	 * its merged directory listing and position (owned by this
+	 * descriptor alone, freed by the function given to
+	 * emu_files_set_dir_free; dup and fork start without one).
+	 */
+	char *vpath;
+	bool moved; /* the kernel's object is not at vpath (upper or redirected) */
+	void *dir;
 };
 
 struct emu_files {
@@ -49,6 +61,15 @@ void emu_files_put(struct emu_files *files); /* accepts NULL */
 
 /* Record fd as open on path (NULL: not a path); 0 or -ENOMEM. */
 int emu_files_set(struct emu_files *files, int fd, const char *path, bool cloexec);
+
+/* Remember fd's resolved virtual path (the fd must be open); 0 or -ENOMEM. */
+int emu_files_set_vpath(struct emu_files *files, int fd, const char *vpath, bool moved);
+
+/* The open descriptor fd's entry, NULL when closed or unknown. */
+struct emu_fd *emu_files_get(const struct emu_files *files, int fd);
+
+/* How emu_fd.dir is freed when its descriptor closes (once, at start). */
+void emu_files_set_dir_free(void (*fn)(void *dir));
 
 /* The path fd was opened by; NULL when closed, unknown or not a path. */
 const char *emu_files_path(const struct emu_files *files, int fd);

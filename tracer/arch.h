@@ -26,6 +26,7 @@ struct arch_syscall {
 	long nr;	  /* number in its ABI, x32 bit cleared */
 	uint64_t args[6]; /* zero-extended; i386 arguments are 32-bit */
 	int64_t ret;	  /* the result register (meaningful at exit) */
+	uint64_t sp;	  /* the user stack pointer (at entry) */
 };
 
 /*

@@ -76,6 +76,7 @@ static int get_by_info(pid_t tid, struct arch_syscall *sc)
 		return -errno;
 	memset(sc, 0, sizeof(*sc));
 	sc->abi = info.arch == AUDIT_ARCH_I386 ? EMU_ABI_I386 : EMU_ABI_X86_64;
+	sc->sp = info.stack_pointer;
 	switch (info.op) {
 	case ARCH_OP_ENTRY:
 		sc->op = ARCH_OP_ENTRY;
@@ -162,9 +163,11 @@ static int get_by_regs(pid_t tid, bool at_entry, struct arch_syscall *sc)
 		sc->args[4] = r->edi;
 		sc->args[5] = r->ebp;
 		sc->ret = (int32_t)r->eax;
+		sc->sp = r->esp;
 		return 0;
 	}
 	regs = any.r64;
+	sc->sp = regs.rsp;
 	sc->abi = at_entry ? abi_of_insn(tid, &regs) : EMU_ABI_X86_64;
 	if (sc->abi == EMU_ABI_I386) {
 		sc->nr = (long)(regs.orig_rax & 0xffffffffu);

@@ -357,6 +357,40 @@ static void on_death(struct loop *l, pid_t tid, int status)
 
 /* ------------------------------------------------------------ syscalls */
 
+int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val)
+{
+	int err;
+
+	if (i < 0 || i >= 6 || !t->call.active)
+		return -EINVAL;
+	err = arch_set_arg(t->tid, t->call.abi, i, val);
+	if (!err)
+		t->call.restore_mask |= (uint8_t)(1u << i);
+	return err;
+}
+
+/* The red zone of the x86_64 ABI: below the stack pointer, the program's own. */
+#define RED_ZONE 128
+#define SCRATCH_MAX 65536
+
+int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len)
+{
+	struct pcow_call *call = &t->call;
+	uint64_t addr;
+	int err;
+
+	if (len > SCRATCH_MAX || call->scratch_used + len > SCRATCH_MAX)
+		return -ENAMETOOLONG;
+	call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
+	addr = (call->sp - RED_ZONE - call->scratch_used) & ~(uint64_t)15;
+	if (call->abi == EMU_ABI_I386 && addr > 0xffffffffu)
+		return -EFAULT;
+	err = tracer_mem_write(t, addr, data, len);
+	if (err)
+		return err;
+	return tracer_set_arg(t, i, addr);
+}
+
 static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_syscall *sc)
 {
 	struct pcow_call *call = &t->call;
@@ -368,6 +402,9 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 	call->nr = sc->nr;
 	call->sc = emu_syscall_get(sc->abi, sc->nr);
 	memcpy(call->args, sc->args, sizeof(call->args));
+	call->sp = sc->sp;
+	call->restore_mask = 0;
+	call->scratch_used = 0;
 	call->action = DB_ACTION_PASS;
 	call->t_enter = now_ns();
 	t->flags |= TRACEE_IN_SYSCALL;
@@ -418,6 +455,9 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 		ret = call->result;
 		arch_set_return(t->tid, ret);
 	}
+	for (int i = 0; call->restore_mask && i < 6; i++)
+		if (call->restore_mask & (1u << i))
+			arch_set_arg(t->tid, call->abi, i, call->args[i]);
 	if (l->stacks)
 		tracer_stack_exit(l->stacks, t, ret);
 	if (t->fs) {
@@ -429,10 +469,10 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 				     resolved) < 0)
 			l->fatal = -ENOMEM;
 	}
+	if (l->cfg->hooks && l->cfg->hooks->exit)
+		l->cfg->hooks->exit(l->cfg->hooks->opaque, t, ret);
 	if (call->record) {
 		record_fetch_exit(t, ret);
-		if (l->cfg->hooks && l->cfg->hooks->exit)
-			l->cfg->hooks->exit(l->cfg->hooks->opaque, t, ret);
 		record_call(l->cfg->writer, t, ret, now_ns(), DB_CALL_COMPLETE);
 		l->res->n_calls++;
 	}

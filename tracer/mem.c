@@ -1,5 +1,5 @@
 /*
- * tracer/mem.c — reading tracee memory.
+ * tracer/mem.c — reading and writing tracee memory.
  *
  * Three readers, fastest first: process_vm_readv (one syscall for a whole
  * string, Linux 3.2+, may be refused by YAMA or seccomp policies), pread of
@@ -185,4 +185,49 @@ long tracer_mem_read_str(struct pcow_tracee *t, uint64_t addr, char *buf, size_t
 	buf[done] = '\0';
 	*ret_truncated = true;
 	return (long)done;
+}
+
+/* Write with PTRACE_POKEDATA, a word at a time (partial words read first). */
+static int write_poke(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t aligned = (addr + done) & ~(uint64_t)7;
+		size_t skip = (addr + done) - aligned;
+		size_t take = 8 - skip;
+		long word = 0;
+
+		if (take > len - done)
+			take = len - done;
+		if (take < 8) {
+			errno = 0;
+			word = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)aligned, NULL);
+			if (errno)
+				return -errno == -EIO ? -EFAULT : -errno;
+		}
+		memcpy((char *)&word + skip, (const char *)buf + done, take);
+		if (ptrace(PTRACE_POKEDATA, tid, (void *)(uintptr_t)aligned, (void *)word) < 0)
+			return errno == EIO ? -EFAULT : -errno;
+		done += take;
+	}
+	return 0;
+}
+
+int tracer_mem_write(struct pcow_tracee *t, uint64_t addr, const void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (mem_mode == TRACER_MEM_VM) {
+		struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
+		struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+		ssize_t n = process_vm_writev(t->tid, &local, 1, &remote, 1, 0);
+
+		if (n == (ssize_t)len)
+			return 0;
+		if (n < 0 && errno == EFAULT)
+			return -EFAULT;
+		/* Refused or partial: the word-wise writer says which. */
+	}
+	return write_poke(t->tid, addr, buf, len);
 }

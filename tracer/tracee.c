@@ -43,6 +43,7 @@ static void tracee_free(struct pcow_tracee *t)
 	emu_fs_put(t->fs);
 	emu_files_put(t->files);
 	free(t->call.arena);
+	free(t->hook_data);
 	free(t);
 }
 

@@ -43,6 +43,9 @@ struct pcow_call {
 	long nr;
 	const struct emu_syscall *sc; /* NULL: no table row */
 	uint64_t args[6];
+	uint64_t sp;	   /* user stack pointer at entry */
+	uint8_t restore_mask; /* bit i: argument register i was changed, restore at exit */
+	uint32_t scratch_used; /* bytes placed below the stack for rewritten arguments */
 	int64_t t_enter;   /* ns since the epoch */
 	int64_t result;	   /* EMULATE/DENY: what the program will see */
 	uint64_t clone_flags; /* clone/clone3: its flags (a thread or a process?) */
@@ -73,6 +76,7 @@ struct pcow_tracee {
 	struct emu_files *files;  /* descriptor table (shared under CLONE_FILES) */
 	struct pcow_call call;
 	struct tracer_unwind_thread *unwind; /* --stack: libunwind handle (unwind.c) */
+	void *hook_data; /* the hooks' per-thread state (malloc'd; freed with the tracee) */
 };
 
 /* Open-addressing hash table tid → tracee. */

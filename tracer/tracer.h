@@ -38,7 +38,10 @@ struct tracer_hooks {
 	 * the kernel never runs the call.
 	 */
 	int (*enter)(void *opaque, struct pcow_tracee *t, int64_t *ret_result);
-	/* At syscall exit, with the result the program will see. */
+	/*
+	 * At syscall exit of every call enter saw, with the result the program
+	 * will see; t->hook_data is the hook's own (malloc'd, freed with t).
+	 */
 	void (*exit)(void *opaque, struct pcow_tracee *t, int64_t result);
 	void *opaque;
 };
@@ -91,6 +94,28 @@ int tracer_mem_read(struct pcow_tracee *t, uint64_t addr, void *buf, size_t len)
  */
 long tracer_mem_read_str(struct pcow_tracee *t, uint64_t addr, char *buf, size_t size,
 			 bool *ret_truncated);
+
+/*
+ * Write len bytes at addr of the tracee (process_vm_writev, else
+ * PTRACE_POKEDATA).  0, -EFAULT or -ESRCH.
+ */
+int tracer_mem_write(struct pcow_tracee *t, uint64_t addr, const void *buf, size_t len);
+
+/* ------------------------------------------ changing a call (for hooks) */
+
+/*
+ * At syscall entry: give the kernel val as argument i instead of what the
+ * program passed.  The register is restored at the exit stop, so the
+ * program never sees the change.  0 or -errno.
+ */
+int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val);
+
+/*
+ * At syscall entry: copy len bytes (a rewritten path, a struct) into the
+ * tracee below its stack pointer, past the 128-byte red zone, and make
+ * argument i point at them.  Several per call stack up.  0 or -errno.
+ */
+int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len);
 
 /* Select the reader (once, before tracing). */
 void tracer_mem_set_mode(enum tracer_mem_mode mode);

@@ -1,0 +1,92 @@
+/*
+ * cli/cowhook.c — joins the tracer to the copy-on-write emulation: the
+ * tracer_hooks that hand each call to emu/cowsys.c, and the emu_guest
+ * that lets emu reach the program through the tracer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "db/db.h"
+#include "emu/cowsys.h"
+#include "tracer/tracer.h"
+
+static int g_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return tracer_mem_read(ctx, addr, buf, len);
+}
+
+static int g_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	return tracer_mem_write(ctx, addr, buf, len);
+}
+
+static int g_set_arg(void *ctx, int i, uint64_t val)
+{
+	return tracer_set_arg(ctx, i, val);
+}
+
+static int g_set_arg_data(void *ctx, int i, const void *data, size_t len)
+{
+	return tracer_set_arg_data(ctx, i, data, len);
+}
+
+/* The call as emu sees it, from the tracer's record of its entry. */
+static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)
+{
+	const struct pcow_call *call = &t->call;
+
+	memset(c, 0, sizeof(*c));
+	c->abi = call->abi;
+	c->nr = call->nr;
+	c->sc = call->sc;
+	c->args = call->args;
+	c->tid = t->tid;
+	c->tgid = t->proc->tgid;
+	c->fs = t->fs;
+	c->files = t->files;
+	for (int i = 0; call->sc && i < call->sc->nargs && i < 6; i++) {
+		if (call->sc->args[i].kind != EK_PATH || !call->args[i])
+			continue;
+		switch (call->blob_status[i]) {
+		case EMU_BLOB_OK:
+			c->path[i] = call->arena + call->blob_off[i];
+			break;
+		case EMU_BLOB_TRUNCATED:
+			c->path_err[i] = -ENAMETOOLONG;
+			break;
+		default:
+			c->path_err[i] = -EFAULT;
+			break;
+		}
+	}
+}
+
+static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
+{
+	struct emu_cow_call c;
+	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, t };
+
+	if (!t->hook_data && !(t->hook_data = malloc(sizeof(struct emu_cow_pending))))
+		return DB_ACTION_PASS; /* out of memory: the next call retries */
+	make_call(t, &c);
+	return emu_cow_enter(opaque, &c, &g, t->hook_data, ret_result);
+}
+
+static void hook_exit(void *opaque, struct pcow_tracee *t, int64_t result)
+{
+	struct emu_cow_call c;
+
+	if (!t->hook_data)
+		return;
+	make_call(t, &c);
+	emu_cow_exit(opaque, &c, t->hook_data, result);
+}
+
+void cli_cow_hooks(struct emu_cow *ec, struct tracer_hooks *hooks)
+{
+	hooks->enter = hook_enter;
+	hooks->exit = hook_exit;
+	hooks->opaque = ec;
+}
