@@ -47,7 +47,10 @@ static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)
 	c->fs = t->fs;
 	c->files = t->files;
 	for (int i = 0; call->sc && i < call->sc->nargs && i < 6; i++) {
-		if (call->sc->args[i].kind != EK_PATH || !call->args[i])
+		int kind = call->sc->args[i].kind;
+
+		/* EK_STR: symlink's target, which emu needs as written. */
+		if ((kind != EK_PATH && kind != EK_STR) || !call->args[i])
 			continue;
 		switch (call->blob_status[i]) {
 		case EMU_BLOB_OK:
@@ -77,11 +80,12 @@ static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 static void hook_exit(void *opaque, struct pcow_tracee *t, int64_t result)
 {
 	struct emu_cow_call c;
+	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, t };
 
 	if (!t->hook_data)
 		return;
 	make_call(t, &c);
-	emu_cow_exit(opaque, &c, t->hook_data, result);
+	emu_cow_exit(opaque, &c, &g, t->hook_data, result);
 }
 
 void cli_cow_hooks(struct emu_cow *ec, struct tracer_hooks *hooks)

@@ -327,7 +327,7 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 			__NR_umask, __NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
 			__NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,
 			__NR_setgroups, __NR_capset, __NR_io_uring_setup,
-			__NR_open_by_handle_at,
+			__NR_open_by_handle_at, __NR_fsopen, __NR_fsmount,
 		};
 
 		emu_select_add_flags(&stop, EMU_F_FILE);

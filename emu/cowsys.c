@@ -10,6 +10,7 @@
  * kernel's order of checks (fs/namei.c: path walk, then existence, then
  * type, then permission) and rewrites or emulates.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -31,6 +32,9 @@
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
 #endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
@@ -43,6 +47,8 @@ enum pending_what {
 	PEND_FCHDIR,	/* the cwd is the descriptor's */
 	PEND_CRED,	/* credentials or umask changed: forget the cache */
 	PEND_LSEEK_DIR,	/* a passed lseek on a directory: rewinding restarts it */
+	PEND_STAT_NLINK, /* a stat of a merged directory: count its subdirectories */
+	PEND_STATX_NLINK,
 };
 
 #define CRED_SLOTS 64
@@ -226,9 +232,19 @@ static int wk_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 		w->special = true;
 		return -EREMOTE;
 	}
-	err = cow_lookup(w->ec->store, vp, &lk);
-	if (err)
-		return err;
+	if (cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW) {
+		/*
+		 * Outside the scope the real file system is the view, even for
+		 * the scope's ancestors, which have upper directories only to
+		 * hold the scope's changes.
+		 */
+		lk.where = COW_LOWER;
+		snprintf(lk.real_path, sizeof(lk.real_path), "%s", vp);
+	} else {
+		err = cow_lookup(w->ec->store, vp, &lk);
+		if (err)
+			return err;
+	}
 	switch (lk.where) {
 	case COW_WHITEOUT:
 		w->touched = true;
@@ -259,6 +275,10 @@ static long wk_readlink(void *ctx, const char *vp, char *buf, size_t size)
 	ssize_t n;
 	int err;
 
+	if (cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW) {
+		n = readlink(vp, buf, size);
+		return n < 0 ? -errno : n;
+	}
 	err = cow_lookup(w->ec->store, vp, &lk);
 	if (err)
 		return err;
@@ -347,8 +367,14 @@ static void walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, in
 	if (w->special)
 		return;
 	if (w->err == 0 || (w->err == -ENOENT && w->res.parent_exists)) {
-		int err = cow_lookup(ec->store, w->res.virt_path, &w->lk);
+		int err = 0;
 
+		if (cow_scope_of(ec->store, w->res.virt_path) != COW_SCOPE_COW) {
+			w->lk.where = w->err ? COW_ABSENT : COW_LOWER;
+			snprintf(w->lk.real_path, sizeof(w->lk.real_path), "%s", w->res.virt_path);
+		} else {
+			err = cow_lookup(ec->store, w->res.virt_path, &w->lk);
+		}
 		if (err)
 			w->err = err;
 	}
@@ -376,14 +402,17 @@ static int deny(struct ctx *x, long err)
 	return DB_ACTION_DENY;
 }
 
-/* Point argument i at path; a failure to do so fails the call. */
-static int rewrite(struct ctx *x, int i, const char *path)
+/*
+ * Point argument i at path, where the object of virtual path vp is; a
+ * failure to do so fails the call.
+ */
+static int rewrite(struct ctx *x, int i, const char *path, const char *vp)
 {
 	int err = x->g->set_arg_data(x->g->ctx, i, path, strlen(path) + 1);
 
 	if (err)
 		return emulate(x, err == -ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT);
-	x->pend->moved = true;
+	x->pend->moved = strcmp(path, vp) != 0;
 	return DB_ACTION_REWRITE;
 }
 
@@ -399,7 +428,7 @@ static int read_only(struct ctx *x, const struct walk *w, bool base_moved, int i
 		return DB_ACTION_PASS;
 	if (w->err)
 		return emulate(x, w->err);
-	return rewrite(x, i, w->lk.real_path);
+	return rewrite(x, i, w->lk.real_path, w->res.virt_path);
 }
 
 /* Nothing to decide: no path argument could reach the overlay. */
@@ -536,7 +565,7 @@ static int do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, m
 		}
 		if (err)
 			return emulate(x, -EFAULT);
-		return rewrite(x, pi, upper);
+		return rewrite(x, pi, upper, w.res.virt_path);
 	}
 	if (w.err || !writes || !in_cow(x, w.res.virt_path))
 		return read_only(x, &w, base_moved, pi);
@@ -562,14 +591,14 @@ static int do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, m
 	if (w.res.inode.type != EMU_FT_REG && !tmpfile)
 		return read_only(x, &w, base_moved, pi); /* FIFO, device: no copy */
 	if (w.lk.where == COW_UPPER)
-		return rewrite(x, pi, w.lk.real_path);
+		return rewrite(x, pi, w.lk.real_path, w.res.virt_path);
 	if ((flags & O_TRUNC) && !tmpfile)
 		err = cow_copy_up_truncated(x->ec->store, w.res.virt_path, upper);
 	else
 		err = cow_copy_up(x->ec->store, w.res.virt_path, upper);
 	if (err)
 		return emulate(x, err);
-	return rewrite(x, pi, upper);
+	return rewrite(x, pi, upper, w.res.virt_path);
 }
 
 /* ------------------------------------------- create, delete, rename */
@@ -668,6 +697,48 @@ static int do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir)
 	return emulate(x, cow_delete(x->ec->store, w.res.virt_path, is_dir));
 }
 
+/* The guest path's last component is "." or "..". */
+static bool is_dot(const char *p)
+{
+	const char *last = last_component(p);
+
+	return !strcmp(last, ".") || !strncmp(last, "./", 2) || !strcmp(last, "..") ||
+	       !strncmp(last, "../", 3);
+}
+
+/* renameat2(RENAME_EXCHANGE): three renames through a name of our own. */
+static int exchange(struct ctx *x, const struct walk *ow, const struct walk *nw)
+{
+	char tmp[4096 + 64], parent[4096];
+	const char *a = ow->res.virt_path, *b = nw->res.virt_path;
+	char *slash;
+	int err;
+
+	if (!strcmp(a, b))
+		return 0;
+	if (under(a, b) || under(b, a))
+		return -EINVAL;
+	err = may_delete(x, a, &ow->res.inode);
+	if (!err)
+		err = may_delete(x, b, &nw->res.inode);
+	if (err)
+		return err;
+	snprintf(parent, sizeof(parent), "%s", a);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(tmp, sizeof(tmp), "%s/.pcow-exchange-%d", parent, (int)x->c->tid);
+	err = cow_rename(x->ec->store, a, tmp);
+	if (err)
+		return err;
+	err = cow_rename(x->ec->store, b, a);
+	if (err) {
+		cow_rename(x->ec->store, tmp, a);
+		return err;
+	}
+	return cow_rename(x->ec->store, tmp, b);
+}
+
 static int do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags)
 {
 	struct walk *ow = malloc(sizeof(*ow)), *nw = malloc(sizeof(*nw));
@@ -679,14 +750,21 @@ static int do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned f
 		free(nw);
 		return emulate(x, -ENOMEM);
 	}
-	if (flags & ~RENAME_NOREPLACE) {
-		action = emulate(x, -EINVAL); /* EXCHANGE, WHITEOUT: not modelled */
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))) {
+		action = emulate(x, -EINVAL); /* RENAME_WHITEOUT: not modelled */
 		goto out;
 	}
 	walk(x->ec, x->c, ofd, oi, 0, ow, &obm);
 	walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
 	if (ow->special || nw->special) {
 		action = ow->special && nw->special ? DB_ACTION_PASS : emulate(x, -EXDEV);
+		goto out;
+	}
+	/* do_renameat2: a last component "." or ".." is busy. */
+	if ((is_dot(x->c->path[oi]) && (!ow->err || ow->res.parent_exists)) ||
+	    (is_dot(x->c->path[ni]) && (!nw->err || nw->res.parent_exists))) {
+		action = emulate(x, -EBUSY);
 		goto out;
 	}
 	if (ow->err) {
@@ -713,6 +791,10 @@ static int do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned f
 	}
 	if ((flags & RENAME_NOREPLACE) && nw->err == 0) {
 		action = emulate(x, -EEXIST);
+		goto out;
+	}
+	if (flags & RENAME_EXCHANGE) {
+		action = emulate(x, nw->err ? nw->err : exchange(x, ow, nw));
 		goto out;
 	}
 	if (!strcmp(ow->res.virt_path, nw->res.virt_path)) {
@@ -860,21 +942,37 @@ static int do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const str
 	return emulate(x, apply_meta(x, w.res.virt_path, &w.res.inode, m));
 }
 
-/* The virtual path and inode of descriptor fd when it shows a real object in scope. */
+/*
+ * Whether descriptor fd is a real file in the scope, that a change through
+ * the descriptor would reach: then its virtual path and inode.  The
+ * kernel says what the descriptor is; pcow's table what it is called.
+ */
 static bool fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_inode *ino)
 {
 	const struct emu_fd *f = emu_files_get(x->c->files, fd);
 	struct walk w = { .ec = x->ec };
-	const char *p;
+	char name[64], real[4096];
+	struct stat st;
+	ssize_t n;
 
-	if (!f || f->moved)
-		return false; /* unknown, not a path, or already an upper object */
-	p = f->vpath ? f->vpath : f->path;
-	if (!p || special_path(x->ec, p) || !in_cow(x, p))
-		return false;
-	if (wk_lookup(&w, p, ino) < 0)
-		return false;
-	snprintf(vp, size, "%s", p);
+	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)x->c->tid, fd);
+	n = readlink(name, real, sizeof(real) - 1);
+	if (n <= 0 || real[0] != '/')
+		return false; /* closed, or a pipe, socket... */
+	real[n] = '\0';
+	if (special_path(x->ec, real) || !in_cow(x, real))
+		return false; /* an upper copy (in the store), or outside the scope */
+	snprintf(vp, size, "%s", f && f->vpath ? f->vpath : real);
+	if (wk_lookup(&w, vp, ino) < 0) {
+		/* Its name is gone from the view: answer from the object. */
+		if (stat(name, &st) < 0)
+			return false;
+		ino->type = ftype_of(st.st_mode);
+		ino->mode = st.st_mode & 07777;
+		ino->uid = st.st_uid;
+		ino->gid = st.st_gid;
+		snprintf(vp, size, "%s", real);
+	}
 	return true;
 }
 
@@ -953,14 +1051,14 @@ static int do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_
 			return emulate(x, -EINVAL);
 	}
 	if (w.lk.where == COW_UPPER)
-		return rewrite(x, pi, w.lk.real_path);
+		return rewrite(x, pi, w.lk.real_path, w.res.virt_path);
 	if (length == 0)
 		err = cow_copy_up_truncated(x->ec->store, w.res.virt_path, upper);
 	else
 		err = cow_copy_up(x->ec->store, w.res.virt_path, upper);
 	if (err)
 		return emulate(x, err);
-	return rewrite(x, pi, upper);
+	return rewrite(x, pi, upper, w.res.virt_path);
 }
 
 /* fsetxattr/fremovexattr on a real object: do it on its upper copy. */
@@ -1135,17 +1233,56 @@ static int do_getcwd(struct ctx *x, uint64_t buf, uint64_t size)
 
 /* ------------------------------------------------------------ entry */
 
-static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_flags)
+/*
+ * stat_buf: where a stat call (stat_kind PEND_STAT_NLINK or
+ * PEND_STATX_NLINK) writes its result, 0 for other calls.
+ */
+static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_flags,
+			  int stat_kind, uint64_t stat_buf)
 {
 	struct walk w;
 	bool base_moved;
+	int action;
 
 	if ((at_flags & AT_EMPTY_PATH) && !x->c->path[pi][0])
 		return DB_ACTION_PASS; /* the descriptor itself */
 	if (quiet(x, pi, dirfd))
 		return DB_ACTION_PASS;
 	walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
-	return read_only(x, &w, base_moved, pi);
+	action = read_only(x, &w, base_moved, pi);
+	/*
+	 * An upper directory's own link count counts only the subdirectories
+	 * that reached upper/: the merged view's count is fixed at exit.
+	 */
+	if (action == DB_ACTION_REWRITE && stat_buf && w.lk.where == COW_UPPER &&
+	    w.res.inode.type == EMU_FT_DIR) {
+		x->pend->what = stat_kind;
+		snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);
+		x->pend->addr = stat_buf;
+	}
+	return action;
+}
+
+/* st_nlink of a merged directory: 2 + its subdirectories, as ext4 counts. */
+static void fix_nlink(struct emu_cow *ec, const struct emu_cow_pending *pend,
+		      const struct emu_guest *g)
+{
+	struct cow_dir *dir;
+	uint64_t n = 2;
+
+	if (!g || cow_dir_open(ec->store, pend->vpath, &dir) < 0)
+		return;
+	for (size_t i = 2; i < cow_dir_count(dir); i++)
+		if (cow_dir_get(dir, i)->type == DT_DIR)
+			n++;
+	cow_dir_close(dir);
+	if (pend->what == PEND_STAT_NLINK) {
+		g->write(g->ctx, pend->addr + 16, &n, 8); /* struct stat: st_nlink */
+	} else {
+		uint32_t n32 = (uint32_t)n;
+
+		g->write(g->ctx, pend->addr + 16, &n32, 4); /* struct statx: stx_nlink */
+	}
 }
 
 static int do_chdir(struct ctx *x, int pi)
@@ -1178,27 +1315,35 @@ static bool path_ok(struct ctx *x, int i, int *ret_action)
 		return false;
 	}
 	if (!x->c->path[i]) {
-		*ret_action = DB_ACTION_PASS; /* NULL: the kernel says EFAULT */
+		/* NULL: the kernel says EFAULT; not fetched: never let it by. */
+		*ret_action = x->c->args[i] ? emulate(x, -EFAULT) : DB_ACTION_PASS;
 		return false;
 	}
 	return true;
 }
 
-/* The calls whose paths reach the file system and that cow cannot model. */
-static bool unmodelled(long nr)
+/*
+ * The calls that would reach the file system behind the overlay's back:
+ * the errno they are refused with, 0 for the others.  io_uring's
+ * operations would run in the kernel unseen; a handle opens a file by
+ * inode, whatever its path; mounts and chroot change what paths mean.
+ */
+static int refused(long nr)
 {
 	switch (nr) {
+	case __NR_io_uring_setup:
+		return -ENOSYS;
+	case __NR_open_by_handle_at: case __NR_name_to_handle_at:
+		return -EOPNOTSUPP;
 	case __NR_mount: case __NR_umount2: case __NR_pivot_root: case __NR_chroot:
 	case __NR_swapon: case __NR_swapoff: case __NR_acct: case __NR_quotactl:
-	case __NR_open_by_handle_at: case __NR_name_to_handle_at:
 #ifdef __NR_move_mount
 	case __NR_move_mount: case __NR_fsconfig: case __NR_fspick: case __NR_open_tree:
-	case __NR_mount_setattr:
+	case __NR_fsopen: case __NR_fsmount: case __NR_mount_setattr:
 #endif
-	case __NR_io_uring_setup:
-		return true;
+		return -EPERM;
 	default:
-		return false;
+		return 0;
 	}
 }
 
@@ -1219,8 +1364,9 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			return deny(&x, -ENOSYS);
 		return DB_ACTION_PASS;
 	}
-	if (unmodelled(c->nr))
-		return deny(&x, -ENOSYS);
+	err = refused(c->nr);
+	if (err)
+		return deny(&x, err);
 
 #define PATH(i)                                    \
 	do {                                       \
@@ -1249,37 +1395,43 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		return do_open(&x, dfd, 1, -1, (int)how.flags, (mode_t)how.mode, &how);
 	}
 	/* ---- read-only path calls */
-	case __NR_stat: case __NR_access: case __NR_statfs: case __NR_getxattr:
-	case __NR_listxattr: case __NR_uselib:
+	case __NR_stat:
 		PATH(0);
-		return path_read_only(&x, AT_FDCWD, 0, true, 0);
-	case __NR_lstat: case __NR_readlink: case __NR_lgetxattr: case __NR_llistxattr:
+		return path_read_only(&x, AT_FDCWD, 0, true, 0, PEND_STAT_NLINK, a[1]);
+	case __NR_lstat:
 		PATH(0);
-		return path_read_only(&x, AT_FDCWD, 0, false, 0);
-	case __NR_execve:
+		return path_read_only(&x, AT_FDCWD, 0, false, 0, PEND_STAT_NLINK, a[1]);
+	case __NR_access: case __NR_statfs: case __NR_getxattr: case __NR_listxattr:
+	case __NR_uselib: case __NR_execve:
 		PATH(0);
-		return path_read_only(&x, AT_FDCWD, 0, true, 0);
+		return path_read_only(&x, AT_FDCWD, 0, true, 0, 0, 0);
+	case __NR_readlink: case __NR_lgetxattr: case __NR_llistxattr:
+		PATH(0);
+		return path_read_only(&x, AT_FDCWD, 0, false, 0, 0, 0);
 	case __NR_newfstatat:
 		PATH(1);
-		return path_read_only(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), (int)a[3]);
+		return path_read_only(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), (int)a[3],
+				      PEND_STAT_NLINK, a[2]);
 	case __NR_statx:
 		PATH(1);
-		return path_read_only(&x, dfd, 1, !(a[2] & AT_SYMLINK_NOFOLLOW), (int)a[2]);
+		return path_read_only(&x, dfd, 1, !(a[2] & AT_SYMLINK_NOFOLLOW), (int)a[2],
+				      PEND_STATX_NLINK, a[4]);
 	case __NR_faccessat:
 		PATH(1);
-		return path_read_only(&x, dfd, 1, true, 0);
+		return path_read_only(&x, dfd, 1, true, 0, 0, 0);
 	case __NR_faccessat2:
 		PATH(1);
-		return path_read_only(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), (int)a[3]);
+		return path_read_only(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), (int)a[3], 0, 0);
 	case __NR_readlinkat:
 		PATH(1);
-		return path_read_only(&x, dfd, 1, false, AT_EMPTY_PATH);
+		return path_read_only(&x, dfd, 1, false, AT_EMPTY_PATH, 0, 0);
 	case __NR_execveat:
 		PATH(1);
-		return path_read_only(&x, dfd, 1, !(a[4] & AT_SYMLINK_NOFOLLOW), (int)a[4]);
+		return path_read_only(&x, dfd, 1, !(a[4] & AT_SYMLINK_NOFOLLOW), (int)a[4], 0, 0);
 	case __NR_inotify_add_watch:
 		PATH(1);
-		return path_read_only(&x, AT_FDCWD, 1, !(a[2] & 0x01000000 /* IN_DONT_FOLLOW */), 0);
+		return path_read_only(&x, AT_FDCWD, 1, !(a[2] & 0x01000000 /* IN_DONT_FOLLOW */), 0,
+				      0, 0);
 	case __NR_chdir:
 		PATH(0);
 		return do_chdir(&x, 0);
@@ -1453,8 +1605,8 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	return DB_ACTION_PASS;
 }
 
-void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, struct emu_cow_pending *pend,
-		  int64_t result)
+void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
+		  struct emu_cow_pending *pend, int64_t result)
 {
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && result == 0) {
 		/* A set-user-ID program runs with other credentials. */
@@ -1508,6 +1660,11 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, struct emu_c
 
 			slot->valid = false;
 		}
+		break;
+	case PEND_STAT_NLINK:
+	case PEND_STATX_NLINK:
+		if (result == 0)
+			fix_nlink(ec, pend, g);
 		break;
 	case PEND_LSEEK_DIR: {
 		const struct emu_fd *f = emu_files_get(c->files, (int)c->args[0]);

@@ -63,6 +63,7 @@ struct emu_cow_pending {
 	int what;		/* enum in cowsys.c: what the exit must update */
 	bool moved;		/* the kernel got another path than the virtual one */
 	bool is_dir;
+	uint64_t addr;		/* a buffer of the program's the exit fixes */
 	char vpath[4096];	/* the object's virtual path */
 };
 
@@ -81,8 +82,8 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		  struct emu_cow_pending *pend, int64_t *ret_result);
 
 /* After the call returned result (what the program sees). */
-void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, struct emu_cow_pending *pend,
-		  int64_t result);
+void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
+		  struct emu_cow_pending *pend, int64_t result);
 
 /*
  * The caller's credentials and umask, as /proc/PID/status gives them (the
