@@ -322,7 +322,7 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 	if (!o->no_cow) {
 		/* What emu/cowsys.c must see, logged or not. */
 		static const long cow_calls[] = {
-			__NR_getdents, __NR_getdents64, __NR_lseek, __NR_getcwd, __NR_fchdir,
+			__NR_getdents, __NR_getdents64, __NR_lseek, __NR_fstat, __NR_getcwd, __NR_fchdir,
 			__NR_fchmod, __NR_fchown, __NR_fsetxattr, __NR_fremovexattr,
 			__NR_umask, __NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
 			__NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,

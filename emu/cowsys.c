@@ -49,6 +49,8 @@ enum pending_what {
 	PEND_LSEEK_DIR,	/* a passed lseek on a directory: rewinding restarts it */
 	PEND_STAT_NLINK, /* a stat of a merged directory: count its subdirectories */
 	PEND_STATX_NLINK,
+	PEND_FSTAT_GONE, /* fstat of a real file deleted in the overlay: nlink 0 */
+	PEND_FSTATX_GONE,
 };
 
 #define CRED_SLOTS 64
@@ -976,6 +978,46 @@ static bool fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu
 	return true;
 }
 
+/*
+ * fstat (kind PEND_STAT_NLINK) or statx (PEND_STATX_NLINK, with its mask)
+ * of a descriptor of a real file whose overlay object changed since the
+ * open: answer from the upper copy, or, when the name was deleted, show
+ * nlink 0 as the kernel does for an unlinked open file.
+ */
+static int do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
+{
+	char vp[4096];
+	struct emu_inode ino;
+	struct cow_lookup lk;
+
+	if (cow_entry_count(x->ec->store) == 0 || !fd_in_scope(x, fd, vp, sizeof(vp), &ino) ||
+	    ino.type != EMU_FT_REG || cow_lookup(x->ec->store, vp, &lk) < 0)
+		return DB_ACTION_PASS;
+	if (lk.where == COW_UPPER && kind == PEND_STAT_NLINK) {
+		struct stat st;
+
+		if (stat(lk.real_path, &st) < 0)
+			return DB_ACTION_PASS;
+		if (x->g->write(x->g->ctx, buf, &st, sizeof(st)))
+			return emulate(x, -EFAULT);
+		return emulate(x, 0);
+	}
+	if (lk.where == COW_UPPER) {
+		struct statx stx;
+
+		if (statx(AT_FDCWD, lk.real_path, 0, mask, &stx) < 0)
+			return DB_ACTION_PASS;
+		if (x->g->write(x->g->ctx, buf, &stx, sizeof(stx)))
+			return emulate(x, -EFAULT);
+		return emulate(x, 0);
+	}
+	if (lk.where == COW_WHITEOUT || lk.where == COW_ABSENT) {
+		x->pend->what = kind == PEND_STAT_NLINK ? PEND_FSTAT_GONE : PEND_FSTATX_GONE;
+		x->pend->addr = buf;
+	}
+	return DB_ACTION_PASS;
+}
+
 static int do_meta_fd(struct ctx *x, int fd, const struct meta *m)
 {
 	char vp[4096];
@@ -1216,11 +1258,24 @@ static int do_lseek(struct ctx *x, int fd, int64_t off, int whence)
 	return emulate(x, pos);
 }
 
+/* The working directory was removed in the overlay (rmdir of the cwd). */
+static bool cwd_gone(struct ctx *x)
+{
+	struct walk w = { .ec = x->ec };
+	struct emu_inode ino;
+
+	if (!x->c->fs || cow_entry_count(x->ec->store) == 0)
+		return false;
+	return wk_lookup(&w, x->c->fs->cwd, &ino) == -ENOENT;
+}
+
 static int do_getcwd(struct ctx *x, uint64_t buf, uint64_t size)
 {
 	const char *cwd = x->c->fs ? x->c->fs->cwd : NULL;
 	size_t len;
 
+	if (cwd && cwd_gone(x))
+		return emulate(x, -ENOENT); /* getcwd(3): "the cwd has been unlinked" */
 	if (!cwd || !x->c->fs->moved)
 		return DB_ACTION_PASS;
 	len = strlen(cwd) + 1;
@@ -1247,6 +1302,10 @@ static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_
 	if ((at_flags & AT_EMPTY_PATH) && !x->c->path[pi][0])
 		return DB_ACTION_PASS; /* the descriptor itself */
 	if (quiet(x, pi, dirfd))
+		return DB_ACTION_PASS;
+	/* "." of a removed cwd: the kernel still has the (upper) directory. */
+	if (dirfd == AT_FDCWD && !strcmp(x->c->path[pi], ".") && x->c->fs && x->c->fs->moved &&
+	    cwd_gone(x))
 		return DB_ACTION_PASS;
 	walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
 	action = read_only(x, &w, base_moved, pi);
@@ -1408,12 +1467,18 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case __NR_readlink: case __NR_lgetxattr: case __NR_llistxattr:
 		PATH(0);
 		return path_read_only(&x, AT_FDCWD, 0, false, 0, 0, 0);
+	case __NR_fstat:
+		return do_fstat(&x, dfd, PEND_STAT_NLINK, a[1], 0);
 	case __NR_newfstatat:
 		PATH(1);
+		if ((a[3] & AT_EMPTY_PATH) && !x.c->path[1][0])
+			return do_fstat(&x, dfd, PEND_STAT_NLINK, a[2], 0);
 		return path_read_only(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), (int)a[3],
 				      PEND_STAT_NLINK, a[2]);
 	case __NR_statx:
 		PATH(1);
+		if ((a[2] & AT_EMPTY_PATH) && !x.c->path[1][0])
+			return do_fstat(&x, dfd, PEND_STATX_NLINK, a[4], (unsigned)a[3]);
 		return path_read_only(&x, dfd, 1, !(a[2] & AT_SYMLINK_NOFOLLOW), (int)a[2],
 				      PEND_STATX_NLINK, a[4]);
 	case __NR_faccessat:
@@ -1665,6 +1730,15 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case PEND_STATX_NLINK:
 		if (result == 0)
 			fix_nlink(ec, pend, g);
+		break;
+	case PEND_FSTAT_GONE:
+	case PEND_FSTATX_GONE:
+		if (result == 0) {
+			uint64_t zero = 0;
+
+			g->write(g->ctx, pend->addr + 16, &zero,
+				 pend->what == PEND_FSTAT_GONE ? 8 : 4);
+		}
 		break;
 	case PEND_LSEEK_DIR: {
 		const struct emu_fd *f = emu_files_get(c->files, (int)c->args[0]);
