@@ -239,6 +239,13 @@ static int print_call(const struct db_call_row *row, void *opaque)
 	} else {
 		fputc('?', stdout);
 	}
+	/* What the copy-on-write layer did, like strace's "(INJECTED)". */
+	if (row->action == DB_ACTION_REWRITE)
+		fputs(" (rewritten)", stdout);
+	else if (row->action == DB_ACTION_EMULATE)
+		fputs(" (emulated)", stdout);
+	else if (row->action == DB_ACTION_DENY)
+		fputs(" (denied)", stdout);
 	fputc('\n', stdout);
 	if (stacks && row->stack_id) {
 		int err = db_stack_frames(stacks, row->stack_id, print_frame, NULL, NULL);

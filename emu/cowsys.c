@@ -189,6 +189,7 @@ static bool in_group(const struct emu_cred *cred, gid_t gid)
 
 struct walk {
 	struct emu_cow *ec;
+	const struct emu_cow_call *c; /* whose /proc/self this is; NULL: none */
 	bool touched;	/* the overlay changed something on the way */
 	bool special;	/* reached /proc, /sys, /dev or the store: the kernel's */
 	int err;	/* emu_walk's result */
@@ -223,6 +224,100 @@ static uint8_t ftype_of(mode_t m)
 	}
 }
 
+/*
+ * /proc's magic links, seen from the caller: "/proc", "/proc/self",
+ * "/proc/thread-self", "/proc/PID", "/proc/PID/task/TID" and their fd/N,
+ * cwd, root and exe.  They lead to real paths, so a walk must follow them
+ * (a write through /proc/self/fd/N of a file opened read-only would reach
+ * the real file).  Fills real (the path in pcow's own /proc) and returns
+ * 1 for a directory, 2 for a link, 0 for anything else of /proc.
+ */
+static int proc_magic(const struct walk *w, const char *vp, char *real, size_t size)
+{
+	const char *p = vp + strlen("/proc");
+	char *end;
+
+	if (!w->c)
+		return 0;
+	if (!*p) {
+		snprintf(real, size, "/proc");
+		return 1;
+	}
+	p++; /* past '/' */
+	if (!strcmp(p, "self") || !strcmp(p, "thread-self")) {
+		snprintf(real, size, "%s", p); /* readlink answers for the caller */
+		return 2;
+	}
+	if (!strncmp(p, "self/", 5) || !strncmp(p, "thread-self/", 12))
+		return 0; /* walked through the link, never reached directly */
+	strtoul(p, &end, 10);
+	if (end == p || (*end && *end != '/'))
+		return 0;
+	for (int depth = 0; depth < 2; depth++) {
+		/* PID, PID/fd, PID/task, PID/task/TID, PID/task/TID/fd */
+		if (!*end || !strcmp(end, "/fd") || !strcmp(end, "/task")) {
+			snprintf(real, size, "%s", vp);
+			return 1;
+		}
+		if (!strncmp(end, "/fd/", 4)) {
+			char *e2;
+
+			strtoul(end + 4, &e2, 10);
+			if (e2 == end + 4 || *e2)
+				return 0;
+			snprintf(real, size, "%s", vp);
+			return 2;
+		}
+		if (!strcmp(end, "/cwd") || !strcmp(end, "/root") || !strcmp(end, "/exe")) {
+			snprintf(real, size, "%s", vp);
+			return 2;
+		}
+		if (depth == 0 && !strncmp(end, "/task/", 6)) {
+			const char *t = end + 6;
+
+			strtoul(t, &end, 10);
+			if (end == t || (*end && *end != '/'))
+				return 0;
+			continue;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The target of a /proc magic link, for the caller; -EREMOTE: not a path. */
+static long proc_readlink(const struct walk *w, const char *vp, char *buf, size_t size)
+{
+	char real[4096];
+	ssize_t n;
+
+	if (proc_magic(w, vp, real, sizeof(real)) != 2)
+		return -EREMOTE;
+	if (!strcmp(real, "self"))
+		return snprintf(buf, size, "%d", (int)w->c->tgid);
+	if (!strcmp(real, "thread-self"))
+		return snprintf(buf, size, "%d/task/%d", (int)w->c->tgid, (int)w->c->tid);
+	n = readlink(real, buf, size);
+	if (n < 0)
+		return -errno;
+	if (n == 0 || buf[0] != '/' || (size_t)n >= size)
+		return -EREMOTE; /* pipe:[N], socket:[N], anon_inode:... */
+	buf[n] = '\0';
+	if (n > 10 && !strcmp(buf + n - 10, " (deleted)"))
+		return -EREMOTE;
+	if (under(buf, w->ec->store_dir)) {
+		/* An upper object: name it by its virtual path. */
+		const char *upper = buf + strlen(w->ec->store_dir);
+
+		if (strncmp(upper, "/upper", 6) || (upper[6] && upper[6] != '/'))
+			return -EREMOTE;
+		upper += 6;
+		memmove(buf, *upper ? upper : "/", strlen(*upper ? upper : "/") + 1);
+		return (long)strlen(buf);
+	}
+	return n;
+}
+
 static int wk_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 {
 	struct walk *w = ctx;
@@ -230,6 +325,30 @@ static int wk_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 	struct stat st;
 	int err;
 
+	if (under(vp, "/proc")) {
+		char real[4096];
+		int kind = proc_magic(w, vp, real, sizeof(real));
+
+		if (kind == 2) {
+			char target[4096];
+
+			if (proc_readlink(w, vp, target, sizeof(target)) < 0) {
+				w->special = true;
+				return -EREMOTE;
+			}
+			ino->type = EMU_FT_LNK;
+			ino->mode = 0777;
+			ino->uid = ino->gid = 0;
+			return 0;
+		}
+		if (kind == 1 && lstat(real, &st) == 0) {
+			ino->type = ftype_of(st.st_mode);
+			ino->mode = st.st_mode & 07777;
+			ino->uid = st.st_uid;
+			ino->gid = st.st_gid;
+			return 0;
+		}
+	}
 	if (special_path(w->ec, vp)) {
 		w->special = true;
 		return -EREMOTE;
@@ -277,6 +396,8 @@ static long wk_readlink(void *ctx, const char *vp, char *buf, size_t size)
 	ssize_t n;
 	int err;
 
+	if (under(vp, "/proc"))
+		return proc_readlink(w, vp, buf, size);
 	if (cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW) {
 		n = readlink(vp, buf, size);
 		return n < 0 ? -errno : n;
@@ -355,6 +476,7 @@ static void walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, in
 
 	memset(&w->lk, 0, sizeof(w->lk));
 	w->ec = ec;
+	w->c = c;
 	w->touched = false;
 	w->special = false;
 	*ret_base_moved = false;

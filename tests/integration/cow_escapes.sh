@@ -1,0 +1,49 @@
+#!/bin/sh
+# Ways around the overlay must not change the real files: writes through
+# /proc/self/fd/N and /proc/self/cwd, through a symlink made in the
+# overlay that points at a real file, through a hard link, through
+# O_PATH + AT_EMPTY_PATH and a directory descriptor; io_uring, file
+# handles, mount, chroot and pivot_root are refused with the errno the
+# issue names; 32-bit int 0x80 file calls are refused.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+mkdir r && echo orig >r/f && echo orig >r/g && echo orig >r/h && mkdir r/d
+snap() { (cd r && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort && cat f g h); }
+before=$(snap)
+
+"$PCOW" trace -q --store st --cow "$T/r" -- sh -c '
+	exec 3<r/f; echo via-proc-fd >/proc/self/fd/3; exec 3<&-
+	echo via-proc-cwd >/proc/self/cwd/r/g
+	ln -s g r/lnk && echo via-symlink >>r/lnk
+	ln r/h r/hard && echo via-hardlink >>r/hard
+	cat r/f r/g r/h' >out 2>err
+expect_eq "shell exits 0" 0 $?
+expect_eq "the program sees its writes" "via-proc-fd
+via-proc-cwd
+via-symlink
+orig
+via-hardlink" "$(cat out)"
+expect_eq "real files unchanged by /proc/self/fd, /proc/self/cwd, symlink, hard link" \
+	"$before" "$(snap)"
+
+"$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/escape" "$T/r/f" "$T/r/d" >out 2>err
+expect_eq "escape exits 0" 0 $?
+expect_eq "O_PATH open works" "opath 0" "$(grep '^opath' out)"
+expect_eq "fchownat(AT_EMPTY_PATH) is emulated" "fchownat_empty 0" "$(grep '^fchownat_empty' out)"
+expect_eq "linkat(AT_EMPTY_PATH) is refused" "linkat_empty ENOSYS" "$(grep '^linkat_empty' out)"
+expect_eq "reopen through /proc/self/fd works" "reopen_proc_fd 0" "$(grep '^reopen_proc_fd' out)"
+expect_eq "create through a dirfd works" "create_via_dirfd 0" "$(grep '^create_via_dirfd' out)"
+expect_eq "io_uring_setup: ENOSYS" "io_uring_setup ENOSYS" "$(grep '^io_uring_setup' out)"
+expect_eq "name_to_handle_at: EOPNOTSUPP" "name_to_handle_at EOPNOTSUPP" "$(grep '^name_to_handle_at' out)"
+expect_eq "open_by_handle_at: EOPNOTSUPP" "open_by_handle_at EOPNOTSUPP" "$(grep '^open_by_handle_at' out)"
+expect_eq "mount: EPERM" "mount EPERM" "$(grep '^mount' out)"
+expect_eq "umount2: EPERM" "umount2 EPERM" "$(grep '^umount2' out)"
+expect_eq "chroot: EPERM" "chroot EPERM" "$(grep '^chroot' out)"
+expect_eq "pivot_root: EPERM" "pivot_root EPERM" "$(grep '^pivot_root' out)"
+expect_eq "real files unchanged by the descriptor tricks" "$before" "$(snap)"
+log=$("$PCOW" log st --syscall io_uring_setup,mount,chroot)
+expect_match "refused calls are logged as denied" 'io_uring_setup.*= -1 ENOSYS .*\(denied\)' "$log"
+"$PCOW" status st >status.out
+expect_match "status lists the file created through the dirfd" 'A .*/r/d/through_dirfd' "$(cat status.out)"
+expect_eq "int 0x80 open of a real file: ENOSYS" "int80_open ENOSYS" "$(grep '^int80_open' out)"
+finish

@@ -1,0 +1,94 @@
+/*
+ * escape — tries, from inside pcow, to change a real file or reach the
+ * file system behind the overlay's back.  Usage: escape FILE DIR, where
+ * FILE is a real file and DIR a real directory in the scope.  Prints one
+ * line per attempt, "name result" (result: the return value, or the errno
+ * name), for the test to compare.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static long int80(long nr, long a, long b, long c)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return ret;
+}
+
+static void report(const char *name, long ret)
+{
+	if (ret >= 0)
+		printf("%s %ld\n", name, ret);
+	else
+		printf("%s %s\n", name, strerrorname_np(errno));
+}
+
+int main(int argc, char **argv)
+{
+	char buf[4096];
+	struct {
+		unsigned handle_bytes;
+		int handle_type;
+		unsigned char f_handle[128];
+	} fh = { 128, 0, { 0 } };
+	int mount_id, fd;
+	long r;
+
+	if (argc != 3)
+		return 2;
+	/* O_PATH, then changes through AT_EMPTY_PATH. */
+	fd = open(argv[1], O_PATH);
+	report("opath", fd >= 0 ? 0 : -1);
+	report("fchownat_empty", fchownat(fd, "", -1, getgid(), AT_EMPTY_PATH));
+	report("linkat_empty", linkat(fd, "", AT_FDCWD, "linked", AT_EMPTY_PATH));
+	/* Reopening it for writing through /proc. */
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", fd);
+	r = open(buf, O_WRONLY | O_APPEND);
+	report("reopen_proc_fd", r >= 0 ? 0 : -1);
+	if (r >= 0) {
+		report("write_proc_fd", write((int)r, "escaped\n", 8));
+		close((int)r);
+	}
+	close(fd);
+	/* A descriptor of the directory, opened before anything changed. */
+	fd = open(argv[2], O_RDONLY | O_DIRECTORY);
+	r = openat(fd, "through_dirfd", O_WRONLY | O_CREAT, 0644);
+	report("create_via_dirfd", r >= 0 ? 0 : -1);
+	if (r >= 0)
+		close((int)r);
+	close(fd);
+	/* Calls the overlay refuses. */
+	report("io_uring_setup", syscall(SYS_io_uring_setup, 1, buf));
+	report("name_to_handle_at",
+	       syscall(SYS_name_to_handle_at, AT_FDCWD, argv[1], &fh, &mount_id, 0));
+	report("open_by_handle_at", syscall(SYS_open_by_handle_at, AT_FDCWD, &fh, O_RDONLY));
+	report("mount", mount("none", argv[2], "tmpfs", 0, NULL));
+	report("umount2", umount2(argv[2], 0));
+	report("chroot", chroot(argv[2]));
+	report("pivot_root", syscall(SYS_pivot_root, argv[2], argv[2]));
+	/* i386 open (5) through int 0x80, the path below 4 GiB. */
+	{
+		char *low = mmap((void *)0x10000000, 4096, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+		if (low != MAP_FAILED) {
+			snprintf(low, 4096, "%s", argv[1]);
+			r = int80(5, (long)low, O_WRONLY | O_TRUNC, 0);
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+			report("int80_open", r >= 0 ? 0 : -1);
+		}
+	}
+	return 0;
+}
