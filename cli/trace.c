@@ -469,6 +469,8 @@ int cmd_trace(int argc, char **argv)
 		goto out_error;
 	}
 
+	if (store)
+		cow_store_set_log_writer(store, w);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.path = prog;
 	cfg.argv = argv + first;
@@ -481,6 +483,8 @@ int cmd_trace(int argc, char **argv)
 	err = tracer_run(&cfg, &res);
 	seccomp_prog_free(&filter);
 
+	if (store)
+		cow_store_set_log_writer(store, NULL);
 	status = db_writer_finish(w, errmsg);
 	w = NULL;
 	if (status)
@@ -507,6 +511,8 @@ int cmd_trace(int argc, char **argv)
 	return res.exit_status;
 
 out_error:
+	if (store)
+		cow_store_set_log_writer(store, NULL);
 	if (w)
 		db_writer_finish(w, errmsg);
 	db_close(db);

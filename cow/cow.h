@@ -69,6 +69,14 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 		   char *errmsg);
 void cow_store_close(struct cow_store *store); /* accepts NULL */
 
+/*
+ * The log writer of the store's log.db (pcow trace): index writes make it
+ * commit first instead of waiting on its open transaction.  NULL before
+ * the writer finishes.
+ */
+struct db_writer;
+void cow_store_set_log_writer(struct cow_store *store, struct db_writer *w);
+
 /* ------------------------------------------------------------- scope */
 
 enum cow_scope {

@@ -313,3 +313,8 @@ void cow_store_close(struct cow_store *store)
 	free(store->upper_dir);
 	free(store);
 }
+
+void cow_store_set_log_writer(struct cow_store *store, struct db_writer *w)
+{
+	db_set_log_writer(store->db, w);
+}

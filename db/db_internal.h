@@ -23,7 +23,17 @@ struct db {
 	struct db_writer *writer;   /* the writer owning conn, or NULL */
 	int64_t writer_run_id;	    /* the run the last writer logged (0: none yet) */
 	int64_t writer_last_seq;    /* the last seq it inserted (seq_first - 1: none) */
+	struct db_writer *yield_to; /* db_set_log_writer: the writer to hold off */
+	int hold_depth;		    /* nesting of hold() (overlay.c) */
 };
+
+/*
+ * For another connection of the same file, in another thread: make w
+ * commit what it has open and keep it from starting a transaction until
+ * db_writer_release, so that connection's write does not wait on w.
+ */
+void db_writer_hold(struct db_writer *w);
+void db_writer_release(struct db_writer *w);
 
 /* The `call.args` texts and formatted argv strings never grow past this. */
 #define DB_TEXT_MAX (16u << 20)

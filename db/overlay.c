@@ -11,6 +11,24 @@
 #include "db/db_internal.h"
 #include "db/overlay.h"
 
+/*
+ * The log writer of the same file (another connection, another thread)
+ * keeps a transaction open for up to 50 ms: an overlay write would wait
+ * for it in SQLite's busy handler.  Instead it asks the writer to commit
+ * and holds it off until done (db_writer_hold).  Nested calls hold once.
+ */
+static void hold(struct db *db)
+{
+	if (db->yield_to && db->hold_depth++ == 0)
+		db_writer_hold(db->yield_to);
+}
+
+static void release(struct db *db)
+{
+	if (db->yield_to && db->hold_depth > 0 && --db->hold_depth == 0)
+		db_writer_release(db->yield_to);
+}
+
 static int step_done(struct db *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -101,7 +119,7 @@ static void bind_row(sqlite3_stmt *st, const struct db_overlay_row *row)
 }
 
 /* UPDATE, then INSERT when no row matched: no UPSERT, which needs SQLite 3.24. */
-int db_overlay_put(struct db *db, const struct db_overlay_row *row, int64_t *ret_id)
+static int overlay_put(struct db *db, const struct db_overlay_row *row, int64_t *ret_id)
 {
 	sqlite3_stmt *st;
 	int rc, err;
@@ -144,7 +162,7 @@ int db_overlay_put(struct db *db, const struct db_overlay_row *row, int64_t *ret
 	return err;
 }
 
-int db_overlay_rekey(struct db *db, int64_t id, const char *new_virt_path)
+static int overlay_rekey(struct db *db, int64_t id, const char *new_virt_path)
 {
 	sqlite3_stmt *st;
 	int err = prepare(db, "UPDATE overlay SET virt_path = ? WHERE id = ?", &st);
@@ -156,7 +174,7 @@ int db_overlay_rekey(struct db *db, int64_t id, const char *new_virt_path)
 	return step_done(db, st);
 }
 
-int db_overlay_set_origin(struct db *db, int64_t id, const char *origin)
+static int overlay_set_origin(struct db *db, int64_t id, const char *origin)
 {
 	sqlite3_stmt *st;
 	int err = prepare(db, "UPDATE overlay SET origin = ? WHERE id = ?", &st);
@@ -168,7 +186,7 @@ int db_overlay_set_origin(struct db *db, int64_t id, const char *origin)
 	return step_done(db, st);
 }
 
-int db_overlay_delete(struct db *db, const char *virt_path)
+static int overlay_delete(struct db *db, const char *virt_path)
 {
 	sqlite3_stmt *st;
 	int err = prepare(db, "DELETE FROM overlay WHERE virt_path = ?", &st);
@@ -179,7 +197,7 @@ int db_overlay_delete(struct db *db, const char *virt_path)
 	return step_done(db, st);
 }
 
-int db_overlay_set_state(struct db *db, int64_t id, int state)
+static int overlay_set_state(struct db *db, int64_t id, int state)
 {
 	sqlite3_stmt *st;
 	int err = prepare(db, "UPDATE overlay SET state = ? WHERE id = ?", &st);
@@ -201,15 +219,81 @@ int db_overlay_clear(struct db *db)
 /* Savepoints nest, so a cow operation made of smaller ones stays one unit. */
 int db_overlay_begin(struct db *db)
 {
+	int err;
+
 	if (db->writer)
 		return -EBUSY;
-	return db_exec(db, "SAVEPOINT overlay_op", NULL);
+	hold(db);
+	err = db_exec(db, "SAVEPOINT overlay_op", NULL);
+	if (err)
+		release(db);
+	return err;
 }
 
 int db_overlay_end(struct db *db, bool commit)
 {
+	int err = 0;
+
 	if (commit)
-		return db_exec(db, "RELEASE overlay_op", NULL);
-	sqlite3_exec(db->conn, "ROLLBACK TO overlay_op; RELEASE overlay_op", NULL, NULL, NULL);
-	return 0;
+		err = db_exec(db, "RELEASE overlay_op", NULL);
+	else
+		sqlite3_exec(db->conn, "ROLLBACK TO overlay_op; RELEASE overlay_op", NULL, NULL,
+			     NULL);
+	release(db);
+	return err;
+}
+
+void db_set_log_writer(struct db *db, struct db_writer *w)
+{
+	db->yield_to = w;
+}
+
+int db_overlay_put(struct db *db, const struct db_overlay_row *row, int64_t *ret_id)
+{
+	int err;
+
+	hold(db);
+	err = overlay_put(db, row, ret_id);
+	release(db);
+	return err;
+}
+
+int db_overlay_rekey(struct db *db, int64_t id, const char *new_virt_path)
+{
+	int err;
+
+	hold(db);
+	err = overlay_rekey(db, id, new_virt_path);
+	release(db);
+	return err;
+}
+
+int db_overlay_set_origin(struct db *db, int64_t id, const char *origin)
+{
+	int err;
+
+	hold(db);
+	err = overlay_set_origin(db, id, origin);
+	release(db);
+	return err;
+}
+
+int db_overlay_delete(struct db *db, const char *virt_path)
+{
+	int err;
+
+	hold(db);
+	err = overlay_delete(db, virt_path);
+	release(db);
+	return err;
+}
+
+int db_overlay_set_state(struct db *db, int64_t id, int state)
+{
+	int err;
+
+	hold(db);
+	err = overlay_set_state(db, id, state);
+	release(db);
+	return err;
 }

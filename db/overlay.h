@@ -58,6 +58,12 @@ int db_overlay_set_state(struct db *db, int64_t id, int state);
 /* Delete every row (discard). */
 int db_overlay_clear(struct db *db);
 
+/*
+ * w, the log writer of the same file, commits and waits while db writes
+ * the overlay (NULL: none); clear it before w finishes.
+ */
+void db_set_log_writer(struct db *db, struct db_writer *w);
+
 /* Group several changes in one transaction (nested calls are counted). */
 int db_overlay_begin(struct db *db);
 int db_overlay_end(struct db *db, bool commit);

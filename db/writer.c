@@ -116,6 +116,9 @@ struct db_writer {
 	_Alignas(64) _Atomic uint64_t tail; /* written by the consumer */
 	_Alignas(64) _Atomic int consumer_state; /* enum consumer_state */
 	_Atomic int producer_waiting;	       /* the producer waits for room */
+	_Atomic int hold_req;		       /* db_writer_hold callers waiting or holding */
+	pthread_mutex_t txn_lock;	       /* held by the consumer while a transaction
+						  is open, or by a holder */
 	_Atomic uint64_t producer_want;	       /* ...for this many free bytes */
 	_Atomic int error;		       /* the first error, or 0 */
 	_Atomic bool stop;		       /* db_writer_finish was called */
@@ -481,16 +484,21 @@ static void commit(struct db_writer *w)
 {
 	if (!w->in_txn)
 		return;
-	if (step_done(w, w->st_commit, "writing the log"))
-		w->in_txn = false;
+	if (!step_done(w, w->st_commit, "writing the log"))
+		sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL); /* error kept */
+	w->in_txn = false;
+	pthread_mutex_unlock(&w->txn_lock);
 }
 
 static bool begin(struct db_writer *w)
 {
 	if (w->in_txn)
 		return true;
-	if (!step_done(w, w->st_begin, "writing the log"))
+	pthread_mutex_lock(&w->txn_lock);
+	if (!step_done(w, w->st_begin, "writing the log")) {
+		pthread_mutex_unlock(&w->txn_lock);
 		return false;
+	}
 	w->in_txn = true;
 	w->n_txn = 0;
 	w->txn_deadline = mono_ns() + BATCH_NS;
@@ -750,7 +758,8 @@ static void doze(struct db_writer *w, uint64_t tail)
 
 	pthread_mutex_lock(&w->lock);
 	atomic_store(&w->consumer_state, w->in_txn ? DOZING : ASLEEP);
-	if (atomic_load(&w->head) == tail && !atomic_load(&w->stop)) {
+	if (atomic_load(&w->head) == tail && !atomic_load(&w->stop) &&
+	    !(w->in_txn && atomic_load(&w->hold_req))) {
 		if (w->in_txn) {
 			ts.tv_sec = (time_t)(w->txn_deadline / 1000000000LL);
 			ts.tv_nsec = (long)(w->txn_deadline % 1000000000LL);
@@ -791,6 +800,8 @@ static void *writer_main(void *arg)
 		uint64_t avail = atomic_load_explicit(&w->head, memory_order_acquire) - tail;
 		size_t k;
 
+		if (w->in_txn && atomic_load_explicit(&w->hold_req, memory_order_relaxed))
+			commit(w); /* another connection waits to write */
 		if (avail == 0) {
 			if (w->in_txn && mono_ns() >= w->txn_deadline)
 				commit(w);
@@ -1012,6 +1023,7 @@ int db_writer_start(struct db *db, int64_t run_id, db_format_fn format, void *op
 	err = -pthread_mutex_init(&w->lock, NULL);
 	if (err)
 		goto out_free;
+	pthread_mutex_init(&w->txn_lock, NULL);
 	pthread_condattr_init(&cattr);
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
 	err = -pthread_cond_init(&w->consumer_cond, &cattr);
@@ -1042,6 +1054,7 @@ out_ccond:
 	pthread_cond_destroy(&w->consumer_cond);
 out_mutex:
 	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->txn_lock);
 out_free:
 	free_writer(w);
 	return err;
@@ -1066,6 +1079,23 @@ int db_writer_finish(struct db_writer *w, char *errmsg)
 	pthread_cond_destroy(&w->producer_cond);
 	pthread_cond_destroy(&w->consumer_cond);
 	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->txn_lock);
 	free_writer(w);
 	return err;
+}
+
+void db_writer_hold(struct db_writer *w)
+{
+	atomic_fetch_add(&w->hold_req, 1);
+	/* A consumer dozing with a transaction open wakes up to commit it. */
+	pthread_mutex_lock(&w->lock);
+	pthread_cond_signal(&w->consumer_cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_lock(&w->txn_lock);
+}
+
+void db_writer_release(struct db_writer *w)
+{
+	pthread_mutex_unlock(&w->txn_lock);
+	atomic_fetch_sub(&w->hold_req, 1);
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "db/db_internal.h"
+#include "db/overlay.h"
 
 #define T0 1700000000000000000LL
 #define NR_GETPPID 110
@@ -758,6 +759,46 @@ START_TEST(test_writer_commits_by_deadline)
 	}
 	ck_assert_int_eq(wait_visible(11), 11);
 	ck_assert_int_eq(db_writer_finish(w, NULL), 0);
+	db_close(db);
+}
+END_TEST
+
+/*
+ * pcow trace writes the overlay index through a second connection while
+ * the log writer keeps transactions open: with db_set_log_writer each
+ * overlay write makes the writer commit and never meets a lock, even with
+ * no busy timeout at all (before, every such write waited up to 50 ms).
+ */
+START_TEST(test_overlay_write_holds_off_writer)
+{
+	const struct db_run_info info = { .argv = NULL, .t_start = T0 };
+	struct db_overlay_row row;
+	struct db_writer *w;
+	struct db *db, *db2;
+	char path[64];
+	int64_t run_id;
+	struct gen g;
+
+	db = open_or_fail(DB_OPEN_CREATE);
+	db2 = open_or_fail(DB_OPEN_WRITE);
+	sqlite3_busy_timeout(db2->conn, 0);
+	ck_assert_int_eq(db_run_begin(db, &info, &run_id), 0);
+	ck_assert_int_eq(db_writer_start(db, run_id, test_format, NULL, &w), 0);
+	db_set_log_writer(db2, w);
+	for (int i = 0; i < 20000; i++) {
+		gen_call(i, &g);
+		db_writer_call(w, &g.call, g.blobs);
+		if (i % 500 != 250)
+			continue;
+		memset(&row, 0, sizeof(row));
+		snprintf(path, sizeof(path), "/f%d", i);
+		row.virt_path = path;
+		row.kind = 1;
+		ck_assert_int_eq(db_overlay_put(db2, &row, NULL), 0);
+	}
+	db_set_log_writer(db2, NULL);
+	ck_assert_int_eq(db_writer_finish(w, NULL), 0);
+	db_close(db2);
 	db_close(db);
 }
 END_TEST
@@ -1516,6 +1557,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_writer_sticky_error);
 	tcase_add_test(tc, test_writer_commits_by_deadline);
 	tcase_add_test(tc, test_writer_sigkill_keeps_prefix);
+	tcase_add_test(tc, test_overlay_write_holds_off_writer);
 	tcase_add_test(tc, test_writer_busy_and_empty_run);
 	tcase_add_test(tc, test_writer_stacks);
 	suite_add_tcase(s, tc);
