@@ -8,10 +8,12 @@
 #            tar      tar xf of a tarball of /usr/include, then rm -rf of it
 #            build    make -j2 of a generated C project of 40 files
 #            procs    2,000 short processes (a shell loop of /bin/true)
-# Tools:     native floor pcow pcow-file pcow-none strace strace-file proot
-#            (pcow: default --log=all; pcow-file: --log=file; pcow-none:
-#            --log=none; strace: -f -o /dev/null; strace-file: -f
-#            --seccomp-bpf -e trace=%file -o /dev/null; proot: -w DIR)
+# Tools:     native floor pcow pcow-file pcow-none pcow-cow strace strace-file proot
+#            (pcow: --no-cow, default --log=all; pcow-file: --no-cow
+#            --log=file; pcow-none: --no-cow --log=none; pcow-cow: the
+#            default copy-on-write trace, scope the work directory, full
+#            log; strace: -f -o /dev/null; strace-file: -f --seccomp-bpf
+#            -e trace=%file -o /dev/null; proot: -w DIR)
 #
 # Each cell is the median wall time of RUNS runs (default 5); the tools
 # alternate run by run so drift hits all alike.  "ratio" is against native;
@@ -20,13 +22,13 @@
 # "B/call" the size of pcow's log.db per recorded call.
 set -u
 runs=5
-tools_all="native floor pcow pcow-file pcow-none strace strace-file proot"
+tools_all="native floor pcow pcow-file pcow-none pcow-cow strace strace-file proot"
 tools=$tools_all
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) runs=$2; shift 2 ;;
 	-t) tools=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -99,6 +101,7 @@ prefix_of() {
 	pcow) echo "$PCOW trace -q --no-cow --store $W/store --" ;;
 	pcow-file) echo "$PCOW trace -q --no-cow --log=file --store $W/store --" ;;
 	pcow-none) echo "$PCOW trace -q --no-cow --log=none --store $W/store --" ;;
+	pcow-cow) echo "$PCOW trace -q --cow $W --store $W/store --" ;;
 	strace) echo "strace -f -o /dev/null" ;;
 	strace-file) echo "strace -f --seccomp-bpf -e trace=%file -o /dev/null" ;;
 	proot) echo "proot -w $W" ;;

@@ -1,0 +1,140 @@
+/*
+ * emu/cow_internal.h — what the files of the copy-on-write layer share:
+ * cowwalk.c (credentials, /proc's magic links, the walk over the merged
+ * view), cowops.c (the handlers that change the file system: open,
+ * create, delete, rename, link, metadata), cowsys.c (the actions, reading
+ * directories, the dispatch at entry and the updates at exit).
+ */
+#ifndef PCOW_EMU_COW_INTERNAL_H
+#define PCOW_EMU_COW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "cow/cow.h"
+#include "emu/cowsys.h"
+
+struct open_how;
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+/* What emu_cow_exit must do. */
+enum pending_what {
+	PEND_NONE = 0,
+	PEND_OPEN,	/* a new descriptor: remember its virtual path */
+	PEND_CHDIR,	/* the cwd is vpath */
+	PEND_FCHDIR,	/* the cwd is the descriptor's */
+	PEND_CRED,	/* credentials or umask changed: forget the cache */
+	PEND_LSEEK_DIR,	/* a passed lseek on a directory: rewinding restarts it */
+	PEND_STAT_NLINK, /* a stat of a merged directory: count its subdirectories */
+	PEND_STATX_NLINK,
+	PEND_FSTAT_GONE, /* fstat of a real file deleted in the overlay: nlink 0 */
+	PEND_FSTATX_GONE,
+};
+
+#define CRED_SLOTS 64
+
+struct cred_slot {
+	pid_t tgid;
+	bool valid;
+	struct emu_proc_cred pc;
+};
+
+struct emu_cow {
+	struct cow_store *store;
+	const char *store_dir;
+	struct cred_slot creds[CRED_SLOTS];
+};
+
+/* A merged directory listing being read through a descriptor. */
+struct dir_state {
+	struct cow_dir *snap; /* NULL until the first emulated read */
+	uint64_t pos;	      /* the next entry's offset */
+	bool native;	      /* the kernel serves this descriptor (nothing merged) */
+};
+
+/* One path walked through the merged view (cw_walk). */
+struct walk {
+	struct emu_cow *ec;
+	const struct emu_cow_call *c; /* whose /proc/self this is; NULL: none */
+	bool touched;	/* the overlay changed something on the way */
+	bool special;	/* reached /proc, /sys, /dev or the store: the kernel's */
+	int err;	/* emu_walk's result */
+	struct emu_walk_result res;
+	struct cow_lookup lk; /* of res.virt_path when it exists or may be created */
+};
+
+/* The call being decided, and where its result goes. */
+struct ctx {
+	struct emu_cow *ec;
+	const struct emu_cow_call *c;
+	const struct emu_guest *g;
+	struct emu_cow_pending *pend;
+	int64_t *result;
+};
+
+/* A metadata change: chmod, chown or utimes (cowops.c apply_meta). */
+enum meta_op { META_CHMOD, META_CHOWN, META_UTIMES };
+
+struct meta {
+	enum meta_op op;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	struct timespec ts[2];
+	bool times_given; /* explicit times (not NULL, not both UTIME_NOW) */
+};
+
+/* cowwalk.c */
+bool cw_under(const char *path, const char *dir);
+bool cw_special_path(const struct emu_cow *ec, const char *vp);
+uint8_t cw_ftype_of(mode_t m);
+const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c);
+bool cw_in_group(const struct emu_cred *cred, gid_t gid);
+int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino);
+/* Walk path argument i (relative to dirfd) with EMU_WALK_* flags into *w. */
+void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i, unsigned flags,
+	     struct walk *w, bool *ret_base_moved);
+
+/* cowsys.c: the actions */
+int cw_emulate(struct ctx *x, long result);
+int cw_deny(struct ctx *x, long err);
+int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp);
+int cw_read_only(struct ctx *x, const struct walk *w, bool base_moved, int i);
+bool cw_quiet(const struct ctx *x, int i, int dirfd);
+bool cw_in_cow(const struct ctx *x, const char *vp);
+int cw_parent_inode(struct ctx *x, const char *vp, struct emu_inode *ino);
+int cw_may_create(struct ctx *x, const char *vp);
+int cw_may_delete(struct ctx *x, const char *vp, const struct emu_inode *victim);
+bool cw_is_owner(struct ctx *x, const struct emu_inode *ino);
+mode_t cw_umask_of(struct ctx *x);
+
+/* cowops.c: the handlers */
+int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
+	       const struct open_how *how);
+int cw_do_mkdir(struct ctx *x, int dirfd, int pi, mode_t mode);
+int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode);
+int cw_do_symlink(struct ctx *x, int dirfd, int pi);
+const char *cw_last_component(const char *p);
+int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir);
+int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags);
+int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags);
+int cw_do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const struct meta *m);
+bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_inode *ino);
+int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask);
+int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m);
+int cw_read_times(struct ctx *x, uint64_t addr, int kind, struct meta *m);
+int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t length);
+int cw_do_xattr_fd(struct ctx *x, int fd, bool set);
+
+#endif /* PCOW_EMU_COW_INTERNAL_H */

@@ -1,0 +1,647 @@
+/*
+ * emu/cowops.c — the handlers of the calls that change the file system:
+ * open for writing and creation, mkdir/mknod/symlink, unlink/rmdir,
+ * rename, link, chmod/chown/utimes, truncate and xattrs, and fstat of a
+ * descriptor whose object changed.  Each follows the kernel's order of
+ * checks (fs/namei.c, fs/open.c, fs/attr.c) before it changes the overlay.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "cow/cow.h"
+#include "db/db.h"
+#include "emu/cow_internal.h"
+
+/* --------------------------------------------------------- open */
+
+int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
+		   const struct open_how *how)
+{
+	const struct emu_proc_cred *pc;
+	struct walk w;
+	char upper[COW_REAL_MAX];
+	bool base_moved, creat = flags & O_CREAT, tmpfile = (flags & O_TMPFILE) == O_TMPFILE;
+	int acc = flags & O_ACCMODE, err, mask;
+	bool writes = !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_TRUNC) || tmpfile);
+	unsigned wflags = 0;
+
+	if (flags & O_PATH)
+		creat = false;
+	if (!(flags & O_NOFOLLOW) && !(creat && (flags & O_EXCL)))
+		wflags |= EMU_WALK_FOLLOW;
+	if ((flags & O_DIRECTORY) && !creat)
+		wflags |= EMU_WALK_DIRECTORY;
+	if (!writes && !creat && !(flags & O_DIRECTORY) && cw_quiet(x, pi, dirfd))
+		return DB_ACTION_PASS;
+	cw_walk(x->ec, x->c, dirfd, pi, wflags, &w, &base_moved);
+	x->pend->what = PEND_OPEN;
+	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);
+	x->pend->is_dir = w.err == 0 && w.res.inode.type == EMU_FT_DIR;
+	if (w.special)
+		return DB_ACTION_PASS;
+	if (how && how->resolve && (w.touched || base_moved || writes || creat))
+		return cw_deny(x, -ENOSYS); /* RESOLVE_* through the overlay: not modelled */
+	if (w.err == -ENOENT && w.res.parent_exists && creat && cw_in_cow(x, w.res.virt_path)) {
+		/* Create: the new file goes to upper (may_o_create). */
+		if (w.res.trailing_slash)
+			return cw_emulate(x, -EISDIR);
+		err = cw_may_create(x, w.res.virt_path);
+		if (err)
+			return cw_emulate(x, err);
+		pc = cw_cred_of(x->ec, x->c);
+		err = cow_create(x->ec->store, w.res.virt_path,
+				 S_IFREG | (mode & 07777 & ~cw_umask_of(x)), NULL, pc->cred.fsuid,
+				 pc->cred.fsgid);
+		if (err)
+			return cw_emulate(x, err);
+		err = cow_upper_path(x->ec->store, w.res.virt_path, upper, sizeof(upper));
+		if (err)
+			return cw_emulate(x, err);
+		/* It exists now: the kernel must not refuse it for O_EXCL. */
+		if (how) {
+			struct open_how h = *how;
+
+			h.flags &= ~(uint64_t)O_EXCL;
+			err = x->g->set_arg_data(x->g->ctx, 2, &h, sizeof(h));
+		} else if (flags_arg >= 0) {
+			err = x->g->set_arg(x->g->ctx, flags_arg, (uint64_t)(flags & ~O_EXCL));
+		}
+		if (err)
+			return cw_emulate(x, -EFAULT);
+		return cw_rewrite(x, pi, upper, w.res.virt_path);
+	}
+	if (w.err || !writes || !cw_in_cow(x, w.res.virt_path))
+		return cw_read_only(x, &w, base_moved, pi);
+
+	/* It exists and is opened for writing, in the scope. */
+	if (creat && (flags & O_EXCL))
+		return cw_emulate(x, -EEXIST);
+	if (w.res.inode.type == EMU_FT_LNK)
+		return cw_emulate(x, -ELOOP); /* O_NOFOLLOW */
+	if (w.res.inode.type == EMU_FT_DIR && !tmpfile)
+		return cw_emulate(x, -EISDIR);
+	if (tmpfile && w.res.inode.type != EMU_FT_DIR)
+		return cw_emulate(x, -ENOTDIR);
+	pc = cw_cred_of(x->ec, x->c);
+	mask = acc == O_RDONLY ? 4 : acc == O_WRONLY ? 2 : 6;
+	if (flags & O_TRUNC)
+		mask |= 2;
+	if (tmpfile)
+		mask = 2 | 1;
+	err = emu_permission(&pc->cred, &w.res.inode, mask);
+	if (err)
+		return cw_emulate(x, err);
+	if (w.res.inode.type != EMU_FT_REG && !tmpfile)
+		return cw_read_only(x, &w, base_moved, pi); /* FIFO, device: no copy */
+	if (w.lk.where == COW_UPPER)
+		return cw_rewrite(x, pi, w.lk.real_path, w.res.virt_path);
+	if ((flags & O_TRUNC) && !tmpfile)
+		err = cow_copy_up_truncated(x->ec->store, w.res.virt_path, upper);
+	else
+		err = cow_copy_up(x->ec->store, w.res.virt_path, upper);
+	if (err)
+		return cw_emulate(x, err);
+	return cw_rewrite(x, pi, upper, w.res.virt_path);
+}
+
+/* ------------------------------------------- create, delete, rename */
+
+static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *target)
+{
+	struct walk w;
+	const struct emu_proc_cred *pc;
+	bool base_moved;
+	int err;
+
+	cw_walk(x->ec, x->c, dirfd, pi, 0, &w, &base_moved);
+	if (w.special)
+		return DB_ACTION_PASS;
+	if (!cw_in_cow(x, w.res.virt_path) && (w.err == 0 || w.res.parent_exists))
+		return cw_read_only(x, &w, base_moved, pi);
+	if (w.err == 0)
+		return cw_emulate(x, -EEXIST);
+	if (w.err != -ENOENT || !w.res.parent_exists)
+		return cw_emulate(x, w.err);
+	if (w.res.trailing_slash && !S_ISDIR(mode))
+		return cw_emulate(x, -ENOENT);
+	err = cw_may_create(x, w.res.virt_path);
+	if (err)
+		return cw_emulate(x, err);
+	pc = cw_cred_of(x->ec, x->c);
+	err = cow_create(x->ec->store, w.res.virt_path, mode, target, pc->cred.fsuid,
+			 pc->cred.fsgid);
+	return cw_emulate(x, err);
+}
+
+int cw_do_mkdir(struct ctx *x, int dirfd, int pi, mode_t mode)
+{
+	return do_mknod(x, dirfd, pi, S_IFDIR | (mode & 01777 & ~cw_umask_of(x)), NULL);
+}
+
+int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode)
+{
+	mode_t type = mode & S_IFMT;
+
+	if (type == 0)
+		type = S_IFREG;
+	if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK) {
+		/* Devices need CAP_MKNOD; sockets are made by bind(2). */
+		return cw_emulate(x, type == S_IFSOCK ? -EOPNOTSUPP : -EPERM);
+	}
+	if (type != S_IFREG && type != S_IFIFO)
+		return cw_emulate(x, -EINVAL);
+	return do_mknod(x, dirfd, pi, type | (mode & 07777 & ~cw_umask_of(x)), NULL);
+}
+
+int cw_do_symlink(struct ctx *x, int dirfd, int pi)
+{
+	const char *target = x->c->path[0];
+
+	if (!target[0])
+		return cw_emulate(x, -ENOENT);
+	return do_mknod(x, dirfd, pi, S_IFLNK | 0777, target);
+}
+
+const char *cw_last_component(const char *p)
+{
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	while (n > 0 && p[n - 1] != '/')
+		n--;
+	return p + n;
+}
+
+int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir)
+{
+	struct walk w;
+	bool base_moved;
+	const char *lastc = cw_last_component(x->c->path[pi]);
+	int err;
+
+	cw_walk(x->ec, x->c, dirfd, pi, 0, &w, &base_moved);
+	if (w.special)
+		return DB_ACTION_PASS;
+	if (w.err)
+		return w.touched || cw_in_cow(x, w.res.virt_path) ? cw_emulate(x, w.err)
+							       : cw_read_only(x, &w, base_moved, pi);
+	if (!cw_in_cow(x, w.res.virt_path))
+		return cw_read_only(x, &w, base_moved, pi);
+	if (is_dir && (!strcmp(lastc, ".") || !strncmp(lastc, "./", 2)))
+		return cw_emulate(x, -EINVAL);
+	if (is_dir && (!strcmp(lastc, "..") || !strncmp(lastc, "../", 3)))
+		return cw_emulate(x, -ENOTEMPTY);
+	if (!strcmp(w.res.virt_path, "/"))
+		return cw_emulate(x, is_dir ? -EBUSY : -EISDIR);
+	err = cw_may_delete(x, w.res.virt_path, &w.res.inode);
+	if (err)
+		return cw_emulate(x, err);
+	return cw_emulate(x, cow_delete(x->ec->store, w.res.virt_path, is_dir));
+}
+
+/* The guest path's last component is "." or "..". */
+static bool is_dot(const char *p)
+{
+	const char *last = cw_last_component(p);
+
+	return !strcmp(last, ".") || !strncmp(last, "./", 2) || !strcmp(last, "..") ||
+	       !strncmp(last, "../", 3);
+}
+
+/* renameat2(RENAME_EXCHANGE): three renames through a name of our own. */
+static int exchange(struct ctx *x, const struct walk *ow, const struct walk *nw)
+{
+	char tmp[4096 + 64], parent[4096];
+	const char *a = ow->res.virt_path, *b = nw->res.virt_path;
+	char *slash;
+	int err;
+
+	if (!strcmp(a, b))
+		return 0;
+	if (cw_under(a, b) || cw_under(b, a))
+		return -EINVAL;
+	err = cw_may_delete(x, a, &ow->res.inode);
+	if (!err)
+		err = cw_may_delete(x, b, &nw->res.inode);
+	if (err)
+		return err;
+	snprintf(parent, sizeof(parent), "%s", a);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(tmp, sizeof(tmp), "%s/.pcow-exchange-%d", parent, (int)x->c->tid);
+	err = cow_rename(x->ec->store, a, tmp);
+	if (err)
+		return err;
+	err = cow_rename(x->ec->store, b, a);
+	if (err) {
+		cow_rename(x->ec->store, tmp, a);
+		return err;
+	}
+	return cow_rename(x->ec->store, tmp, b);
+}
+
+int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags)
+{
+	struct walk *ow = malloc(sizeof(*ow)), *nw = malloc(sizeof(*nw));
+	bool obm, nbm, ocow, ncow;
+	int err, action;
+
+	if (!ow || !nw) {
+		free(ow);
+		free(nw);
+		return cw_emulate(x, -ENOMEM);
+	}
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))) {
+		action = cw_emulate(x, -EINVAL); /* RENAME_WHITEOUT: not modelled */
+		goto out;
+	}
+	cw_walk(x->ec, x->c, ofd, oi, 0, ow, &obm);
+	cw_walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
+	if (ow->special || nw->special) {
+		action = ow->special && nw->special ? DB_ACTION_PASS : cw_emulate(x, -EXDEV);
+		goto out;
+	}
+	/* do_renameat2: a last component "." or ".." is busy. */
+	if ((is_dot(x->c->path[oi]) && (!ow->err || ow->res.parent_exists)) ||
+	    (is_dot(x->c->path[ni]) && (!nw->err || nw->res.parent_exists))) {
+		action = cw_emulate(x, -EBUSY);
+		goto out;
+	}
+	if (ow->err) {
+		action = cw_emulate(x, ow->err);
+		goto out;
+	}
+	if (nw->err && !(nw->err == -ENOENT && nw->res.parent_exists)) {
+		action = cw_emulate(x, nw->err);
+		goto out;
+	}
+	ocow = cw_in_cow(x, ow->res.virt_path);
+	ncow = cw_in_cow(x, nw->res.virt_path);
+	if (!ocow && !ncow && !ow->touched && !nw->touched && !obm && !nbm) {
+		action = DB_ACTION_PASS;
+		goto out;
+	}
+	if (ocow != ncow) {
+		action = cw_emulate(x, -EXDEV);
+		goto out;
+	}
+	if (!ocow) {
+		action = cw_deny(x, -EXDEV); /* outside the scope but through the overlay */
+		goto out;
+	}
+	if ((flags & RENAME_NOREPLACE) && nw->err == 0) {
+		action = cw_emulate(x, -EEXIST);
+		goto out;
+	}
+	if (flags & RENAME_EXCHANGE) {
+		action = cw_emulate(x, nw->err ? nw->err : exchange(x, ow, nw));
+		goto out;
+	}
+	if (!strcmp(ow->res.virt_path, nw->res.virt_path)) {
+		action = cw_emulate(x, 0);
+		goto out;
+	}
+	if (cw_under(nw->res.virt_path, ow->res.virt_path)) {
+		action = cw_emulate(x, -EINVAL);
+		goto out;
+	}
+	err = cw_may_delete(x, ow->res.virt_path, &ow->res.inode);
+	if (!err)
+		err = nw->err == 0 ? cw_may_delete(x, nw->res.virt_path, &nw->res.inode)
+				   : cw_may_create(x, nw->res.virt_path);
+	if (!err)
+		err = cow_rename(x->ec->store, ow->res.virt_path, nw->res.virt_path);
+	action = cw_emulate(x, err);
+out:
+	free(ow);
+	free(nw);
+	return action;
+}
+
+int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
+{
+	struct walk *ow = malloc(sizeof(*ow)), *nw = malloc(sizeof(*nw));
+	bool obm, nbm;
+	int err, action;
+
+	if (!ow || !nw) {
+		free(ow);
+		free(nw);
+		return cw_emulate(x, -ENOMEM);
+	}
+	cw_walk(x->ec, x->c, ofd, oi, (flags & AT_SYMLINK_FOLLOW) ? EMU_WALK_FOLLOW : 0, ow, &obm);
+	cw_walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
+	if (ow->special || nw->special) {
+		action = ow->special && nw->special ? DB_ACTION_PASS : cw_emulate(x, -EXDEV);
+		goto out;
+	}
+	if (ow->err) {
+		action = cw_emulate(x, ow->err);
+		goto out;
+	}
+	if (nw->err == 0) {
+		action = cw_emulate(x, -EEXIST);
+		goto out;
+	}
+	if (!(nw->err == -ENOENT && nw->res.parent_exists)) {
+		action = cw_emulate(x, nw->err);
+		goto out;
+	}
+	if (!cw_in_cow(x, ow->res.virt_path) || !cw_in_cow(x, nw->res.virt_path)) {
+		action = !cw_in_cow(x, ow->res.virt_path) && !cw_in_cow(x, nw->res.virt_path) &&
+					 !ow->touched && !nw->touched && !obm && !nbm
+				 ? DB_ACTION_PASS
+				 : cw_emulate(x, -EXDEV);
+		goto out;
+	}
+	if (ow->res.inode.type == EMU_FT_DIR) {
+		action = cw_emulate(x, -EPERM);
+		goto out;
+	}
+	err = cw_may_create(x, nw->res.virt_path);
+	if (!err)
+		err = cow_link(x->ec->store, ow->res.virt_path, nw->res.virt_path);
+	action = cw_emulate(x, err);
+out:
+	free(ow);
+	free(nw);
+	return action;
+}
+
+/* ---------------------------------------------------- metadata */
+
+/* The checks of chmod_common / chown_ok / utimes_common, then the change. */
+static long apply_meta(struct ctx *x, const char *vp, const struct emu_inode *ino,
+		       const struct meta *m)
+{
+	const struct emu_proc_cred *pc = cw_cred_of(x->ec, x->c);
+
+	switch (m->op) {
+	case META_CHMOD: {
+		mode_t mode = m->mode & 07777;
+
+		if (!cw_is_owner(x, ino))
+			return -EPERM;
+		if (ino->type == EMU_FT_LNK)
+			return -EOPNOTSUPP;
+		if (!cw_in_group(&pc->cred, ino->gid) && !pc->cap_fsetid)
+			mode &= ~(mode_t)S_ISGID;
+		return cow_chmod(x->ec->store, vp, mode);
+	}
+	case META_CHOWN: {
+		bool uid_ok = m->uid == (uid_t)-1 ||
+			      (pc->cred.fsuid == ino->uid && m->uid == ino->uid) || pc->cap_chown;
+		bool gid_ok = m->gid == (gid_t)-1 ||
+			      (pc->cred.fsuid == ino->uid &&
+			       (m->gid == ino->gid || cw_in_group(&pc->cred, m->gid))) ||
+			      pc->cap_chown;
+
+		if (!uid_ok || !gid_ok)
+			return -EPERM;
+		return cow_chown(x->ec->store, vp, m->uid, m->gid);
+	}
+	case META_UTIMES:
+		if (m->times_given) {
+			if (!cw_is_owner(x, ino))
+				return -EPERM;
+		} else if (!cw_is_owner(x, ino)) {
+			int err = emu_permission(&pc->cred, ino, 2);
+
+			if (err)
+				return err;
+		}
+		return cow_utimens(x->ec->store, vp, m->ts);
+	}
+	return -EINVAL;
+}
+
+int cw_do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const struct meta *m)
+{
+	struct walk w;
+	bool base_moved;
+
+	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
+	if (w.special)
+		return DB_ACTION_PASS;
+	if (w.err)
+		return w.touched || cw_in_cow(x, w.res.virt_path) ? cw_emulate(x, w.err)
+							       : cw_read_only(x, &w, base_moved, pi);
+	if (!cw_in_cow(x, w.res.virt_path))
+		return cw_read_only(x, &w, base_moved, pi);
+	return cw_emulate(x, apply_meta(x, w.res.virt_path, &w.res.inode, m));
+}
+
+/*
+ * Whether descriptor fd is a real file in the scope, that a change through
+ * the descriptor would reach: then its virtual path and inode.  The
+ * kernel says what the descriptor is; pcow's table what it is called.
+ */
+bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_inode *ino)
+{
+	const struct emu_fd *f = emu_files_get(x->c->files, fd);
+	struct walk w = { .ec = x->ec };
+	char name[64], real[4096];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)x->c->tid, fd);
+	n = readlink(name, real, sizeof(real) - 1);
+	if (n <= 0 || real[0] != '/')
+		return false; /* closed, or a pipe, socket... */
+	real[n] = '\0';
+	if (cw_special_path(x->ec, real) || !cw_in_cow(x, real))
+		return false; /* an upper copy (in the store), or outside the scope */
+	snprintf(vp, size, "%s", f && f->vpath ? f->vpath : real);
+	if (cw_lookup(&w, vp, ino) < 0) {
+		/* Its name is gone from the view: answer from the object. */
+		if (stat(name, &st) < 0)
+			return false;
+		ino->type = cw_ftype_of(st.st_mode);
+		ino->mode = st.st_mode & 07777;
+		ino->uid = st.st_uid;
+		ino->gid = st.st_gid;
+		snprintf(vp, size, "%s", real);
+	}
+	return true;
+}
+
+/*
+ * fstat (kind PEND_STAT_NLINK) or statx (PEND_STATX_NLINK, with its mask)
+ * of a descriptor of a real file whose overlay object changed since the
+ * open: answer from the upper copy, or, when the name was deleted, show
+ * nlink 0 as the kernel does for an unlinked open file.
+ */
+int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
+{
+	char vp[4096];
+	struct emu_inode ino;
+	struct cow_lookup lk;
+
+	if (cow_entry_count(x->ec->store) == 0 || !cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino) ||
+	    ino.type != EMU_FT_REG || cow_lookup(x->ec->store, vp, &lk) < 0)
+		return DB_ACTION_PASS;
+	if (lk.where == COW_UPPER && kind == PEND_STAT_NLINK) {
+		struct stat st;
+
+		if (stat(lk.real_path, &st) < 0)
+			return DB_ACTION_PASS;
+		if (x->g->write(x->g->ctx, buf, &st, sizeof(st)))
+			return cw_emulate(x, -EFAULT);
+		return cw_emulate(x, 0);
+	}
+	if (lk.where == COW_UPPER) {
+		struct statx stx;
+
+		if (statx(AT_FDCWD, lk.real_path, 0, mask, &stx) < 0)
+			return DB_ACTION_PASS;
+		if (x->g->write(x->g->ctx, buf, &stx, sizeof(stx)))
+			return cw_emulate(x, -EFAULT);
+		return cw_emulate(x, 0);
+	}
+	if (lk.where == COW_WHITEOUT || lk.where == COW_ABSENT) {
+		x->pend->what = kind == PEND_STAT_NLINK ? PEND_FSTAT_GONE : PEND_FSTATX_GONE;
+		x->pend->addr = buf;
+	}
+	return DB_ACTION_PASS;
+}
+
+int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m)
+{
+	char vp[4096];
+	struct emu_inode ino;
+
+	if (!cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino))
+		return DB_ACTION_PASS;
+	return cw_emulate(x, apply_meta(x, vp, &ino, m));
+}
+
+/* Times of utime/utimes/futimesat/utimensat into m (NULL pointer: now). */
+int cw_read_times(struct ctx *x, uint64_t addr, int kind, struct meta *m)
+{
+	m->op = META_UTIMES;
+	m->times_given = false;
+	m->ts[0].tv_sec = m->ts[1].tv_sec = 0;
+	m->ts[0].tv_nsec = m->ts[1].tv_nsec = UTIME_NOW;
+	if (!addr)
+		return 0;
+	if (kind == 0) { /* struct utimbuf */
+		struct utimbuf ub;
+
+		if (x->g->read(x->g->ctx, addr, &ub, sizeof(ub)))
+			return -EFAULT;
+		m->ts[0] = (struct timespec){ ub.actime, 0 };
+		m->ts[1] = (struct timespec){ ub.modtime, 0 };
+	} else if (kind == 1) { /* struct timeval[2] */
+		struct timeval tv[2];
+
+		if (x->g->read(x->g->ctx, addr, tv, sizeof(tv)))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+				return -EINVAL;
+			m->ts[i] = (struct timespec){ tv[i].tv_sec, tv[i].tv_usec * 1000 };
+		}
+	} else { /* struct timespec[2] */
+		if (x->g->read(x->g->ctx, addr, m->ts, sizeof(m->ts)))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++)
+			if (m->ts[i].tv_nsec != UTIME_NOW && m->ts[i].tv_nsec != UTIME_OMIT &&
+			    (m->ts[i].tv_nsec < 0 || m->ts[i].tv_nsec >= 1000000000))
+				return -EINVAL;
+		m->times_given = !(m->ts[0].tv_nsec == UTIME_NOW && m->ts[1].tv_nsec == UTIME_NOW);
+		return 0;
+	}
+	m->times_given = true;
+	return 0;
+}
+
+/* truncate(2) and the set/remove xattr calls: copy up, then let the kernel. */
+int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t length)
+{
+	const struct emu_proc_cred *pc;
+	char upper[COW_REAL_MAX];
+	struct walk w;
+	bool base_moved;
+	int err;
+
+	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
+	if (w.special || w.err || !cw_in_cow(x, w.res.virt_path))
+		return cw_read_only(x, &w, base_moved, pi);
+	if (length >= -1) { /* truncate: may_open's checks */
+		pc = cw_cred_of(x->ec, x->c);
+		if (w.res.inode.type == EMU_FT_DIR)
+			return cw_emulate(x, -EISDIR);
+		if (w.res.inode.type != EMU_FT_REG)
+			return cw_emulate(x, -EINVAL);
+		err = emu_permission(&pc->cred, &w.res.inode, 2);
+		if (err)
+			return cw_emulate(x, err);
+		if (length < 0)
+			return cw_emulate(x, -EINVAL);
+	}
+	if (w.lk.where == COW_UPPER)
+		return cw_rewrite(x, pi, w.lk.real_path, w.res.virt_path);
+	if (length == 0)
+		err = cow_copy_up_truncated(x->ec->store, w.res.virt_path, upper);
+	else
+		err = cow_copy_up(x->ec->store, w.res.virt_path, upper);
+	if (err)
+		return cw_emulate(x, err);
+	return cw_rewrite(x, pi, upper, w.res.virt_path);
+}
+
+/* fsetxattr/fremovexattr on a real object: do it on its upper copy. */
+int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
+{
+	char vp[4096], upper[COW_REAL_MAX], name[256];
+	struct emu_inode ino;
+	const uint64_t *a = x->c->args;
+	void *value = NULL;
+	long res;
+	int err;
+
+	if (!cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino))
+		return DB_ACTION_PASS;
+	for (size_t i = 0; i < sizeof(name); i++) {
+		if (x->g->read(x->g->ctx, a[1] + i, &name[i], 1))
+			return cw_emulate(x, -EFAULT);
+		if (!name[i])
+			break;
+		if (i == sizeof(name) - 1)
+			return cw_emulate(x, -ERANGE);
+	}
+	if (set && a[3] > 65536)
+		return cw_emulate(x, -E2BIG);
+	if (set && a[3] && !(value = malloc(a[3])))
+		return cw_emulate(x, -ENOMEM);
+	if (set && a[3] && x->g->read(x->g->ctx, a[2], value, a[3])) {
+		free(value);
+		return cw_emulate(x, -EFAULT);
+	}
+	err = cow_copy_up(x->ec->store, vp, upper);
+	if (err) {
+		free(value);
+		return cw_emulate(x, err);
+	}
+	if (set)
+		res = lsetxattr(upper, name, value, a[3], (int)a[4]) < 0 ? -errno : 0;
+	else
+		res = lremovexattr(upper, name) < 0 ? -errno : 0;
+	free(value);
+	return cw_emulate(x, res);
+}

@@ -1,0 +1,418 @@
+/*
+ * emu/cowwalk.c — whose call it is (credentials from /proc/PID/status)
+ * and where its paths lead: emu_walk over the merged view, with /proc's
+ * magic links followed as seen from the caller.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "cow/cow.h"
+#include "db/db.h"
+#include "emu/cow_internal.h"
+
+/* ------------------------------------------------------- credentials */
+
+static unsigned long long parse_hex(const char *s)
+{
+	return strtoull(s, NULL, 16);
+}
+
+int emu_read_proc_cred(pid_t tid, struct emu_proc_cred *pc)
+{
+	char name[64], line[1024];
+	unsigned long long caps = 0;
+	FILE *f;
+
+	memset(pc, 0, sizeof(*pc));
+	pc->umask = 022;
+	snprintf(name, sizeof(name), "/proc/%d/status", (int)tid);
+	f = fopen(name, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned r, e, s, fs;
+
+		if (sscanf(line, "Uid:\t%u\t%u\t%u\t%u", &r, &e, &s, &fs) == 4) {
+			pc->cred.fsuid = fs;
+		} else if (sscanf(line, "Gid:\t%u\t%u\t%u\t%u", &r, &e, &s, &fs) == 4) {
+			pc->cred.fsgid = fs;
+		} else if (!strncmp(line, "Umask:", 6)) {
+			pc->umask = (mode_t)strtoul(line + 6, NULL, 8) & 0777;
+		} else if (!strncmp(line, "CapEff:", 7)) {
+			caps = parse_hex(line + 7);
+		} else if (!strncmp(line, "Groups:", 7)) {
+			char *p = line + 7, *end;
+			size_t n = 0;
+
+			for (;;) {
+				unsigned long g = strtoul(p, &end, 10);
+
+				if (end == p || n >= sizeof(pc->groups) / sizeof(pc->groups[0]))
+					break;
+				pc->groups[n++] = (gid_t)g;
+				p = end;
+			}
+			pc->cred.ngroups = n;
+		}
+	}
+	fclose(f);
+	pc->cred.groups = pc->groups;
+	/* include/uapi/linux/capability.h */
+	pc->cap_chown = caps & (1ull << 0);
+	pc->cred.cap_dac_override = caps & (1ull << 1);
+	pc->cred.cap_dac_read_search = caps & (1ull << 2);
+	pc->cap_fowner = caps & (1ull << 3);
+	pc->cap_fsetid = caps & (1ull << 4);
+	return 0;
+}
+
+const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c)
+{
+	struct cred_slot *slot = &ec->creds[(unsigned)c->tgid % CRED_SLOTS];
+
+	if (!slot->valid || slot->tgid != c->tgid) {
+		if (emu_read_proc_cred(c->tid, &slot->pc) < 0 &&
+		    emu_read_proc_cred(c->tgid, &slot->pc) < 0) {
+			/* Gone or hidden: nobody, with no privilege. */
+			memset(&slot->pc, 0, sizeof(slot->pc));
+			slot->pc.cred.fsuid = 65534;
+			slot->pc.cred.fsgid = 65534;
+		}
+		slot->pc.cred.groups = slot->pc.groups;
+		slot->tgid = c->tgid;
+		slot->valid = true;
+	}
+	return &slot->pc;
+}
+
+bool cw_in_group(const struct emu_cred *cred, gid_t gid)
+{
+	if (cred->fsgid == gid)
+		return true;
+	for (size_t i = 0; i < cred->ngroups; i++)
+		if (cred->groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* --------------------------------------------------------- the walk */
+
+
+bool cw_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+bool cw_special_path(const struct emu_cow *ec, const char *vp)
+{
+	return cw_under(vp, "/proc") || cw_under(vp, "/sys") || cw_under(vp, "/dev") ||
+	       cw_under(vp, ec->store_dir);
+}
+
+uint8_t cw_ftype_of(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFREG: return EMU_FT_REG;
+	case S_IFDIR: return EMU_FT_DIR;
+	case S_IFLNK: return EMU_FT_LNK;
+	case S_IFIFO: return EMU_FT_FIFO;
+	case S_IFCHR: return EMU_FT_CHR;
+	case S_IFBLK: return EMU_FT_BLK;
+	case S_IFSOCK: return EMU_FT_SOCK;
+	default: return EMU_FT_NONE;
+	}
+}
+
+/*
+ * /proc's magic links, seen from the caller: "/proc", "/proc/self",
+ * "/proc/thread-self", "/proc/PID", "/proc/PID/task/TID" and their fd/N,
+ * cwd, root and exe.  They lead to real paths, so a walk must follow them
+ * (a write through /proc/self/fd/N of a file opened read-only would reach
+ * the real file).  Fills real (the path in pcow's own /proc) and returns
+ * 1 for a directory, 2 for a link, 0 for anything else of /proc.
+ */
+static int proc_magic(const struct walk *w, const char *vp, char *real, size_t size)
+{
+	const char *p = vp + strlen("/proc");
+	char *end;
+
+	if (!w->c)
+		return 0;
+	if (!*p) {
+		snprintf(real, size, "/proc");
+		return 1;
+	}
+	p++; /* past '/' */
+	if (!strcmp(p, "self") || !strcmp(p, "thread-self")) {
+		snprintf(real, size, "%s", p); /* readlink answers for the caller */
+		return 2;
+	}
+	if (!strncmp(p, "self/", 5) || !strncmp(p, "thread-self/", 12))
+		return 0; /* walked through the link, never reached directly */
+	strtoul(p, &end, 10);
+	if (end == p || (*end && *end != '/'))
+		return 0;
+	for (int depth = 0; depth < 2; depth++) {
+		/* PID, PID/fd, PID/task, PID/task/TID, PID/task/TID/fd */
+		if (!*end || !strcmp(end, "/fd") || !strcmp(end, "/task")) {
+			snprintf(real, size, "%s", vp);
+			return 1;
+		}
+		if (!strncmp(end, "/fd/", 4)) {
+			char *e2;
+
+			strtoul(end + 4, &e2, 10);
+			if (e2 == end + 4 || *e2)
+				return 0;
+			snprintf(real, size, "%s", vp);
+			return 2;
+		}
+		if (!strcmp(end, "/cwd") || !strcmp(end, "/root") || !strcmp(end, "/exe")) {
+			snprintf(real, size, "%s", vp);
+			return 2;
+		}
+		if (depth == 0 && !strncmp(end, "/task/", 6)) {
+			const char *t = end + 6;
+
+			strtoul(t, &end, 10);
+			if (end == t || (*end && *end != '/'))
+				return 0;
+			continue;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The target of a /proc magic link, for the caller; -EREMOTE: not a path. */
+static long proc_readlink(const struct walk *w, const char *vp, char *buf, size_t size)
+{
+	char real[4096];
+	ssize_t n;
+
+	if (proc_magic(w, vp, real, sizeof(real)) != 2)
+		return -EREMOTE;
+	if (!strcmp(real, "self"))
+		return snprintf(buf, size, "%d", (int)w->c->tgid);
+	if (!strcmp(real, "thread-self"))
+		return snprintf(buf, size, "%d/task/%d", (int)w->c->tgid, (int)w->c->tid);
+	n = readlink(real, buf, size);
+	if (n < 0)
+		return -errno;
+	if (n == 0 || buf[0] != '/' || (size_t)n >= size)
+		return -EREMOTE; /* pipe:[N], socket:[N], anon_inode:... */
+	buf[n] = '\0';
+	if (n > 10 && !strcmp(buf + n - 10, " (deleted)"))
+		return -EREMOTE;
+	if (cw_under(buf, w->ec->store_dir)) {
+		/* An upper object: name it by its virtual path. */
+		const char *upper = buf + strlen(w->ec->store_dir);
+
+		if (strncmp(upper, "/upper", 6) || (upper[6] && upper[6] != '/'))
+			return -EREMOTE;
+		upper += 6;
+		memmove(buf, *upper ? upper : "/", strlen(*upper ? upper : "/") + 1);
+		return (long)strlen(buf);
+	}
+	return n;
+}
+
+int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
+{
+	struct walk *w = ctx;
+	struct cow_lookup lk;
+	struct stat st;
+	int err;
+
+	if (cw_under(vp, "/proc")) {
+		char real[4096];
+		int kind = proc_magic(w, vp, real, sizeof(real));
+
+		if (kind == 2) {
+			char target[4096];
+
+			if (proc_readlink(w, vp, target, sizeof(target)) < 0) {
+				w->special = true;
+				return -EREMOTE;
+			}
+			ino->type = EMU_FT_LNK;
+			ino->mode = 0777;
+			ino->uid = ino->gid = 0;
+			return 0;
+		}
+		if (kind == 1 && lstat(real, &st) == 0) {
+			ino->type = cw_ftype_of(st.st_mode);
+			ino->mode = st.st_mode & 07777;
+			ino->uid = st.st_uid;
+			ino->gid = st.st_gid;
+			return 0;
+		}
+	}
+	if (cw_special_path(w->ec, vp)) {
+		w->special = true;
+		return -EREMOTE;
+	}
+	if (cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW) {
+		/*
+		 * Outside the scope the real file system is the view, even for
+		 * the scope's ancestors, which have upper directories only to
+		 * hold the scope's changes.
+		 */
+		lk.where = COW_LOWER;
+		snprintf(lk.real_path, sizeof(lk.real_path), "%s", vp);
+	} else {
+		err = cow_lookup(w->ec->store, vp, &lk);
+		if (err)
+			return err;
+	}
+	switch (lk.where) {
+	case COW_WHITEOUT:
+		w->touched = true;
+		return -ENOENT;
+	case COW_ABSENT:
+		return -ENOENT;
+	case COW_UPPER:
+		w->touched = true;
+		break;
+	case COW_LOWER:
+		if (strcmp(lk.real_path, vp))
+			w->touched = true;
+		break;
+	}
+	if (lstat(lk.real_path, &st) < 0)
+		return errno == ENOTDIR ? -ENOENT : -errno;
+	ino->type = cw_ftype_of(st.st_mode);
+	ino->mode = st.st_mode & 07777;
+	ino->uid = st.st_uid;
+	ino->gid = st.st_gid;
+	return 0;
+}
+
+static long cw_readlink(void *ctx, const char *vp, char *buf, size_t size)
+{
+	struct walk *w = ctx;
+	struct cow_lookup lk;
+	ssize_t n;
+	int err;
+
+	if (cw_under(vp, "/proc"))
+		return proc_readlink(w, vp, buf, size);
+	if (cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW) {
+		n = readlink(vp, buf, size);
+		return n < 0 ? -errno : n;
+	}
+	err = cow_lookup(w->ec->store, vp, &lk);
+	if (err)
+		return err;
+	if (lk.where != COW_LOWER && lk.where != COW_UPPER)
+		return -ENOENT;
+	n = readlink(lk.real_path, buf, size);
+	return n < 0 ? -errno : n;
+}
+
+/*
+ * The virtual directory a relative path starts from: the cwd, or dirfd's
+ * path.  *ret_moved: the kernel's own base differs (so a passed relative
+ * path would land elsewhere).
+ */
+static int base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, char *buf,
+		    size_t size, bool *ret_moved)
+{
+	const struct emu_fd *f;
+	const char *p;
+
+	*ret_moved = false;
+	if (dirfd == AT_FDCWD) {
+		p = c->fs ? c->fs->cwd : NULL;
+		if (!p)
+			return -ENOENT;
+		*ret_moved = c->fs->moved;
+	} else {
+		char name[64];
+		ssize_t n;
+
+		f = emu_files_get(c->files, dirfd);
+		p = f ? (f->vpath ? f->vpath : f->path) : NULL;
+		if (f && f->vpath)
+			*ret_moved = f->moved;
+		if (!p) {
+			/* Not opened by a call we saw: ask the kernel. */
+			snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)c->tid, dirfd);
+			n = readlink(name, buf, size - 1);
+			if (n < 0)
+				return -EBADF;
+			buf[n] = '\0';
+			if (buf[0] != '/')
+				return -ENOTDIR;
+			if (cw_under(buf, ec->store_dir)) {
+				/* An upper object: its virtual path follows upper/. */
+				size_t skip = strlen(ec->store_dir) + strlen("/upper");
+
+				if (strlen(buf) >= skip && !strncmp(buf + skip - 6, "/upper", 6)) {
+					memmove(buf, buf + skip, strlen(buf + skip) + 1);
+					if (!buf[0])
+						strcpy(buf, "/");
+					*ret_moved = true;
+				}
+			}
+			return 0;
+		}
+	}
+	if (strlen(p) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, p);
+	return 0;
+}
+
+/* Walk path argument i (relative to dirfd); flags EMU_WALK_*. */
+void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i,
+		 unsigned flags, struct walk *w, bool *ret_base_moved)
+{
+	char base[4096];
+	struct emu_fsops ops = { cw_lookup, cw_readlink, w };
+	const struct emu_proc_cred *pc = cw_cred_of(ec, c);
+	const char *guest = c->path[i];
+
+	memset(&w->lk, 0, sizeof(w->lk));
+	w->ec = ec;
+	w->c = c;
+	w->touched = false;
+	w->special = false;
+	*ret_base_moved = false;
+	if (guest[0] != '/') {
+		w->err = base_dir(ec, c, dirfd, base, sizeof(base), ret_base_moved);
+		if (w->err)
+			return;
+	} else {
+		strcpy(base, "/");
+	}
+	w->err = emu_walk(&ops, &pc->cred, base, guest, flags, &w->res);
+	if (w->special)
+		return;
+	if (w->err == 0 || (w->err == -ENOENT && w->res.parent_exists)) {
+		int err = 0;
+
+		if (cow_scope_of(ec->store, w->res.virt_path) != COW_SCOPE_COW) {
+			w->lk.where = w->err ? COW_ABSENT : COW_LOWER;
+			snprintf(w->lk.real_path, sizeof(w->lk.real_path), "%s", w->res.virt_path);
+		} else {
+			err = cow_lookup(ec->store, w->res.virt_path, &w->lk);
+		}
+		if (err)
+			w->err = err;
+	}
+}
