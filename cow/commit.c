@@ -10,13 +10,17 @@
  *   1. renamed directories are staged: each real source directory, the
  *      deepest first, is renamed to a temporary name beside it
  *      (".pcow-mv.ID"), so swaps and chains (a→b, c→a) cannot collide;
- *   2. then placed at their new names, the shallowest first; every file
- *      below a renamed directory moves with it, nothing is copied;
- *   3. directories, replaced directories (opaque: the old real one is
- *      removed), files, symbolic links and FIFOs, top-down.  A file is
+ *   2. then, top-down (by virtual path, so a directory's parents are in
+ *      place before it): new directories are made; replacing (opaque)
+ *      directories move the old real object aside (".pcow-old.ID" beside
+ *      it) and are made anew; renamed directories move what they replace
+ *      aside and are placed at their new names.  Every file below a
+ *      renamed directory moves with it, nothing is copied; a source
+ *      staged inside a directory moved aside moves with that too;
+ *   3. files, symbolic links and FIFOs, top-down.  A file is
  *      written beside its target (".pcow-commit.ID"), fsync'ed and renamed
  *      over it, so a real file is always either the old or the new one;
- *   4. deletions, deepest first;
+ *   4. deletions, deepest first, and the objects moved aside in step 2;
  *   5. directory modes, owners and times, bottom-up (writing children
  *      changes a directory's times).
  *
@@ -24,9 +28,11 @@
  * and written before the step it announces, or after the step it records,
  * such that a commit killed at any point can be run again and finishes:
  * done entries are skipped; the moves of steps 1-2 are replayed from the
- * states to know where a real directory is now (relocate); a file whose
- * real copy already equals the upper one counts as done.  FIFOs are made
- * with mknod and never opened, so nothing here can block on one.
+ * states and the names left beside (once one directory is placed or
+ * replaced, every source was staged) to know where a real directory is
+ * now (relocate); a file whose real copy already equals the upper one
+ * counts as done.  FIFOs are made with mknod and never opened, so nothing
+ * here can block on one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -238,30 +244,133 @@ static int by_origin_len_desc(const void *a, const void *b)
 	return lx != ly ? (lx < ly ? 1 : -1) : (x->id > y->id) - (x->id < y->id);
 }
 
+/* The real object a placed or replacing directory moved aside: beside it. */
+static void aside_name(const struct cow_entry *e, char *buf, size_t size)
+{
+	char parent[COW_REAL_MAX / 2];
+
+	cow_parent(e->virt_path, parent, sizeof(parent));
+	snprintf(buf, size, "%s/.pcow-old.%lld", parent[1] ? parent : "", (long long)e->id);
+}
+
+static bool exists(const char *real_path)
+{
+	struct stat st;
+
+	return lstat(real_path, &st) == 0;
+}
+
 /*
- * Steps 1 and 2; the placements' order is all[]'s (by virt_path).  With
- * !perform, only replay the moves an interrupted commit already made, so
- * that step 0 finds the real files where they are now.
+ * Move what is at e's virt_path aside (unless an earlier run did: the
+ * aside name exists) and record the move.  Sources staged inside it move
+ * with it, and relocate follows them.
+ */
+static int move_aside(struct commit *c, const struct cow_entry *e, bool perform)
+{
+	char old[COW_REAL_MAX];
+
+	aside_name(e, old, sizeof(old));
+	if (perform && !exists(old) && exists(e->virt_path) &&
+	    cow_sys.renameat(AT_FDCWD, e->virt_path, AT_FDCWD, old) < 0)
+		return -errno;
+	return exists(old) ? push_move(c, e->virt_path, old) : 0;
+}
+
+/* Step 2 for a plain merged directory: it exists before anything goes in. */
+static int make_dir(const struct cow_entry *e)
+{
+	struct stat st;
+	int err;
+
+	if (lstat(e->virt_path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	err = remove_tree(e->virt_path);
+	if (!err && mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
+		err = -errno;
+	return err;
+}
+
+/* Step 2 for a replacing (opaque) directory: the old one aside, a new one made. */
+static int replace_dir(struct commit *c, struct cow_entry *e, bool perform)
+{
+	int err = 0;
+
+	if (!perform || e->state == 2)
+		return move_aside(c, e, false);
+	if (e->state == 0)
+		err = cow_index_set_state(c->store, e, 1);
+	if (!err)
+		err = move_aside(c, e, true);
+	if (!err && mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
+		err = -errno;
+	return err ? err : cow_index_set_state(c->store, e, 2);
+}
+
+/* Step 2 for a renamed directory: what it replaced aside, its staged source in. */
+static int place_dir(struct commit *c, struct cow_entry *e, bool perform)
+{
+	char cur[COW_REAL_MAX];
+	int err = 0;
+
+	relocate(c, e->origin, cur, sizeof(cur));
+	if (!perform && e->state != 2)
+		return move_aside(c, e, false);
+	if (!perform || e->state == 2) {
+		err = move_aside(c, e, false);
+		return err ? err : push_move(c, cur, e->virt_path);
+	}
+	if (exists(cur)) {
+		err = move_aside(c, e, true);
+		if (!err && cow_sys.renameat(AT_FDCWD, cur, AT_FDCWD, e->virt_path) < 0)
+			err = -errno;
+	} else {
+		/* Placed by an interrupted run, or the source was deleted outside
+		   pcow (then an empty directory). */
+		err = move_aside(c, e, false);
+		if (!err && mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
+			err = -errno;
+	}
+	if (!err)
+		err = cow_index_set_state(c->store, e, 2);
+	return err ? err : push_move(c, cur, e->virt_path);
+}
+
+/*
+ * Steps 1 and 2.  With !perform, only replay the moves an interrupted
+ * commit already made, so that step 0 finds the real files where they are
+ * now.  Step 2 runs in all[]'s order (by virt_path), so that a directory's
+ * parents exist and are in place before it: new directories are made,
+ * replaced ones moved aside (removed in step 4), renamed ones placed.
  */
 static int move_dirs(struct commit *c, bool perform)
 {
 	struct cow_entry **r = malloc((c->n + 1) * sizeof(*r));
-	char tmp[COW_REAL_MAX], cur[COW_REAL_MAX];
+	char tmp[COW_REAL_MAX];
+	bool placing = false;
 	size_t n = 0;
 	int err = 0;
 
 	if (!r)
 		return -ENOMEM;
-	for (size_t i = 0; i < c->n; i++)
-		if (!c->skip[i] && c->all[i]->kind == COW_KIND_REDIRECT && c->all[i]->origin)
-			r[n++] = c->all[i];
+	for (size_t i = 0; i < c->n; i++) {
+		struct cow_entry *e = c->all[i];
+
+		if (c->skip[i])
+			continue;
+		if (e->kind == COW_KIND_REDIRECT && e->origin)
+			r[n++] = e;
+		/* Step 2 started: every staged source was staged. */
+		if ((e->kind == COW_KIND_REDIRECT && e->origin && e->state == 2) ||
+		    (e->kind == COW_KIND_OPAQUE && e->state >= 1))
+			placing = true;
+	}
 	qsort(r, n, sizeof(*r), by_origin_len_desc);
 	for (size_t i = 0; i < n && !err; i++) {
 		struct cow_entry *e = r[i];
 
 		stage_name(e, tmp, sizeof(tmp));
 		if (!perform) {
-			if (e->state >= 1 && (access(tmp, F_OK) == 0 || access(e->origin, F_OK) < 0))
+			if (e->state >= 1 && (placing || exists(tmp) || !exists(e->origin)))
 				err = push_move(c, e->origin, tmp);
 			continue;
 		}
@@ -269,10 +378,13 @@ static int move_dirs(struct commit *c, bool perform)
 			err = cow_index_set_state(c->store, e, 1);
 			if (err)
 				break;
+		} else if (placing || exists(tmp)) {
+			/* Staged by an interrupted run: something new may be at origin. */
+			err = push_move(c, e->origin, tmp);
+			continue;
 		}
 		/* State 1 may be only the intent: the rename may not have happened. */
-		if (access(tmp, F_OK) < 0 && e->state == 1 &&
-		    cow_sys.renameat(AT_FDCWD, e->origin, AT_FDCWD, tmp) < 0 && errno != ENOENT)
+		if (cow_sys.renameat(AT_FDCWD, e->origin, AT_FDCWD, tmp) < 0 && errno != ENOENT)
 			err = -errno;
 		if (!err)
 			err = push_move(c, e->origin, tmp);
@@ -280,30 +392,14 @@ static int move_dirs(struct commit *c, bool perform)
 	for (size_t i = 0; i < c->n && !err; i++) {
 		struct cow_entry *e = c->all[i];
 
-		if (c->skip[i] || e->kind != COW_KIND_REDIRECT || !e->origin)
+		if (c->skip[i])
 			continue;
-		stage_name(e, tmp, sizeof(tmp));
-		relocate(c, e->origin, cur, sizeof(cur));
-		if (!perform && e->state != 2)
-			continue;
-		if (e->state != 2) {
-			if (access(cur, F_OK) == 0) {
-				err = remove_tree(e->virt_path); /* what the rename replaced */
-				if (!err && cow_sys.renameat(AT_FDCWD, cur, AT_FDCWD,
-							     e->virt_path) < 0)
-					err = -errno;
-				if (!err)
-					err = cow_index_set_state(c->store, e, 2);
-			} else {
-				/* Source gone (deleted outside pcow): an empty directory. */
-				if (mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
-					err = -errno;
-				if (!err)
-					err = cow_index_set_state(c->store, e, 2);
-			}
-		}
-		if (!err)
-			err = push_move(c, cur, e->virt_path);
+		if (e->kind == COW_KIND_DIR && perform)
+			err = make_dir(e);
+		else if (e->kind == COW_KIND_OPAQUE)
+			err = replace_dir(c, e, perform);
+		else if (e->kind == COW_KIND_REDIRECT && e->origin)
+			err = place_dir(c, e, perform);
 	}
 	free(r);
 	return err;
@@ -423,20 +519,6 @@ static int apply_entry(struct commit *c, struct cow_entry *e)
 	int err = 0;
 
 	switch (e->kind) {
-	case COW_KIND_DIR:
-		if (lstat(e->virt_path, &st) == 0 && S_ISDIR(st.st_mode))
-			return 0;
-		err = remove_tree(e->virt_path);
-		if (!err && mkdir(e->virt_path, 0700) < 0)
-			err = -errno;
-		return err;
-	case COW_KIND_OPAQUE:
-		if (e->state == 2)
-			return 0;
-		err = remove_tree(e->virt_path);
-		if (!err && mkdir(e->virt_path, 0700) < 0)
-			err = -errno;
-		return err ? err : cow_index_set_state(c->store, e, 2);
 	case COW_KIND_FILE:
 	case COW_KIND_SYMLINK:
 	case COW_KIND_FIFO:
@@ -591,6 +673,15 @@ int cow_commit(struct cow_store *store, const struct cow_commit_options *opt, in
 		err = remove_tree(e->virt_path);
 		if (!err)
 			err = cow_index_set_state(store, e, 2);
+	}
+	for (size_t i = 0; i < c.n && !err; i++) {
+		struct cow_entry *e = c.all[i];
+		char old[COW_REAL_MAX];
+
+		if (c.skip[i] || (e->kind != COW_KIND_OPAQUE && e->kind != COW_KIND_REDIRECT))
+			continue;
+		aside_name(e, old, sizeof(old));
+		err = remove_tree(old);
 	}
 	for (size_t i = c.n; i-- > 0 && !err;) {
 		enum cow_kind k = c.all[i]->kind;

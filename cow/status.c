@@ -109,7 +109,8 @@ static int hidden_children(const struct cow_entry *e, const char *lower, cow_cha
 		n++;
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str); /* names is NULL when n is 0 */
 	for (size_t i = 0; i < n && !err; i++) {
 		struct cow_change c = { .code = 'D', .kind = COW_KIND_WHITEOUT };
 

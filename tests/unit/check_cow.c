@@ -586,6 +586,120 @@ END_TEST
 
 #include "cow_commit_tests.h"
 
+/*
+ * The directory renames of fsops' "rename" scenario below R(top): a real
+ * directory moved into a new directory, changed, renamed again; a real
+ * directory over an empty one; a real directory moved into a directory
+ * that replaced (opaque) a real one.  Placing a renamed directory needs
+ * its new parents first.
+ */
+static void build_dir_renames(const char *top)
+{
+	char u[COW_REAL_MAX];
+#define P(rel) top_path(top, rel)
+
+	ck_assert_int_eq(mkdir(R(top), 0755), 0);
+	ck_assert_int_eq(mkdir(P("rdir"), 0755), 0);
+	ck_assert_int_eq(mkdir(P("rdir/s"), 0755), 0);
+	write_file(P("rdir/p"), "p\n");
+	write_file(P("rdir/q"), "q\n");
+	write_file(P("rdir/s/t"), "t\n");
+	ck_assert_int_eq(mkdir(P("rfrom"), 0755), 0);
+	write_file(P("rfrom/f"), "f\n");
+	ck_assert_int_eq(mkdir(P("rempty"), 0755), 0);
+	ck_assert_int_eq(mkdir(P("odir"), 0755), 0);
+	write_file(P("odir/old"), "old\n");
+	ck_assert_int_eq(mkdir(P("full"), 0755), 0);
+	write_file(P("full/k"), "k\n");
+	write_file(P("r3.txt"), "r3\n");
+	ck_assert_int_eq(symlink("r3.txt", P("rlink")), 0);
+
+	ck_assert_int_eq(cow_create(store, P("rename"), S_IFDIR | 0750, NULL, -1, -1), 0);
+	ck_assert_int_eq(cow_rename(store, P("r3.txt"), P("rename/r3")), 0);
+	ck_assert_int_eq(cow_rename(store, P("rdir"), P("rename/moved")), 0);
+	ck_assert_int_eq(cow_create(store, P("rename/moved/new"), S_IFREG | 0644, NULL, -1, -1),
+			 0);
+	ck_assert_int_eq(cow_upper_path(store, P("rename/moved/new"), u, sizeof(u)), 0);
+	write_file(u, "new\n");
+	ck_assert_int_eq(cow_rename(store, P("rename/moved/q"), P("rename/moved/s/q")), 0);
+	ck_assert_int_eq(cow_rename(store, P("rename/moved"), P("rename/mv2")), 0);
+	ck_assert_int_eq(cow_rename(store, P("rfrom"), P("rempty")), 0);
+	ck_assert_int_eq(cow_rename(store, P("rlink"), P("rename/lnk")), 0);
+	ck_assert_int_eq(cow_chmod(store, P("rename/mv2/p"), 0600), 0);
+	/* odir replaced by a new directory, a real one moved into it */
+	ck_assert_int_eq(cow_delete(store, P("odir/old"), false), 0);
+	ck_assert_int_eq(cow_delete(store, P("odir"), true), 0);
+	ck_assert_int_eq(cow_create(store, P("odir"), S_IFDIR | 0700, NULL, -1, -1), 0);
+	ck_assert_int_eq(cow_rename(store, P("full"), P("odir/in")), 0);
+#undef P
+}
+
+START_TEST(test_commit_dir_renames_into_new_dirs)
+{
+	char *before, *after, *st;
+	int refused;
+
+	build_dir_renames("t");
+	st = status_text();
+	ck_assert_str_eq(st, "T /t/odir\n"
+			     "D /t/odir/old\n"
+			     "R /t/full -> /t/odir/in\n"
+			     "R /t/rfrom -> /t/rempty\n"
+			     "A /t/rename\n"
+			     "R /t/rlink -> /t/rename/lnk\n"
+			     "R /t/rdir -> /t/rename/mv2\n"
+			     "A /t/rename/mv2/new\n"
+			     "T /t/rename/mv2/p\n"
+			     "R /t/rdir/q -> /t/rename/mv2/s/q\n"
+			     "R /t/r3.txt -> /t/rename/r3\n");
+	free(st);
+	before = snap(R("t"), true);
+	ck_assert_int_eq(commit_all(false, &refused), 0);
+	ck_assert_int_eq(refused, 0);
+	after = snap(R("t"), false);
+	ck_assert_str_eq(after, before);
+	free(after);
+	st = status_text();
+	ck_assert_str_eq(st, "");
+	free(st);
+	free(before);
+}
+END_TEST
+
+START_TEST(test_commit_dir_renames_rerun_after_kill)
+{
+	char top[32], *before, *after;
+	int refused, status;
+	pid_t pid;
+
+	for (int n = 0; n < 24; n++) {
+		snprintf(top, sizeof(top), "k%d", n);
+		build_dir_renames(top);
+		before = snap(R(top), true);
+		cow_store_close(store);
+		store = NULL;
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			open_store(0);
+			kill_at = n;
+			cow_sys.renameat = killing_renameat;
+			cow_sys.fsync = killing_fsync;
+			commit_all(false, &refused);
+			_exit(0);
+		}
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		open_store(0);
+		ck_assert_int_eq(commit_all(false, &refused), 0);
+		ck_assert_int_eq(refused, 0);
+		after = snap(R(top), false);
+		ck_assert_msg(!strcmp(after, before), "killed at %d:\n%s\nvs\n%s", n, after, before);
+		free(after);
+		free(before);
+	}
+}
+END_TEST
+
 static Suite *cow_suite(void)
 {
 	Suite *s = suite_create("cow");
@@ -608,6 +722,8 @@ static Suite *cow_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	add_commit_tests(tc);
+	tcase_add_test(tc, test_commit_dir_renames_into_new_dirs);
+	tcase_add_test(tc, test_commit_dir_renames_rerun_after_kill);
 	suite_add_tcase(s, tc);
 	return s;
 }
