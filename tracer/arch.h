@@ -54,6 +54,20 @@ int arch_set_return(pid_t tid, int64_t val);
 /* Replace argument i (0-5) of the call being entered, in abi's registers. */
 int arch_set_arg(pid_t tid, int abi, int i, uint64_t val);
 
+/*
+ * Syscall injection at a syscall-entry (or seccomp) stop of a 64-bit
+ * tracee: arch_inject saves the registers into save and turns the call
+ * into nr(args); at its exit stop arch_inject_finish reads the injected
+ * call's result and puts the saved registers back with the instruction
+ * pointer on the syscall instruction again, so the original call is made
+ * anew (and stops at its entry).
+ */
+struct arch_regs_save {
+	uint64_t words[32]; /* struct user_regs_struct, opaque here */
+};
+int arch_inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save);
+int arch_inject_finish(pid_t tid, const struct arch_regs_save *save, int64_t *ret_result);
+
 /* True when the kernel supports PTRACE_GET_SYSCALL_INFO (probed once). */
 bool arch_probe_syscall_info(pid_t stopped_tid);
 

@@ -250,3 +250,42 @@ bool arch_probe_syscall_info(pid_t stopped_tid)
 
 	return ptrace(PCOW_PTRACE_GET_SYSCALL_INFO, stopped_tid, (void *)sizeof(info), &info) > 0;
 }
+
+_Static_assert(sizeof(struct user_regs_struct) <= sizeof(struct arch_regs_save),
+	       "struct arch_regs_save is too small");
+
+int arch_inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+		return -errno;
+	memcpy(save->words, &regs, sizeof(regs));
+	regs.orig_rax = (uint64_t)nr;
+	regs.rax = (uint64_t)nr;
+	regs.rdi = args[0];
+	regs.rsi = args[1];
+	regs.rdx = args[2];
+	regs.r10 = args[3];
+	regs.r8 = args[4];
+	regs.r9 = args[5];
+	if (ptrace(PTRACE_SETREGS, tid, NULL, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+int arch_inject_finish(pid_t tid, const struct arch_regs_save *save, int64_t *ret_result)
+{
+	struct user_regs_struct regs, back;
+
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+		return -errno;
+	*ret_result = (int64_t)regs.rax;
+	memcpy(&back, save->words, sizeof(back));
+	/* Back on the 2-byte syscall instruction, with the call's number. */
+	back.rip -= 2;
+	back.rax = back.orig_rax;
+	if (ptrace(PTRACE_SETREGS, tid, NULL, &back) < 0)
+		return -errno;
+	return 0;
+}

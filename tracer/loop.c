@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -170,7 +171,8 @@ static void restore_signals(const struct sigaction *saved)
  */
 static void resume(const struct loop *l, struct pcow_tracee *t, int sig)
 {
-	int req = l->cfg->filter && !t->call.active ? PTRACE_CONT : PTRACE_SYSCALL;
+	int req = l->cfg->filter && !t->call.active && !t->injecting ? PTRACE_CONT
+									: PTRACE_SYSCALL;
 
 	/* ESRCH: killed meanwhile; its death comes through waitpid. */
 	ptrace(req, t->tid, NULL, (void *)(long)sig);
@@ -369,9 +371,19 @@ int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val)
 	return err;
 }
 
-/* The red zone of the x86_64 ABI: below the stack pointer, the program's own. */
+/*
+ * Rewritten arguments go to the scratch region pcow maps read-only into
+ * each 64-bit address space (one slot per thread, by tid), written
+ * through /proc/PID/mem, so the program's other threads cannot change
+ * them between pcow's check and the kernel's read; without one (i386,
+ * or the mmap failed), below the stack pointer past the red zone.  The
+ * stack may end just below the stack pointer: pcow's writes do not grow
+ * it, which is why the region exists at all.
+ */
 #define RED_ZONE 128
-#define SCRATCH_MAX 65536
+#define SCRATCH_MAX 65536		     /* bytes per call */
+#define SCRATCH_SLOTS 16
+#define SCRATCH_SIZE (SCRATCH_SLOTS * SCRATCH_MAX)
 
 int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len)
 {
@@ -381,14 +393,60 @@ int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t l
 
 	if (len > SCRATCH_MAX || call->scratch_used + len > SCRATCH_MAX)
 		return -ENAMETOOLONG;
-	call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
-	addr = (call->sp - RED_ZONE - call->scratch_used) & ~(uint64_t)15;
-	if (call->abi == EMU_ABI_I386 && addr > 0xffffffffu)
-		return -EFAULT;
-	err = tracer_mem_write(t, addr, data, len);
+	if (t->proc->scratch && call->abi == EMU_ABI_X86_64) {
+		addr = t->proc->scratch + (uint64_t)((unsigned)t->tid % SCRATCH_SLOTS) * SCRATCH_MAX +
+		       call->scratch_used;
+		call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
+		err = tracer_mem_write_force(t, addr, data, len);
+	} else {
+		call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
+		addr = (call->sp - RED_ZONE - call->scratch_used) & ~(uint64_t)15;
+		if (call->abi == EMU_ABI_I386 && addr > 0xffffffffu)
+			return -EFAULT;
+		err = tracer_mem_write(t, addr, data, len);
+	}
 	if (err)
 		return err;
 	return tracer_set_arg(t, i, addr);
+}
+
+/*
+ * Make the scratch region: turn the call the tracee is entering into
+ * mmap(NULL, SCRATCH_SIZE, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS), and
+ * let on_syscall_stop finish it at its exit (the original call is then
+ * made again).  False when it cannot be done (the stack is used).
+ */
+static bool start_inject(struct pcow_tracee *t)
+{
+	const uint64_t args[6] = {
+		0, SCRATCH_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		(uint64_t)-1, 0,
+	};
+
+	t->inject_save = malloc(sizeof(*t->inject_save));
+	if (!t->inject_save || arch_inject(t->tid, __NR_mmap, args, t->inject_save) < 0) {
+		free(t->inject_save);
+		t->inject_save = NULL;
+		t->proc->scratch_failed = true;
+		return false;
+	}
+	t->injecting = true;
+	t->flags |= TRACEE_IN_SYSCALL;
+	return true;
+}
+
+static void finish_inject(struct pcow_tracee *t)
+{
+	int64_t ret = -ENOSYS;
+
+	if (arch_inject_finish(t->tid, t->inject_save, &ret) < 0 || (ret < 0 && ret > -4096))
+		t->proc->scratch_failed = true;
+	else
+		t->proc->scratch = (uint64_t)ret;
+	free(t->inject_save);
+	t->inject_save = NULL;
+	t->injecting = false;
+	t->flags &= ~TRACEE_IN_SYSCALL;
 }
 
 static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_syscall *sc)
@@ -414,6 +472,13 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 		if (sc->abi != EMU_ABI_X86_64 || sc->nr != __NR_execve)
 			return;
 		t->flags |= TRACEE_RECORDING;
+	}
+	/* The first call of an address space the hooks may rewrite: map the region. */
+	if (l->cfg->hooks && !t->proc->scratch && !t->proc->scratch_failed &&
+	    sc->abi == EMU_ABI_X86_64 && sc->nr != __NR_execve && sc->nr != __NR_execveat &&
+	    start_inject(t)) {
+		call->active = false;
+		return;
 	}
 	call->record = l->cfg->writer &&
 		       (!l->cfg->log_sel || emu_select_has(l->cfg->log_sel, sc->abi, sc->nr));
@@ -485,6 +550,11 @@ static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 	bool entering = !(t->flags & TRACEE_IN_SYSCALL);
 	int err;
 
+	if (t->injecting) {
+		finish_inject(t); /* the exit of the injected mmap */
+		resume(l, t, 0);
+		return;
+	}
 	err = arch_get_syscall(t->tid, l->use_info, entering, &sc);
 	if (err) {
 		resume(l, t, 0);
@@ -580,6 +650,8 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 		}
 		t->proc->execed = true;
 		t->proc->elf_class = 0; /* until record_exec_facts reads it */
+		t->proc->scratch = 0;	/* gone with the old address space */
+		t->proc->scratch_failed = false;
 		if (l->stacks)
 			tracer_stack_exec(t->proc);
 		if (t->call.active)

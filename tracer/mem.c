@@ -64,7 +64,10 @@ static int mem_fd_of(struct pcow_tracee *t)
 	if (t->proc->mem_fd >= 0)
 		return t->proc->mem_fd;
 	snprintf(name, sizeof(name), "/proc/%d/mem", t->tid);
-	t->proc->mem_fd = open(name, O_RDONLY | O_CLOEXEC);
+	/* Read-write for tracer_mem_write_force; reading alone may be all we get. */
+	t->proc->mem_fd = open(name, O_RDWR | O_CLOEXEC);
+	if (t->proc->mem_fd < 0)
+		t->proc->mem_fd = open(name, O_RDONLY | O_CLOEXEC);
 	return t->proc->mem_fd;
 }
 
@@ -229,5 +232,15 @@ int tracer_mem_write(struct pcow_tracee *t, uint64_t addr, const void *buf, size
 			return -EFAULT;
 		/* Refused or partial: the word-wise writer says which. */
 	}
+	return write_poke(t->tid, addr, buf, len);
+}
+
+int tracer_mem_write_force(struct pcow_tracee *t, uint64_t addr, const void *buf, size_t len)
+{
+	int fd = mem_fd_of(t);
+
+	/* /proc/PID/mem and POKEDATA write through read-only mappings (FOLL_FORCE). */
+	if (fd >= 0 && pwrite(fd, buf, len, (off_t)addr) == (ssize_t)len)
+		return 0;
 	return write_poke(t->tid, addr, buf, len);
 }

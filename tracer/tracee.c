@@ -44,6 +44,7 @@ static void tracee_free(struct pcow_tracee *t)
 	emu_files_put(t->files);
 	free(t->call.arena);
 	free(t->hook_data);
+	free(t->inject_save);
 	free(t);
 }
 

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include "emu/syscalls.h"
+#include "tracer/arch.h"
 
 struct tracer_stack_proc;
 struct tracer_unwind_thread;
@@ -32,6 +33,13 @@ struct pcow_process {
 	bool execed;  /* has executed a program since pcow saw it appear */
 	uint8_t elf_class; /* 32 or 64 after an exec pcow read; 0 unknown */
 	struct tracer_stack_proc *stack; /* --stack: maps and unwind caches (stack.c) */
+	/*
+	 * Hooks only: a read-only region pcow mapped into this address space
+	 * (an injected mmap) where rewritten arguments go, one slot per
+	 * thread; 0 until made, and again after exec.
+	 */
+	uint64_t scratch;
+	bool scratch_failed; /* the injection failed: use the stack */
 };
 
 /* The system call a tracee is inside, from entry to exit. */
@@ -77,6 +85,8 @@ struct pcow_tracee {
 	struct pcow_call call;
 	struct tracer_unwind_thread *unwind; /* --stack: libunwind handle (unwind.c) */
 	void *hook_data; /* the hooks' per-thread state (malloc'd; freed with the tracee) */
+	bool injecting;	 /* between an injected call's entry and exit */
+	struct arch_regs_save *inject_save; /* malloc'd while injecting */
 };
 
 /* Open-addressing hash table tid → tracee. */

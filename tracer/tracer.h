@@ -101,6 +101,9 @@ long tracer_mem_read_str(struct pcow_tracee *t, uint64_t addr, char *buf, size_t
  */
 int tracer_mem_write(struct pcow_tracee *t, uint64_t addr, const void *buf, size_t len);
 
+/* The same into memory the tracee may not write (/proc/PID/mem, POKEDATA). */
+int tracer_mem_write_force(struct pcow_tracee *t, uint64_t addr, const void *buf, size_t len);
+
 /* ------------------------------------------ changing a call (for hooks) */
 
 /*
@@ -112,8 +115,9 @@ int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val);
 
 /*
  * At syscall entry: copy len bytes (a rewritten path, a struct) into the
- * tracee below its stack pointer, past the 128-byte red zone, and make
- * argument i point at them.  Several per call stack up.  0 or -errno.
+ * tracee — its read-only scratch region, else below its stack pointer
+ * past the red zone — and make argument i point at them.  Several per
+ * call go side by side.  0 or -errno.
  */
 int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len);
 

@@ -46,4 +46,10 @@ expect_match "refused calls are logged as denied" 'io_uring_setup.*= -1 ENOSYS .
 "$PCOW" status st >status.out
 expect_match "status lists the file created through the dirfd" 'A .*/r/d/through_dirfd' "$(cat status.out)"
 expect_eq "int 0x80 open of a real file: ENOSYS" "int80_open ENOSYS" "$(grep '^int80_open' out)"
+
+# A rewritten path must reach the kernel even when the stack pointer sits
+# just above an unmapped page (pcow's writes never grow a stack).
+mkdir r/low
+out=$("$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/lowstack" "$T/r/low/f")
+expect_eq "open of an overlay file from the bottom of a small stack" "open ok 4" "$out"
 finish

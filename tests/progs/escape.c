@@ -5,7 +5,6 @@
  * line per attempt, "name result" (result: the return value, or the errno
  * name), for the test to compare.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
