@@ -100,7 +100,6 @@ bool cw_under(const char *path, const char *dir);
 bool cw_special_path(const struct emu_cow *ec, const char *vp);
 uint8_t cw_ftype_of(mode_t m);
 const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c);
-bool cw_in_group(const struct emu_cred *cred, gid_t gid);
 int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino);
 /* Walk path argument i (relative to dirfd) with EMU_WALK_* flags into *w. */
 void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i, unsigned flags,

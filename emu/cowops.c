@@ -185,21 +185,36 @@ const char *cw_last_component(const char *p)
 	return p + n;
 }
 
+/*
+ * Walk path argument pi for a call that changes an existing object: true
+ * when it exists in the scope (then the caller goes on with *w); false
+ * with *ret_action decided otherwise (the kernel's, or the walk's error).
+ */
+static bool walk_in_scope(struct ctx *x, int dirfd, int pi, unsigned flags, struct walk *w,
+			  int *ret_action)
+{
+	bool base_moved;
+
+	cw_walk(x->ec, x->c, dirfd, pi, flags, w, &base_moved);
+	if (w->special)
+		*ret_action = DB_ACTION_PASS;
+	else if (w->err && (w->touched || cw_in_cow(x, w->res.virt_path)))
+		*ret_action = cw_emulate(x, w->err);
+	else if (w->err || !cw_in_cow(x, w->res.virt_path))
+		*ret_action = cw_read_only(x, w, base_moved, pi);
+	else
+		return true;
+	return false;
+}
+
 int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir)
 {
 	struct walk w;
-	bool base_moved;
 	const char *lastc = cw_last_component(x->c->path[pi]);
-	int err;
+	int err, action;
 
-	cw_walk(x->ec, x->c, dirfd, pi, 0, &w, &base_moved);
-	if (w.special)
-		return DB_ACTION_PASS;
-	if (w.err)
-		return w.touched || cw_in_cow(x, w.res.virt_path) ? cw_emulate(x, w.err)
-							       : cw_read_only(x, &w, base_moved, pi);
-	if (!cw_in_cow(x, w.res.virt_path))
-		return cw_read_only(x, &w, base_moved, pi);
+	if (!walk_in_scope(x, dirfd, pi, 0, &w, &action))
+		return action;
 	if (is_dir && (!strcmp(lastc, ".") || !strncmp(lastc, "./", 2)))
 		return cw_emulate(x, -EINVAL);
 	if (is_dir && (!strcmp(lastc, "..") || !strncmp(lastc, "../", 3)))
@@ -399,7 +414,7 @@ static long apply_meta(struct ctx *x, const char *vp, const struct emu_inode *in
 			return -EPERM;
 		if (ino->type == EMU_FT_LNK)
 			return -EOPNOTSUPP;
-		if (!cw_in_group(&pc->cred, ino->gid) && !pc->cap_fsetid)
+		if (!emu_in_group(&pc->cred, ino->gid) && !pc->cap_fsetid)
 			mode &= ~(mode_t)S_ISGID;
 		return cow_chmod(x->ec->store, vp, mode);
 	}
@@ -408,7 +423,7 @@ static long apply_meta(struct ctx *x, const char *vp, const struct emu_inode *in
 			      (pc->cred.fsuid == ino->uid && m->uid == ino->uid) || pc->cap_chown;
 		bool gid_ok = m->gid == (gid_t)-1 ||
 			      (pc->cred.fsuid == ino->uid &&
-			       (m->gid == ino->gid || cw_in_group(&pc->cred, m->gid))) ||
+			       (m->gid == ino->gid || emu_in_group(&pc->cred, m->gid))) ||
 			      pc->cap_chown;
 
 		if (!uid_ok || !gid_ok)
@@ -433,16 +448,10 @@ static long apply_meta(struct ctx *x, const char *vp, const struct emu_inode *in
 int cw_do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const struct meta *m)
 {
 	struct walk w;
-	bool base_moved;
+	int action;
 
-	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
-	if (w.special)
-		return DB_ACTION_PASS;
-	if (w.err)
-		return w.touched || cw_in_cow(x, w.res.virt_path) ? cw_emulate(x, w.err)
-							       : cw_read_only(x, &w, base_moved, pi);
-	if (!cw_in_cow(x, w.res.virt_path))
-		return cw_read_only(x, &w, base_moved, pi);
+	if (!walk_in_scope(x, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &action))
+		return action;
 	return cw_emulate(x, apply_meta(x, w.res.virt_path, &w.res.inode, m));
 }
 

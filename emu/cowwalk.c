@@ -97,16 +97,6 @@ const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_
 	return &slot->pc;
 }
 
-bool cw_in_group(const struct emu_cred *cred, gid_t gid)
-{
-	if (cred->fsgid == gid)
-		return true;
-	for (size_t i = 0; i < cred->ngroups; i++)
-		if (cred->groups[i] == gid)
-			return true;
-	return false;
-}
-
 /* --------------------------------------------------------- the walk */
 
 

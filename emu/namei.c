@@ -30,7 +30,7 @@
 #define PATH_MAX_ 4096
 #define NAME_MAX_ 255
 
-static bool in_group(const struct emu_cred *cred, gid_t gid)
+bool emu_in_group(const struct emu_cred *cred, gid_t gid)
 {
 	if (cred->fsgid == gid)
 		return true;
@@ -48,7 +48,7 @@ int emu_permission(const struct emu_cred *cred, const struct emu_inode *inode, i
 	/* acl_permission_check: the owner's bits, else the group's, else other's. */
 	if (cred->fsuid == inode->uid)
 		mode >>= 6;
-	else if (in_group(cred, inode->gid))
+	else if (emu_in_group(cred, inode->gid))
 		mode >>= 3;
 	if ((mask & ~mode & 7) == 0)
 		return 0;

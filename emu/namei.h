@@ -81,6 +81,9 @@ struct emu_walk_result {
 int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const char *start_dir,
 	     const char *guest_path, unsigned flags, struct emu_walk_result *res);
 
+/* Whether gid is cred's fsgid or one of its supplementary groups. */
+bool emu_in_group(const struct emu_cred *cred, gid_t gid);
+
 /*
  * May cred access an object of this inode for mask (MAY_READ 4, MAY_WRITE
  * 2, MAY_EXEC 1)?  0 or -EACCES, as fs/namei.c generic_permission.

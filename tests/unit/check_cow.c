@@ -668,35 +668,7 @@ END_TEST
 
 START_TEST(test_commit_dir_renames_rerun_after_kill)
 {
-	char top[32], *before, *after;
-	int refused, status;
-	pid_t pid;
-
-	for (int n = 0; n < 24; n++) {
-		snprintf(top, sizeof(top), "k%d", n);
-		build_dir_renames(top);
-		before = snap(R(top), true);
-		cow_store_close(store);
-		store = NULL;
-		pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0) {
-			open_store(0);
-			kill_at = n;
-			cow_sys.renameat = killing_renameat;
-			cow_sys.fsync = killing_fsync;
-			commit_all(false, &refused);
-			_exit(0);
-		}
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		open_store(0);
-		ck_assert_int_eq(commit_all(false, &refused), 0);
-		ck_assert_int_eq(refused, 0);
-		after = snap(R(top), false);
-		ck_assert_msg(!strcmp(after, before), "killed at %d:\n%s\nvs\n%s", n, after, before);
-		free(after);
-		free(before);
-	}
+	check_rerun_after_kills(build_dir_renames, 24);
 }
 END_TEST
 
