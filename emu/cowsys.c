@@ -444,7 +444,7 @@ static int refused(long nr)
 	}
 }
 
-int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
+static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t *ret_result)
 {
 	struct ctx x = { ec, c, g, pend, ret_result };
@@ -706,6 +706,31 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	if (c->sc && (c->sc->flags & EMU_F_FILE) && (c->sc->flags & EMU_F_WRITES))
 		return cw_deny(&x, -ENOSYS);
 	return DB_ACTION_PASS;
+}
+
+int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
+		  struct emu_cow_pending *pend, int64_t *ret_result)
+{
+	int action = decide(ec, c, g, pend, ret_result);
+
+	/*
+	 * A call that may change the file system and goes to the kernel as
+	 * the program wrote it is given pcow's copy of each path (in memory
+	 * the program cannot write), so that another thread cannot swap the
+	 * path between pcow's check and the kernel's read.
+	 */
+	if (action == DB_ACTION_PASS && c->abi == EMU_ABI_X86_64 && c->sc &&
+	    (c->sc->flags & EMU_F_FILE) && (c->sc->flags & EMU_F_WRITES)) {
+		for (int i = 0; i < 6; i++) {
+			if (!c->path[i] || c->sc->args[i].kind != EK_PATH)
+				continue;
+			if (g->set_arg_data(g->ctx, i, c->path[i], strlen(c->path[i]) + 1) < 0) {
+				*ret_result = -EFAULT;
+				return DB_ACTION_DENY;
+			}
+		}
+	}
+	return action;
 }
 
 void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,

@@ -435,6 +435,36 @@ static bool start_inject(struct pcow_tracee *t)
 	return true;
 }
 
+/*
+ * The program may not unmap, remap or re-protect the scratch region, nor
+ * map over it: that would let it write the strings pcow checked (EPERM,
+ * as for sealed memory).
+ */
+static bool touches_scratch(const struct pcow_tracee *t, const struct arch_syscall *sc)
+{
+	uint64_t lo = t->proc->scratch, hi = lo + SCRATCH_SIZE, a = sc->args[0], len;
+
+	if (!lo || sc->abi != EMU_ABI_X86_64)
+		return false;
+	switch (sc->nr) {
+	case __NR_munmap:
+	case __NR_mprotect:
+	case __NR_pkey_mprotect:
+	case __NR_mremap:
+	case __NR_madvise:
+		len = sc->args[1];
+		break;
+	case __NR_mmap:
+		if (!(sc->args[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+			return false;
+		len = sc->args[1];
+		break;
+	default:
+		return false;
+	}
+	return a < hi && a + len > lo;
+}
+
 static void finish_inject(struct pcow_tracee *t)
 {
 	int64_t ret = -ENOSYS;
@@ -491,6 +521,12 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 		record_fetch_entry(t);
 	if (l->stacks && call->record)
 		call->stack_id = tracer_stack_capture(l->stacks, t);
+	if (touches_scratch(t, sc)) {
+		call->action = DB_ACTION_DENY;
+		call->result = -EPERM;
+		arch_skip_syscall(t->tid);
+		return;
+	}
 
 	/* clone(2): remember whether it makes a thread (checked at the event). */
 	if (sc->abi == EMU_ABI_X86_64 && sc->nr == __NR_clone)

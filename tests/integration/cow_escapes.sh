@@ -4,7 +4,8 @@
 # overlay that points at a real file, through a hard link, through
 # O_PATH + AT_EMPTY_PATH and a directory descriptor; io_uring, file
 # handles, mount, chroot and pivot_root are refused with the errno the
-# issue names; 32-bit int 0x80 file calls are refused.
+# issue names; 32-bit int 0x80 file calls are refused; a path swapped by
+# another thread after pcow's check is never the one the kernel uses.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 mkdir r && echo orig >r/f && echo orig >r/g && echo orig >r/h && mkdir r/d
@@ -52,4 +53,13 @@ expect_eq "int 0x80 open of a real file: ENOSYS" "int80_open ENOSYS" "$(grep '^i
 mkdir r/low
 out=$("$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/lowstack" "$T/r/low/f")
 expect_eq "open of an overlay file from the bottom of a small stack" "open ok 4" "$out"
+
+# Path swap between pcow's check and the kernel's read: a second thread
+# flips the buffer between a file outside the scope and a real one inside.
+mkdir outside && : >outside/x && echo orig >r/swap || harness "cannot set up the swap test"
+out=$("$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/toctou" "$T/outside/x" "$T/r/swap" 20000)
+expect_eq "a swapped path never reaches the real file" "orig" "$(cat r/swap)"
+expect_eq "the outside file was written" "opens some" "$(echo "$out" | grep '^opens')"
+expect_eq "munmap of pcow's scratch region: EPERM" "munmap EPERM" "$(echo "$out" | grep '^munmap')"
+expect_eq "mprotect of pcow's scratch region: EPERM" "mprotect EPERM" "$(echo "$out" | grep '^mprotect')"
 finish
