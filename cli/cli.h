@@ -26,6 +26,7 @@ int cmd_status(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_discard(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 struct cow_store;
 /*

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "db/db.h"
 #include "emu/cowsys.h"
+#include "tracer/record.h"
 #include "tracer/tracer.h"
 
 static int g_read(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -30,6 +31,11 @@ static int g_set_arg(void *ctx, int i, uint64_t val)
 static int g_set_arg_data(void *ctx, int i, const void *data, size_t len)
 {
 	return tracer_set_arg_data(ctx, i, data, len);
+}
+
+static void g_attach(void *ctx, const struct db_calldata *cd)
+{
+	tracer_call_attach(ctx, cd);
 }
 
 /* The call as emu sees it, from the tracer's record of its entry. */
@@ -55,6 +61,7 @@ static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)
 		switch (call->blob_status[i]) {
 		case EMU_BLOB_OK:
 			c->path[i] = call->arena + call->blob_off[i];
+			c->abs[i] = record_resolved(call, i);
 			break;
 		case EMU_BLOB_TRUNCATED:
 			c->path_err[i] = -ENAMETOOLONG;
@@ -69,7 +76,7 @@ static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)
 static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 {
 	struct emu_cow_call c;
-	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, t };
+	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_attach, t };
 
 	if (!t->hook_data && !(t->hook_data = malloc(sizeof(struct emu_cow_pending))))
 		return DB_ACTION_PASS; /* out of memory: the next call retries */
@@ -80,7 +87,7 @@ static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 static void hook_exit(void *opaque, struct pcow_tracee *t, int64_t result)
 {
 	struct emu_cow_call c;
-	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, t };
+	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_attach, t };
 
 	if (!t->hook_data)
 		return;

@@ -25,6 +25,9 @@ static const char usage_text[] =
 	"  commit [STORE] [PATH...] [--dry-run] [--force]\n"
 	"                       apply the changes to the real files\n"
 	"  discard [STORE]      drop the changes (the log stays)\n"
+	"  replay [STORE|LOG.db] [OPTION...]\n"
+	"                       re-run the recorded file calls against this kernel and\n"
+	"                       report where the results differ\n"
 	"\n"
 	"A store is a directory holding log.db: ./.pcow unless --store DIR or the\n"
 	"PCOW_STORE environment variable names another.  Every subcommand accepts\n"
@@ -52,6 +55,7 @@ static const struct subcommand subcommands[] = {
 	{ "diff", cmd_diff },
 	{ "commit", cmd_commit },
 	{ "discard", cmd_discard },
+	{ "replay", cmd_replay },
 };
 
 int main(int argc, char **argv)

@@ -22,6 +22,7 @@
 #include "emu/fstate.h"
 #include "cow/cow.h"
 #include "emu/cowsys.h"
+#include "emu/replayrec.h"
 #include "emu/select.h"
 #include "emu/syscalls.h"
 #include "tracer/record.h"
@@ -371,9 +372,40 @@ static const char *force_fallback(enum tracer_mem_mode *mode, bool *force_regs)
 	return v;
 }
 
+/* The credentials and umask the program starts with, for replay. */
+static void run_creds(struct db_run_info *info, char *groups, size_t size)
+{
+	gid_t list[64];
+	int n = getgroups(64, list);
+	size_t o = 0;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	info->uid = geteuid();
+	info->gid = getegid();
+	info->umask = (int)mask;
+	groups[0] = '\0';
+	for (int i = 0; i < n && o + 16 < size; i++)
+		o += (size_t)snprintf(groups + o, size - o, "%s%u", i ? " " : "", (unsigned)list[i]);
+	info->groups = groups;
+}
+
+/* Whether --log keeps every call replay re-runs (the default keeps all). */
+static bool replay_selected(const struct emu_select *sel)
+{
+	if (sel->all)
+		return true;
+	for (long nr = 0; nr < 512; nr++)
+		if (emu_replay_kind(EMU_ABI_X86_64, nr) != EMU_RK_NONE &&
+		    !emu_select_has(sel, EMU_ABI_X86_64, nr))
+			return false;
+	return true;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	char log_path[PATH_MAX], prog[PATH_MAX], cwd[PATH_MAX], errmsg[DB_ERRMSG_SIZE];
+	char groups[1024];
 	struct tracer_result res;
 	struct tracer_config cfg;
 	struct db_run_info info;
@@ -461,6 +493,8 @@ int cmd_trace(int argc, char **argv)
 	info.kernel_release = uts.release;
 	info.options = o.options_text;
 	info.t_start = cli_now_ns();
+	run_creds(&info, groups, sizeof(groups));
+	info.replay = ec && replay_selected(&sel);
 	err = db_run_begin(db, &info, &run_id);
 	if (err) {
 		cli_error("%s: cannot start a run: %s", log_path, strerror(-err));
@@ -474,6 +508,8 @@ int cmd_trace(int argc, char **argv)
 
 	if (store)
 		cow_store_set_log_writer(store, w);
+	if (ec && info.replay)
+		emu_cow_set_replay_writer(ec, w);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.path = prog;
 	cfg.argv = argv + first;
@@ -488,6 +524,8 @@ int cmd_trace(int argc, char **argv)
 
 	if (store)
 		cow_store_set_log_writer(store, NULL);
+	if (ec)
+		emu_cow_set_replay_writer(ec, NULL);
 	status = db_writer_finish(w, errmsg);
 	w = NULL;
 	if (status)

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 /* The schema version kept in PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 /* PRAGMA application_id: "pcow" (0x70636f77), so foreign databases are known. */
 #define DB_APPLICATION_ID 0x70636f77
 
@@ -55,6 +55,10 @@ struct db_run_info {
 	const char *kernel_release; /* uname -r */
 	const char *options;	    /* the pcow options, as text */
 	int64_t t_start;	    /* ns since the epoch */
+	int64_t uid, gid;	    /* the credentials the program started with */
+	const char *groups;	    /* its supplementary groups, "1 2 3" */
+	int umask;		    /* its umask */
+	bool replay;		    /* the run records what replay needs (see touch) */
 };
 
 /* Insert a run row; *ret_run_id is its id.  Called before the writer starts. */
@@ -114,6 +118,38 @@ struct db_call {
 				   known) the absolute path it resolves to */
 	uint32_t blob_len[6];	/* bytes of each blob */
 	uint32_t stack_id;	/* a stack queued by db_writer_stack, 0 none */
+	/* Filled by db_writer_call_data from its db_calldata; 0 otherwise. */
+	uint8_t cd_present, cd_smask, cd_has_hash;
+	uint64_t cd_hash;
+	uint32_t cd_strs_len, cd_data_len;
+};
+
+/*
+ * What replay needs of one call (a row of table calldata, doc/schema.md):
+ * the strings it was passed and the bytes it wrote, or what it returned.
+ */
+struct db_calldata {
+	uint8_t smask;		/* bit i: argument i is a string, in strs */
+	bool has_hash;		/* hash is set: the bytes the call read */
+	uint64_t hash;
+	const void *strs;	/* the strings of smask, each with its NUL, in order */
+	uint32_t strs_len;
+	const void *data;	/* per syscall (emu/replayrec.h); NULL when none */
+	uint32_t data_len;
+};
+
+/* A path's state when a run first touched it (table touch). */
+struct db_touch {
+	const char *path;	/* absolute */
+	uint32_t type;		/* S_IFMT bits; 0: it did not exist */
+	uint32_t mode;		/* permission bits */
+	int64_t uid, gid, size, mtime_ns, dev, ino, nlink;
+	bool has_hash;
+	uint64_t hash;		/* regular file: its content hash */
+	const char *target;	/* symbolic link: its target, else NULL */
+	bool listed;		/* known only as a name in a listed directory */
+	const void *content;	/* the content, when it came from the overlay */
+	uint32_t content_len;
 };
 
 /*
@@ -138,6 +174,13 @@ int db_writer_start(struct db *db, int64_t run_id, db_format_fn format, void *op
 /* Queue one call.  blobs[i] may be NULL when call->blob_len[i] is 0. */
 void db_writer_call(struct db_writer *w, const struct db_call *call,
 		    const void *const blobs[6]);
+
+/* The same with its replay data (cd may be NULL); cd's bytes are copied. */
+void db_writer_call_data(struct db_writer *w, const struct db_call *call,
+			 const void *const blobs[6], const struct db_calldata *cd);
+
+/* Queue a first-touch record of the writer's run; its bytes are copied. */
+void db_writer_touch(struct db_writer *w, const struct db_touch *t);
 
 enum db_proc_event {
 	DB_PROC_START = 0, /* a new task (process or thread) appeared */
@@ -240,6 +283,7 @@ struct db_call_filter {
 	size_t n_names;
 	bool failed_only;	       /* only results in [-4095, -1] */
 	const char *path_glob;	       /* NULL: all; else some path argument GLOBs it */
+	int64_t seq;		       /* 0: all; else only the call with this seq */
 };
 
 typedef int (*db_call_fn)(const struct db_call_row *call, void *opaque);
@@ -318,5 +362,70 @@ void db_stack_reader_close(struct db_stack_reader *r); /* accepts NULL */
 /* The frames of stack stack_id, innermost first (see the readers' contract above). */
 int db_stack_frames(struct db_stack_reader *r, int64_t stack_id, db_frame_fn fn, void *opaque,
 		    char *errmsg);
+
+/* ============================================================ replay
+ *
+ * db/replaydb.c: what `pcow replay` reads and the divergences it stores.
+ * The readers need a version 2 log (-EPROTO and a message otherwise).
+ */
+
+struct db_replay_run {
+	int64_t id;
+	char *argv, *cwd, *kernel_release, *groups; /* malloc'd; "" when unknown */
+	int64_t uid, gid;
+	int umask;
+	bool replay;		/* recorded with what replay needs */
+	bool ended;		/* the trace finished (t_end set) */
+	int64_t seq_first, seq_last, t_start, t_end;
+	int64_t n_calls;	/* calls of the run in the log */
+};
+
+/* Run run_id (0: the latest); free with db_replay_run_free. */
+int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char *errmsg);
+void db_replay_run_free(struct db_replay_run *r);
+
+typedef int (*db_touch_fn)(const struct db_touch *t, void *opaque);
+
+/* The run's first-touch records, in the order they were made. */
+int db_touches(struct db *db, int64_t run_id, db_touch_fn fn, void *opaque, char *errmsg);
+
+/* A call with its replay data, valid during the callback. */
+struct db_replay_call {
+	int64_t seq;
+	int32_t pid, tid, nr;
+	uint64_t args[6];
+	int64_t ret;
+	bool has_data;		/* a calldata row exists */
+	uint8_t smask;
+	bool has_hash;
+	uint64_t hash;
+	const void *strs, *data;
+	uint32_t strs_len, data_len;
+};
+
+typedef int (*db_replay_call_fn)(const struct db_replay_call *c, void *opaque);
+
+/*
+ * The run's x86_64 calls that returned and have replay data, or whose
+ * number is one of state_nrs, in seq order.
+ */
+int db_replay_calls(struct db *db, const struct db_replay_run *run, const int *state_nrs,
+		    size_t n_state, db_replay_call_fn fn, void *opaque, char *errmsg);
+
+typedef int (*db_task_fn)(int32_t pid, int32_t tgid, int32_t ppid, void *opaque);
+
+/* The run's tasks (table process), in the order they appeared. */
+int db_replay_tasks(struct db *db, int64_t run_id, db_task_fn fn, void *opaque, char *errmsg);
+
+struct db_divergence {
+	int64_t seq;
+	int32_t pid;
+	const char *field, *recorded, *replayed;
+};
+
+/* Store one replay's divergences (table divergence) under a new replay_id. */
+int db_divergences_store(struct db *db, int64_t run_id, const char *kernel,
+			 const struct db_divergence *d, size_t n, int64_t *ret_replay_id,
+			 char *errmsg);
 
 #endif /* PCOW_DB_DB_H */

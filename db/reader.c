@@ -228,6 +228,8 @@ static char *calls_sql(const struct db_call_filter *filter, bool pid_known, bool
 		fputs(" AND +c.run_id = ?3", f);
 	if (filter->failed_only)
 		fputs(" AND c.ret BETWEEN -4095 AND -1", f);
+	if (filter->seq)
+		fputs(" AND c.seq = ?8", f);
 	if (filter->path_glob) {
 		fputs(" AND c.seq IN (SELECT p.seq FROM path AS p WHERE p.path GLOB ?5", f);
 		if (have_lo)
@@ -348,6 +350,8 @@ int db_calls(struct db *db, const struct db_call_filter *filter, db_call_fn fn, 
 		if (hi)
 			sqlite3_bind_text(st, 7, hi, -1, SQLITE_STATIC);
 	}
+	if (filter->seq)
+		sqlite3_bind_int64(st, 8, filter->seq);
 	for (size_t i = 0; filter->names && i < filter->n_names; i++)
 		sqlite3_bind_text(st, (int)(10 + i), filter->names[i], -1, SQLITE_STATIC);
 

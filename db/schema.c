@@ -11,9 +11,10 @@
  *      SQLite fails here with SQLITE_NOTADB (-EBADMSG); a SQLite database
  *      of another program has another id (-EPROTO).  A database with no
  *      schema at all (a new or empty file) gets ours when DB_OPEN_CREATE;
- *   3. PRAGMA user_version: another schema version is -ERANGE (there are no
- *      migrations yet: version 1 is the only one; a later version that can
- *      migrate will do it here, in one transaction, before anything else);
+ *   3. PRAGMA user_version: a newer version is -ERANGE; version 1 is
+ *      migrated to 2 (one transaction) when the file is opened for
+ *      writing, and read as it is otherwise (it lacks only the replay
+ *      tables, which db->version tells the readers);
  *   4. the tables must all exist (-EPROTO), then a probe reads the root and
  *      the last leaf of each big table, which is where a truncated copy of a
  *      log is missing pages (-EBADMSG).  A full check (PRAGMA quick_check)
@@ -34,7 +35,46 @@
 #define DB_BUSY_MS 5000
 
 /*
- * Schema version 1.  Keep doc/schema.md in step; any change here is a new
+ * What version 2 added for replay: the tables touch, calldata and
+ * divergence.  Part of the schema of a new file, and the body of the
+ * migration from version 1 (with the new columns of run).
+ */
+#define REPLAY_SCHEMA_SQL \
+	"CREATE TABLE touch (" \
+	" id INTEGER PRIMARY KEY," \
+	" run_id INTEGER NOT NULL REFERENCES run(id)," \
+	" path TEXT NOT NULL," \
+	" type INTEGER NOT NULL," \
+	" mode INTEGER, uid INTEGER, gid INTEGER, size INTEGER, mtime_ns INTEGER," \
+	" dev INTEGER, ino INTEGER, nlink INTEGER, hash INTEGER, target TEXT," \
+	" listed INTEGER NOT NULL DEFAULT 0, content BLOB);" \
+	"CREATE INDEX touch_by_run ON touch(run_id, path);" \
+	"CREATE TABLE calldata (" \
+	" seq INTEGER PRIMARY KEY REFERENCES call(seq)," \
+	" smask INTEGER NOT NULL," \
+	" strs BLOB," \
+	" hash INTEGER," \
+	" data BLOB);" \
+	"CREATE TABLE divergence (" \
+	" id INTEGER PRIMARY KEY," \
+	" replay_id INTEGER NOT NULL," \
+	" run_id INTEGER NOT NULL REFERENCES run(id)," \
+	" seq INTEGER NOT NULL," \
+	" pid INTEGER NOT NULL," \
+	" kernel TEXT," \
+	" field TEXT NOT NULL," \
+	" recorded TEXT," \
+	" replayed TEXT);"
+
+static const char migrate_1_sql[] =
+	"ALTER TABLE run ADD COLUMN uid INTEGER;"
+	"ALTER TABLE run ADD COLUMN gid INTEGER;"
+	"ALTER TABLE run ADD COLUMN groups TEXT;"
+	"ALTER TABLE run ADD COLUMN umask INTEGER;"
+	"ALTER TABLE run ADD COLUMN replay INTEGER;" REPLAY_SCHEMA_SQL;
+
+/*
+ * Schema version 2.  Keep doc/schema.md in step; any change here is a new
  * DB_SCHEMA_VERSION.
  */
 static const char schema_sql[] =
@@ -51,7 +91,8 @@ static const char schema_sql[] =
 	" n_calls INTEGER,"
 	" n_processes INTEGER,"
 	" seq_first INTEGER,"
-	" seq_last INTEGER);"
+	" seq_last INTEGER,"
+	" uid INTEGER, gid INTEGER, groups TEXT, umask INTEGER, replay INTEGER);"
 	"CREATE TABLE sysname ("
 	" abi INTEGER NOT NULL,"
 	" nr INTEGER NOT NULL,"
@@ -118,12 +159,14 @@ static const char schema_sql[] =
 	" CASE c.action WHEN 0 THEN 'pass' WHEN 1 THEN 'rewrite' WHEN 2 THEN 'emulate'"
 	" WHEN 3 THEN 'deny' ELSE c.action END AS action, c.stack_id AS stack_id"
 	" FROM call AS c JOIN run AS r ON r.id = c.run_id"
-	" LEFT JOIN sysname AS s ON s.abi = c.abi AND s.nr = c.nr;";
+	" LEFT JOIN sysname AS s ON s.abi = c.abi AND s.nr = c.nr;"
+	REPLAY_SCHEMA_SQL;
 
 /* The tables and views a pcow database of this version must have. */
 static const char *const schema_objects[] = {
 	"run", "sysname", "call", "path", "process", "exec", "syscall", "overlay",
 	"module", "stack", "frame", /* db/stack.c */
+	"touch", "calldata", "divergence", /* version 2 */
 };
 
 /* Reads of the last leaf of each big table: see the top of the file. */
@@ -369,6 +412,34 @@ out_rollback:
 	return err;
 }
 
+/*
+ * Version 1 to 2, in one transaction: the replay tables and run's new
+ * columns.  Another pcow may have migrated it while we waited.
+ */
+static int migrate_1(struct db *db, char *errmsg)
+{
+	int64_t version;
+	int err;
+
+	err = db_exec(db, "BEGIN IMMEDIATE", errmsg);
+	if (err)
+		return err;
+	err = query_int(db, "PRAGMA user_version", &version, errmsg);
+	if (!err && version == 1) {
+		char sql[64];
+
+		err = db_exec(db, migrate_1_sql, errmsg);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", DB_SCHEMA_VERSION);
+		if (!err)
+			err = db_exec(db, sql, errmsg);
+	}
+	if (err) {
+		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
+	return db_exec(db, "COMMIT", errmsg);
+}
+
 /* Steps 2 to 4 of the comment at the top of the file. */
 static int check_schema(struct db *db, bool create, char *errmsg)
 {
@@ -384,7 +455,12 @@ static int check_schema(struct db *db, bool create, char *errmsg)
 		if (err)
 			return err;
 		if (create && app_id == 0 && n == 0)
-			return create_schema(db, errmsg);
+		{
+			err = create_schema(db, errmsg);
+			if (!err)
+				db->version = DB_SCHEMA_VERSION;
+			return err;
+		}
 		if (app_id == 0 && n == 0)
 			db_msg(errmsg, db, "not a pcow log (an empty SQLite database)");
 		else
@@ -395,13 +471,23 @@ static int check_schema(struct db *db, bool create, char *errmsg)
 	err = query_int(db, "PRAGMA user_version", &version, errmsg);
 	if (err)
 		return err;
-	if (version != DB_SCHEMA_VERSION) {
+	if (version == 1 && db->writable) {
+		err = migrate_1(db, errmsg);
+		if (err)
+			return err;
+		version = DB_SCHEMA_VERSION;
+	}
+	if (version != DB_SCHEMA_VERSION && version != 1) {
 		db_msg(errmsg, db, "schema version %lld, this pcow reads version %d",
 		       (long long)version, DB_SCHEMA_VERSION);
 		return -ERANGE;
 	}
+	db->version = (int)version;
 
 	n_objects = sizeof(schema_objects) / sizeof(schema_objects[0]);
+	/* A version 1 file read as it is lacks the objects version 2 added. */
+	if (version == 1)
+		n_objects -= 3;
 	rc = sqlite3_prepare_v2(db->conn,
 				"SELECT 1 FROM sqlite_master"
 				" WHERE name = ? AND type IN ('table', 'view')",
@@ -571,7 +657,8 @@ int db_run_begin(struct db *db, const struct db_run_info *info, int64_t *ret_run
 		return -ENOMEM;
 	rc = sqlite3_prepare_v2(db->conn,
 				"INSERT INTO run(argv, cwd, t_start, pcow_version, kernel_release, "
-				"options) VALUES (?, ?, ?, ?, ?, ?)",
+				"options, uid, gid, groups, umask, replay)"
+				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				-1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, argv_text, -1, SQLITE_TRANSIENT);
@@ -580,6 +667,11 @@ int db_run_begin(struct db *db, const struct db_run_info *info, int64_t *ret_run
 		bind_text_or_null(st, 4, info->pcow_version);
 		bind_text_or_null(st, 5, info->kernel_release);
 		bind_text_or_null(st, 6, info->options);
+		sqlite3_bind_int64(st, 7, info->uid);
+		sqlite3_bind_int64(st, 8, info->gid);
+		bind_text_or_null(st, 9, info->groups);
+		sqlite3_bind_int(st, 10, info->umask);
+		sqlite3_bind_int(st, 11, info->replay);
 		rc = sqlite3_step(st);
 	}
 	if (rc == SQLITE_DONE)

@@ -69,6 +69,16 @@ enum rec_type {
 	REC_PROC = 2, /* struct rec_proc, then filename, argv, interp, build_id */
 	REC_MODULE = 3, /* struct rec_module, then path, then build_id (db_internal.h) */
 	REC_STACK = 4,	/* struct rec_stack, its frames, their symbols (db_internal.h) */
+	REC_TOUCH = 5,	/* struct rec_touch, then path, target, content */
+};
+
+/* struct db_touch without its pointers. */
+struct rec_touch {
+	int64_t uid, gid, size, mtime_ns, dev, ino, nlink;
+	uint64_t hash;
+	uint32_t type, mode;
+	uint32_t path_len, target_len, content_len;
+	uint8_t has_hash, has_target, listed, has_content;
 };
 
 struct rec_hdr {
@@ -153,6 +163,7 @@ struct db_writer {
 	sqlite3_stmt *st_commit;
 	sqlite3_stmt *st_call;
 	sqlite3_stmt *st_path;
+	sqlite3_stmt *st_calldata, *st_touch;
 	sqlite3_stmt *st_start;
 	sqlite3_stmt *st_exit;
 	sqlite3_stmt *st_exit_new;
@@ -305,31 +316,88 @@ static void put_record(struct db_writer *w, uint32_t type, struct piece *pieces,
 	publish(w, head);
 }
 
-void db_writer_call(struct db_writer *w, const struct db_call *call, const void *const blobs[6])
+void db_writer_call_data(struct db_writer *w, const struct db_call *call,
+			 const void *const blobs[6], const struct db_calldata *cd)
 {
-	struct piece pieces[1 + 1 + 6 + 1];
-	struct db_call copy;
+	struct piece pieces[1 + 1 + 6 + 2 + 1];
+	struct db_call copy = *call;
 	uint64_t len = sizeof(*call);
 	size_t n = 1;
 
 	if (atomic_load_explicit(&w->error, memory_order_relaxed))
 		return;
+	copy.cd_present = cd != NULL;
+	copy.cd_smask = cd ? cd->smask : 0;
+	copy.cd_has_hash = cd && cd->has_hash;
+	copy.cd_hash = cd ? cd->hash : 0;
+	copy.cd_strs_len = cd ? cd->strs_len : 0;
+	copy.cd_data_len = cd && cd->data ? cd->data_len : 0;
 	for (int i = 0; i < 6; i++)
 		len += call->blob_len[i];
 	if (len > RECORD_MAX) {
 		/* Keep the call, drop what cannot be queued. */
-		copy = *call;
 		memset(copy.blob_len, 0, sizeof(copy.blob_len));
 		memset(copy.blob_status, 0, sizeof(copy.blob_status));
 		copy.path_mask = 0;
-		call = &copy;
+		len = sizeof(*call);
 	}
-	pieces[n++] = (struct piece){ call, sizeof(*call) };
+	if (len + copy.cd_strs_len + copy.cd_data_len > RECORD_MAX) {
+		/* The replay data is lost as a whole; replay says so. */
+		copy.cd_strs_len = 0;
+		copy.cd_data_len = 0;
+		copy.cd_smask = 0xff;
+	}
+	pieces[n++] = (struct piece){ &copy, sizeof(copy) };
 	for (int i = 0; i < 6; i++)
-		if (call->blob_len[i])
-			pieces[n++] = (struct piece){ blobs[i], call->blob_len[i] };
+		if (copy.blob_len[i])
+			pieces[n++] = (struct piece){ blobs[i], copy.blob_len[i] };
+	if (copy.cd_strs_len)
+		pieces[n++] = (struct piece){ cd->strs, copy.cd_strs_len };
+	if (copy.cd_data_len)
+		pieces[n++] = (struct piece){ cd->data, copy.cd_data_len };
 	n++; /* padding */
 	put_record(w, REC_CALL, pieces, n);
+}
+
+void db_writer_call(struct db_writer *w, const struct db_call *call, const void *const blobs[6])
+{
+	db_writer_call_data(w, call, blobs, NULL);
+}
+
+void db_writer_touch(struct db_writer *w, const struct db_touch *t)
+{
+	struct piece pieces[1 + 1 + 3 + 1];
+	struct rec_touch rt;
+	size_t n = 1;
+
+	if (atomic_load_explicit(&w->error, memory_order_relaxed))
+		return;
+	memset(&rt, 0, sizeof(rt));
+	rt.uid = t->uid;
+	rt.gid = t->gid;
+	rt.size = t->size;
+	rt.mtime_ns = t->mtime_ns;
+	rt.dev = t->dev;
+	rt.ino = t->ino;
+	rt.nlink = t->nlink;
+	rt.hash = t->hash;
+	rt.type = t->type;
+	rt.mode = t->mode;
+	rt.path_len = (uint32_t)strlen(t->path);
+	rt.has_hash = t->has_hash;
+	rt.has_target = t->target != NULL;
+	rt.target_len = t->target ? (uint32_t)strlen(t->target) : 0;
+	rt.listed = t->listed;
+	rt.has_content = t->content != NULL && t->content_len < RECORD_MAX / 2;
+	rt.content_len = rt.has_content ? t->content_len : 0;
+	pieces[n++] = (struct piece){ &rt, sizeof(rt) };
+	pieces[n++] = (struct piece){ t->path, rt.path_len };
+	if (rt.target_len)
+		pieces[n++] = (struct piece){ t->target, rt.target_len };
+	if (rt.content_len)
+		pieces[n++] = (struct piece){ t->content, rt.content_len };
+	n++; /* padding */
+	put_record(w, REC_TOUCH, pieces, n);
 }
 
 void db_writer_proc(struct db_writer *w, const struct db_proc *proc)
@@ -560,7 +628,8 @@ static void handle_call(struct db_writer *w, const unsigned char *payload, uint3
 		blobs[i] = call->blob_len[i] ? payload + off : NULL;
 		off += call->blob_len[i];
 	}
-	if (len < sizeof(*call) || off > len) {
+	if (len < sizeof(*call) ||
+	    off + (uint64_t)call->cd_strs_len + call->cd_data_len > len) {
 		set_error(w, -EIO, "internal error: malformed call record");
 		return;
 	}
@@ -617,6 +686,65 @@ static void handle_call(struct db_writer *w, const unsigned char *payload, uint3
 		if (!step_done(w, w->st_path, "writing the log"))
 			return;
 	}
+	if (call->cd_present) {
+		sqlite3_stmt *cs = w->st_calldata;
+		const unsigned char *p = payload + off;
+
+		sqlite3_bind_int64(cs, 1, w->last_seq);
+		sqlite3_bind_int(cs, 2, call->cd_smask);
+		if (call->cd_strs_len)
+			sqlite3_bind_blob(cs, 3, p, (int)call->cd_strs_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(cs, 3);
+		bind_int64_or_null(cs, 4, call->cd_has_hash, (int64_t)call->cd_hash);
+		if (call->cd_data_len)
+			sqlite3_bind_blob(cs, 5, p + call->cd_strs_len, (int)call->cd_data_len,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(cs, 5);
+		step_done(w, cs, "writing the log");
+	}
+}
+
+static void bind_text_len(sqlite3_stmt *st, int i, bool present, const void *s, uint32_t len)
+{
+	if (present)
+		sqlite3_bind_text(st, i, s, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void handle_touch(struct db_writer *w, const unsigned char *payload, uint32_t len)
+{
+	const struct rec_touch *rt = (const void *)payload;
+	const unsigned char *p = payload + sizeof(*rt);
+	sqlite3_stmt *st = w->st_touch;
+
+	if (len < sizeof(*rt) ||
+	    sizeof(*rt) + (uint64_t)rt->path_len + rt->target_len + rt->content_len > len) {
+		set_error(w, -EIO, "internal error: malformed touch record");
+		return;
+	}
+	sqlite3_bind_int64(st, 1, w->run_id);
+	sqlite3_bind_text(st, 2, (const char *)p, (int)rt->path_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, rt->type);
+	bind_int64_or_null(st, 4, rt->type != 0, rt->mode);
+	bind_int64_or_null(st, 5, rt->type != 0, rt->uid);
+	bind_int64_or_null(st, 6, rt->type != 0, rt->gid);
+	bind_int64_or_null(st, 7, rt->type != 0, rt->size);
+	bind_int64_or_null(st, 8, rt->type != 0, rt->mtime_ns);
+	bind_int64_or_null(st, 9, rt->type != 0, rt->dev);
+	bind_int64_or_null(st, 10, rt->type != 0, rt->ino);
+	bind_int64_or_null(st, 11, rt->type != 0, rt->nlink);
+	bind_int64_or_null(st, 12, rt->has_hash, (int64_t)rt->hash);
+	bind_text_len(st, 13, rt->has_target, p + rt->path_len, rt->target_len);
+	sqlite3_bind_int(st, 14, rt->listed);
+	if (rt->has_content)
+		sqlite3_bind_blob(st, 15, p + rt->path_len + rt->target_len, (int)rt->content_len,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 15);
+	step_done(w, st, "writing the log");
 }
 
 static void handle_proc(struct db_writer *w, const unsigned char *payload, uint32_t len)
@@ -729,6 +857,8 @@ static void handle(struct db_writer *w, uint32_t type, const unsigned char *payl
 		handle_proc(w, payload, len);
 	else if (type == REC_MODULE || type == REC_STACK)
 		handle_stack(w, type, payload, len);
+	else if (type == REC_TOUCH)
+		handle_touch(w, payload, len);
 	else
 		set_error(w, -EIO, "internal error: unknown record");
 	if (++w->n_txn >= BATCH_RECORDS || ((w->n_txn & 15) == 0 && mono_ns() >= w->txn_deadline))
@@ -879,6 +1009,8 @@ static void finalize_all(struct db_writer *w)
 	sqlite3_finalize(w->st_commit);
 	sqlite3_finalize(w->st_call);
 	sqlite3_finalize(w->st_path);
+	sqlite3_finalize(w->st_calldata);
+	sqlite3_finalize(w->st_touch);
 	sqlite3_finalize(w->st_start);
 	sqlite3_finalize(w->st_exit);
 	sqlite3_finalize(w->st_exit_new);
@@ -907,6 +1039,15 @@ static int prepare_all(struct db_writer *w)
 			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			   &w->st_call)) ||
 	    (err = prepare(w, "INSERT INTO path(seq, arg, path) VALUES (?, ?, ?)", &w->st_path)) ||
+	    (err = prepare(w,
+			   "INSERT INTO calldata(seq, smask, strs, hash, data)"
+			   " VALUES (?, ?, ?, ?, ?)",
+			   &w->st_calldata)) ||
+	    (err = prepare(w,
+			   "INSERT INTO touch(run_id, path, type, mode, uid, gid, size, mtime_ns,"
+			   " dev, ino, nlink, hash, target, listed, content)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   &w->st_touch)) ||
 	    (err = prepare(w,
 			   "INSERT INTO process(run_id, pid, tgid, ppid, t_start)"
 			   " VALUES (?, ?, ?, ?, ?)",

@@ -54,6 +54,7 @@ struct emu_cow {
 	struct cow_store *store;
 	const char *store_dir;
 	struct cred_slot creds[CRED_SLOTS];
+	struct emu_rec *rec; /* replay's recorder */
 };
 
 /* A merged directory listing being read through a descriptor. */

@@ -52,16 +52,26 @@ struct emu_cow *emu_cow_new(struct cow_store *store)
 	ec->store = store;
 	ec->store_dir = cow_store_dir(store);
 	emu_files_set_dir_free(dir_state_free);
+	if (!(ec->rec = emu_rec_new(store))) {
+		free(ec);
+		return NULL;
+	}
 	return ec;
 }
 
 void emu_cow_free(struct emu_cow *ec)
 {
+	if (ec)
+		emu_rec_free(ec->rec);
 	free(ec);
 }
 
-/* ------------------------------------------------------ the actions */
+void emu_cow_set_replay_writer(struct emu_cow *ec, struct db_writer *w)
+{
+	emu_rec_set_writer(ec->rec, w);
+}
 
+/* ------------------------------------------------------ the actions */
 
 int cw_emulate(struct ctx *x, long result)
 {
@@ -711,7 +721,11 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t *ret_result)
 {
-	int action = decide(ec, c, g, pend, ret_result);
+	int action;
+
+	/* Before anything changes: what the call finds is starting state. */
+	emu_rec_enter(ec->rec, c, g, &pend->rec);
+	action = decide(ec, c, g, pend, ret_result);
 
 	/*
 	 * A call that may change the file system and goes to the kernel as
@@ -816,4 +830,6 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	default:
 		break;
 	}
+	/* After the fixes above: the data is what the program saw. */
+	emu_rec_exit(ec->rec, c, g, &pend->rec, result);
 }

@@ -26,8 +26,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "db/db.h"
 #include "emu/fstate.h"
 #include "emu/namei.h"
+#include "emu/replayrec.h"
 #include "emu/syscalls.h"
 
 struct cow_store;
@@ -42,6 +44,8 @@ struct emu_guest {
 	int (*set_arg)(void *ctx, int i, uint64_t val);
 	/* Place data in the program's memory and point argument i at it. */
 	int (*set_arg_data)(void *ctx, int i, const void *data, size_t len);
+	/* Attach replay data to the call's log record (copied); may be NULL. */
+	void (*attach)(void *ctx, const struct db_calldata *cd);
 	void *ctx;
 };
 
@@ -55,6 +59,7 @@ struct emu_cow_call {
 	struct emu_fs *fs;		/* the caller's cwd and descriptors */
 	struct emu_files *files;
 	const char *path[6];		/* path argument i as passed, NULL if none */
+	const char *abs[6];		/* path argument i made absolute (lexically), or NULL */
 	int path_err[6];		/* fetching it failed: -EFAULT, -ENAMETOOLONG */
 };
 
@@ -65,6 +70,7 @@ struct emu_cow_pending {
 	bool is_dir;
 	uint64_t addr;		/* a buffer of the program's the exit fixes */
 	char vpath[4096];	/* the object's virtual path */
+	struct emu_rec_pending rec; /* what replay's recorder keeps */
 };
 
 struct emu_cow;
@@ -72,6 +78,12 @@ struct emu_cow;
 /* Copy-on-write emulation over an open store; NULL on ENOMEM. */
 struct emu_cow *emu_cow_new(struct cow_store *store);
 void emu_cow_free(struct emu_cow *ec); /* accepts NULL */
+
+/*
+ * Record what replay needs (emu/replayrec.h) into w's run: first-touch
+ * states and call data.  NULL (the default) records nothing.
+ */
+void emu_cow_set_replay_writer(struct emu_cow *ec, struct db_writer *w);
 
 /*
  * Decide the call: returns the action (enum db_action).  For EMULATE and

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "db/db.h"
 #include "emu/syscalls.h"
 #include "tracer/arch.h"
 
@@ -63,6 +64,10 @@ struct pcow_call {
 	uint32_t blob_len[6];
 	uint8_t blob_status[6];
 	uint8_t path_mask; /* bit i: blob i is a path */
+	/* Replay data attached by the hooks (tracer_call_attach); in the arena. */
+	bool has_cd;
+	struct db_calldata cd; /* strs/data unset: see cd_strs_off, cd_data_off */
+	uint32_t cd_strs_off, cd_data_off;
 	char *arena;	   /* scratch for this call's blobs; reused across calls */
 	size_t arena_len;
 	size_t arena_cap;

@@ -107,6 +107,13 @@ int tracer_mem_write_force(struct pcow_tracee *t, uint64_t addr, const void *buf
 /* ------------------------------------------ changing a call (for hooks) */
 
 /*
+ * At syscall exit, before the record is queued: attach replay data to
+ * t's call (its bytes are copied).  Ignored when the call is not logged.
+ */
+void tracer_call_attach(struct pcow_tracee *t, const struct db_calldata *cd);
+
+
+/*
  * At syscall entry: give the kernel val as argument i instead of what the
  * program passed.  The register is restored at the exit stop, so the
  * program never sees the change.  0 or -errno.

@@ -1,0 +1,930 @@
+/*
+ * emu/replayrec.c — first-touch states and per-call data for replay (see
+ * emu/replayrec.h for what and why).
+ *
+ * The seen table maps each absolute path the run has reached to what the
+ * recorder knows of it: its type at first touch (0: absent), its link
+ * target, whether only a directory listing named it, and whether the run
+ * has made or removed it since (then its current state is looked up again
+ * when a walk passes it, and nothing below it is starting state).  A path
+ * already in the table costs one hash lookup; only new paths are walked.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "cow/cow.h"
+#include "db/db.h"
+#include "emu/cowsys.h"
+#include "emu/replayrec.h"
+
+#define LINK_MAX_FOLLOW 40
+#define CONTENT_MAX (32u << 20) /* an overlay file's content kept in touch */
+#define DATA_MAX (48u << 20)	/* bytes of one call's data */
+#define IOV_MAX_READ 1024
+
+/* ------------------------------------------------------------ the table */
+
+static const signed char kinds[] = {
+#define P EMU_RK_PATH
+#define F EMU_RK_FD
+#define S EMU_RK_STATE
+	[0] = F,   [1] = F,   [2] = P,	 [3] = S,   [4] = P,   [5] = F,	  [6] = P,
+	[8] = F,   [17] = F,  [18] = F,	 [19] = F,  [20] = F,  [21] = P,  [32] = S,
+	[33] = S,  [40] = F,  [56] = S,	 [57] = S,  [58] = S,  [59] = S,  [72] = S,
+	[74] = F,  [75] = F,  [76] = P,	 [77] = F,  [78] = F,  [79] = P,  [80] = P,
+	[81] = F,  [82] = P,  [83] = P,	 [84] = P,  [85] = P,  [86] = P,  [87] = P,
+	[88] = P,  [89] = P,  [90] = P,	 [91] = F,  [92] = P,  [93] = F,  [94] = P,
+	[95] = S,  [132] = P, [133] = P, [137] = P, [138] = F, [217] = F, [235] = P,
+	[257] = P, [258] = P, [259] = P, [260] = P, [261] = P, [262] = P, [263] = P,
+	[264] = P, [265] = P, [266] = P, [267] = P, [268] = P, [269] = P, [280] = P,
+	[285] = F, [292] = S, [295] = F, [296] = F, [316] = P, [322] = S, [326] = F,
+	[327] = F, [328] = F, [332] = P, [435] = S, [436] = S, [437] = P, [439] = P,
+	[452] = P,
+#undef P
+#undef F
+#undef S
+};
+
+enum emu_replay_kind emu_replay_kind(int abi, long nr)
+{
+	if (abi != EMU_ABI_X86_64 || nr < 0 || nr >= (long)sizeof(kinds))
+		return EMU_RK_NONE;
+	return (enum emu_replay_kind)kinds[nr];
+}
+
+size_t emu_replay_state_nrs(const int **ret)
+{
+	static int nrs[sizeof(kinds)];
+	static size_t n;
+
+	if (!n)
+		for (size_t i = 0; i < sizeof(kinds); i++)
+			if (kinds[i] == EMU_RK_STATE)
+				nrs[n++] = (int)i;
+	*ret = nrs;
+	return n;
+}
+
+/* ----------------------------------------------------------- seen paths */
+
+struct seen {
+	char *path;
+	char *target;	   /* symbolic link at first touch */
+	uint32_t type;	   /* S_IFMT at first touch; 0 absent */
+	bool listed_only;  /* only a listing named it: no full record yet */
+	bool runmade;	   /* the run made, removed or moved it since */
+	bool listed;	   /* its names were recorded (a directory) */
+};
+
+struct emu_rec {
+	struct cow_store *store;
+	struct db_writer *w;
+	struct seen *slots;
+	size_t cap, count;
+	unsigned char *buf; /* call data */
+	size_t buf_cap;
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+static struct seen *seen_find(struct emu_rec *r, const char *path)
+{
+	if (!r->cap)
+		return NULL;
+	for (size_t i = str_hash(path) & (r->cap - 1);; i = (i + 1) & (r->cap - 1)) {
+		if (!r->slots[i].path)
+			return NULL;
+		if (!strcmp(r->slots[i].path, path))
+			return &r->slots[i];
+	}
+}
+
+static struct seen *seen_add(struct emu_rec *r, const char *path)
+{
+	struct seen *s;
+
+	if ((r->count + 1) * 2 > r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 4096;
+		struct seen *n = calloc(ncap, sizeof(*n));
+
+		if (!n)
+			return NULL;
+		for (size_t i = 0; i < r->cap; i++) {
+			size_t j;
+
+			if (!r->slots[i].path)
+				continue;
+			for (j = str_hash(r->slots[i].path) & (ncap - 1); n[j].path;
+			     j = (j + 1) & (ncap - 1))
+				;
+			n[j] = r->slots[i];
+		}
+		free(r->slots);
+		r->slots = n;
+		r->cap = ncap;
+	}
+	for (size_t i = str_hash(path) & (r->cap - 1);; i = (i + 1) & (r->cap - 1)) {
+		s = &r->slots[i];
+		if (!s->path)
+			break;
+	}
+	memset(s, 0, sizeof(*s));
+	if (!(s->path = strdup(path)))
+		return NULL;
+	r->count++;
+	return s;
+}
+
+struct emu_rec *emu_rec_new(struct cow_store *store)
+{
+	struct emu_rec *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->store = store;
+	return r;
+}
+
+void emu_rec_free(struct emu_rec *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->cap; i++) {
+		free(r->slots[i].path);
+		free(r->slots[i].target);
+	}
+	free(r->slots);
+	free(r->buf);
+	free(r);
+}
+
+void emu_rec_set_writer(struct emu_rec *r, struct db_writer *w)
+{
+	r->w = w;
+}
+
+static bool in_scope(struct emu_rec *r, const char *path)
+{
+	return path && path[0] == '/' && cow_scope_of(r->store, path) != COW_SCOPE_PASS;
+}
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* The kernel's trees and the store: never part of a starting state. */
+static bool special(struct emu_rec *r, const char *path)
+{
+	return under(path, "/proc") || under(path, "/sys") || under(path, "/dev") ||
+	       under(path, cow_store_dir(r->store));
+}
+
+/* ---------------------------------------------------------- first touch */
+
+/*
+ * The merged view's object at path: lstat into st, its real place into
+ * real.  -1 when there is none, 0 when it is the real file, 1 an upper copy.
+ */
+static int current(struct emu_rec *r, const char *path, struct stat *st, char *real)
+{
+	struct cow_lookup lk;
+
+	if (cow_lookup(r->store, path, &lk) < 0 ||
+	    (lk.where != COW_LOWER && lk.where != COW_UPPER))
+		return -1;
+	if (lstat(lk.real_path, st) < 0)
+		return -1;
+	strcpy(real, lk.real_path);
+	return lk.where == COW_UPPER;
+}
+
+static char *read_link(const char *real)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(real, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/* Read a whole (small) upper file for the touch record. */
+static void *slurp(const char *real, size_t size)
+{
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char *buf;
+	size_t got = 0;
+
+	if (fd < 0)
+		return NULL;
+	buf = malloc(size ? size : 1);
+	while (buf && got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (buf && got != size) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int hash_file(const char *real, uint64_t *ret)
+{
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = cow_hash_fd(fd, ret);
+	close(fd);
+	return err;
+}
+
+/*
+ * Record path's current state as its starting state, or with listed set
+ * as a name seen in a directory listing (type, link target only).
+ * s: its seen entry, NULL to make one.
+ */
+static struct seen *record(struct emu_rec *r, struct seen *s, const char *path, bool listed)
+{
+	struct db_touch t;
+	struct stat st;
+	char real[COW_REAL_MAX];
+	void *content = NULL;
+	int where;
+
+	if (!s && !(s = seen_add(r, path)))
+		return NULL;
+	memset(&t, 0, sizeof(t));
+	t.path = path;
+	t.listed = listed;
+	s->listed_only = listed;
+	where = current(r, path, &st, real);
+	if (where >= 0) {
+		s->type = st.st_mode & S_IFMT;
+		t.type = s->type;
+		t.mode = st.st_mode & 07777;
+		t.uid = st.st_uid;
+		t.gid = st.st_gid;
+		t.size = st.st_size;
+		t.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		t.dev = (int64_t)st.st_dev;
+		t.ino = (int64_t)st.st_ino;
+		t.nlink = (int64_t)st.st_nlink;
+		if (S_ISLNK(st.st_mode)) {
+			free(s->target);
+			s->target = read_link(real);
+			t.target = s->target;
+		} else if (S_ISREG(st.st_mode) && !listed) {
+			t.has_hash = hash_file(real, &t.hash) == 0;
+			if (where == 1 && (uint64_t)st.st_size <= CONTENT_MAX) {
+				content = slurp(real, (size_t)st.st_size);
+				t.content = content;
+				t.content_len = content ? (uint32_t)st.st_size : 0;
+			}
+		}
+	} else {
+		s->type = 0;
+	}
+	if (r->w)
+		db_writer_touch(r->w, &t);
+	free(content);
+	return s;
+}
+
+/* Ensure path has a full record (not only a listed one); NULL on ENOMEM. */
+static struct seen *touch_one(struct emu_rec *r, const char *path, bool rec_ok, bool *ret_new)
+{
+	struct seen *s = seen_find(r, path);
+
+	*ret_new = false;
+	if (s && !(s->listed_only && rec_ok))
+		return s;
+	if (!rec_ok) {
+		/* Below something the run made: known, but not starting state. */
+		if (!s && (s = seen_add(r, path)))
+			s->runmade = true;
+		return s;
+	}
+	*ret_new = true;
+	return record(r, s, path, false);
+}
+
+/*
+ * The type of s now: its first-touch type unless the run changed it since
+ * (then the merged view is asked), with the link target in *ret_target
+ * (valid until the next call).
+ */
+static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
+{
+	struct stat st;
+	char real[COW_REAL_MAX];
+
+	*ret_target = s->target;
+	if (!s->runmade)
+		return s->type;
+	if (current(r, s->path, &st, real) < 0)
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		free(s->target);
+		s->target = read_link(real);
+		*ret_target = s->target;
+	}
+	return st.st_mode & S_IFMT;
+}
+
+/*
+ * Walk absolute path component by component through the merged view,
+ * recording each object met for the first time, following symbolic
+ * links (the last one too).  Stops at the first missing object, at a
+ * non-directory with components left, and outside the scope.
+ */
+static void walk(struct emu_rec *r, const char *path, int depth)
+{
+	char cur[PATH_MAX], rest[PATH_MAX];
+	bool rec_ok = true, fresh;
+	const char *p = path;
+	size_t cur_len = 0;
+
+	if (depth > LINK_MAX_FOLLOW || strlen(path) >= PATH_MAX)
+		return;
+	cur[0] = '\0';
+	if (!touch_one(r, "/", true, &fresh))
+		return;
+	while (*p) {
+		const char *end;
+		struct seen *s;
+		size_t len;
+		uint32_t type;
+		char *target;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		end = strchrnul(p, '/');
+		len = (size_t)(end - p);
+		if (len == 1 && p[0] == '.') {
+			p = end;
+			continue;
+		}
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(cur, '/');
+
+			cur_len = slash ? (size_t)(slash - cur) : 0;
+			cur[cur_len] = '\0';
+			p = end;
+			continue;
+		}
+		if (cur_len + 1 + len >= sizeof(cur))
+			return;
+		cur[cur_len] = '/';
+		memcpy(cur + cur_len + 1, p, len);
+		cur[cur_len + 1 + len] = '\0';
+		if (special(r, cur))
+			return;
+		s = touch_one(r, cur, rec_ok, &fresh);
+		if (!s)
+			return;
+		if (s->runmade)
+			rec_ok = false;
+		type = type_now(r, s, &target);
+		p = end;
+		if (!type)
+			return;
+		if (S_ISLNK(type)) {
+			/* Go on from the target, the rest of the path after it. */
+			int n;
+
+			if (!target)
+				return;
+			if (target[0] == '/')
+				n = snprintf(rest, sizeof(rest), "%s/%s", target, p);
+			else
+				n = snprintf(rest, sizeof(rest), "%.*s/%s/%s", (int)cur_len, cur,
+					     target, p);
+			if (n < 0 || (size_t)n >= sizeof(rest))
+				return;
+			walk(r, rest, depth + 1);
+			return;
+		}
+		if (*p && !S_ISDIR(type))
+			return;
+		cur_len += 1 + len;
+	}
+}
+
+/* A directory's names, recorded once (types only) so replay can list it. */
+static void record_listing(struct emu_rec *r, const char *dir)
+{
+	struct seen *s = seen_find(r, dir);
+	struct cow_dir *d;
+	char child[PATH_MAX];
+
+	if (!s || s->listed || s->runmade || !S_ISDIR(s->type))
+		return;
+	s->listed = true;
+	if (cow_dir_open(r->store, dir, &d) < 0)
+		return;
+	for (size_t i = 2; i < cow_dir_count(d); i++) {
+		const struct cow_dirent *e = cow_dir_get(d, i);
+		int n = snprintf(child, sizeof(child), "%s/%s", strcmp(dir, "/") ? dir : "",
+				 e->name);
+
+		if (n < 0 || (size_t)n >= sizeof(child) || seen_find(r, child))
+			continue;
+		record(r, NULL, child, true);
+	}
+	cow_dir_close(d);
+}
+
+/* Before a directory is renamed away: everything under it, recorded. */
+static void record_subtree(struct emu_rec *r, const char *dir, int depth)
+{
+	struct cow_dir *d;
+	char child[PATH_MAX];
+
+	if (depth > 256 || cow_dir_open(r->store, dir, &d) < 0)
+		return;
+	for (size_t i = 2; i < cow_dir_count(d); i++) {
+		const struct cow_dirent *e = cow_dir_get(d, i);
+		struct seen *s;
+		int n = snprintf(child, sizeof(child), "%s/%s", strcmp(dir, "/") ? dir : "",
+				 e->name);
+
+		if (n < 0 || (size_t)n >= sizeof(child))
+			continue;
+		s = seen_find(r, child);
+		if (s && (s->runmade || !s->listed_only)) {
+			if (!s->runmade && S_ISDIR(s->type))
+				record_subtree(r, child, depth + 1);
+			continue;
+		}
+		s = record(r, s, child, false);
+		if (s && S_ISDIR(s->type))
+			record_subtree(r, child, depth + 1);
+	}
+	cow_dir_close(d);
+}
+
+/* ------------------------------------------------------------ the calls */
+
+static bool fd_in_scope(struct emu_rec *r, const struct emu_cow_call *c, uint64_t fdarg)
+{
+	int fd = (int)fdarg;
+	struct emu_fd *f;
+
+	if (fd == AT_FDCWD)
+		return c->fs && in_scope(r, c->fs->cwd);
+	f = fd >= 0 ? emu_files_get(c->files, fd) : NULL;
+	/*
+	 * A descriptor the run opened itself: its path was walked then.  One
+	 * it inherited (a redirected stdout) is nothing replay can have.
+	 */
+	return f && f->open && f->path && in_scope(r, f->path) && seen_find(r, f->path);
+}
+
+static bool is_open(long nr)
+{
+	return nr == __NR_open || nr == __NR_openat || nr == __NR_creat || nr == __NR_openat2;
+}
+
+/* The open flags of an open-family call (openat2: from its struct). */
+static uint64_t open_flags(const struct emu_cow_call *c, const struct emu_guest *g)
+{
+	uint64_t how = 0;
+
+	switch (c->nr) {
+	case __NR_open:
+		return c->args[1];
+	case __NR_openat:
+		return c->args[2];
+	case __NR_creat:
+		return O_CREAT | O_WRONLY | O_TRUNC;
+	default:
+		if (g->read(g->ctx, c->args[2], &how, sizeof(how)) < 0)
+			return 0;
+		return how;
+	}
+}
+
+/* Calls that make, remove or move names (their paths become run-made). */
+static bool changes_names(const struct emu_cow_call *c, const struct emu_guest *g)
+{
+	switch (c->nr) {
+	case __NR_mkdir: case __NR_mkdirat: case __NR_mknod: case __NR_mknodat:
+	case __NR_symlink: case __NR_symlinkat: case __NR_link: case __NR_linkat:
+	case __NR_rename: case __NR_renameat: case __NR_renameat2:
+	case __NR_unlink: case __NR_unlinkat: case __NR_rmdir:
+		return true;
+	default:
+		/* O_TMPFILE's own bit: glibc's __O_TMPFILE includes O_DIRECTORY. */
+		return is_open(c->nr) && (open_flags(c, g) & (O_CREAT | 020000000));
+	}
+}
+
+static bool is_rename(long nr)
+{
+	return nr == __NR_rename || nr == __NR_renameat || nr == __NR_renameat2;
+}
+
+static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
+		       struct emu_rec_pending *p)
+{
+	int dirfd_arg = -1;
+
+	p->data = true;
+	if (c->nr == __NR_getcwd) {
+		p->data = c->fs && in_scope(r, c->fs->cwd);
+		return;
+	}
+	for (int i = 0; i < c->sc->nargs; i++) {
+		const char *abs;
+
+		if (c->sc->args[i].kind == EK_DIRFD)
+			dirfd_arg = i;
+		if (c->sc->args[i].kind != EK_PATH)
+			continue;
+		if (!c->args[i] || (c->path[i] && !c->path[i][0])) {
+			/* utimensat(fd, NULL), AT_EMPTY_PATH: the descriptor's object. */
+			if (dirfd_arg < 0 || !fd_in_scope(r, c, c->args[dirfd_arg]))
+				p->data = false;
+			continue;
+		}
+		abs = c->abs[i];
+		if (!abs || !in_scope(r, abs) || special(r, abs)) {
+			p->data = false;
+			return;
+		}
+		walk(r, abs, 0);
+		if (is_rename(c->nr) && i == (c->nr == __NR_rename ? 0 : 1)) {
+			struct seen *s = seen_find(r, abs);
+
+			if (s && !s->runmade && S_ISDIR(s->type))
+				record_subtree(r, abs, 0);
+		}
+		if (is_open(c->nr) && !(open_flags(c, g) & O_PATH)) {
+			struct seen *s = seen_find(r, abs);
+
+			if (s && S_ISDIR(s->type))
+				record_listing(r, abs);
+		}
+		if (p->n_abs < 2) {
+			strncpy(p->abs[p->n_abs], abs, sizeof(p->abs[0]) - 1);
+			p->abs[p->n_abs][sizeof(p->abs[0]) - 1] = '\0';
+			p->n_abs++;
+		}
+	}
+	p->created = p->data && changes_names(c, g);
+}
+
+void emu_rec_enter(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
+		   struct emu_rec_pending *p)
+{
+	enum emu_replay_kind kind = emu_replay_kind(c->abi, c->nr);
+
+	p->data = false;
+	p->created = false;
+	p->n_abs = 0;
+	p->has_off = 0;
+	if (!r || !r->w || kind == EMU_RK_NONE || !c->sc)
+		return;
+	switch (kind) {
+	case EMU_RK_STATE:
+		p->data = c->nr == __NR_clone || c->nr == __NR_clone3 || c->nr == __NR_fork ||
+			  c->nr == __NR_vfork;
+		break;
+	case EMU_RK_PATH:
+		enter_path(r, c, g, p);
+		break;
+	case EMU_RK_FD:
+		p->data = fd_in_scope(r, c, c->args[0]);
+		if (c->nr == __NR_sendfile) {
+			p->data = p->data && fd_in_scope(r, c, c->args[1]);
+			if (c->args[2] && g->read(g->ctx, c->args[2], &p->off[0], 8) == 0)
+				p->has_off = 1;
+		} else if (c->nr == __NR_copy_file_range) {
+			p->data = p->data && fd_in_scope(r, c, c->args[2]);
+			if (c->args[1] && g->read(g->ctx, c->args[1], &p->off[0], 8) == 0)
+				p->has_off |= 1;
+			if (c->args[3] && g->read(g->ctx, c->args[3], &p->off[1], 8) == 0)
+				p->has_off |= 2;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static unsigned char *buf_reserve(struct emu_rec *r, size_t len)
+{
+	if (len > r->buf_cap) {
+		size_t cap = r->buf_cap ? r->buf_cap : 4096;
+		unsigned char *n;
+
+		while (cap < len)
+			cap *= 2;
+		if (!(n = realloc(r->buf, cap)))
+			return NULL;
+		r->buf = n;
+		r->buf_cap = cap;
+	}
+	return r->buf;
+}
+
+/* Bytes at addr of the program into the data buffer; their length or -1. */
+static long grab(struct emu_rec *r, const struct emu_guest *g, size_t off, uint64_t addr,
+		 size_t len)
+{
+	if (len > DATA_MAX || off + len > DATA_MAX || !buf_reserve(r, off + len))
+		return -1;
+	if (len && g->read(g->ctx, addr, r->buf + off, len) < 0)
+		return -1;
+	return (long)len;
+}
+
+/* The bytes an iovec array holds, up to total, into the buffer at off. */
+static long grab_iov(struct emu_rec *r, const struct emu_guest *g, size_t off, uint64_t iov_addr,
+		     uint64_t iovcnt, uint64_t total, uint64_t *ret_asked)
+{
+	struct iovec iov[64];
+	uint64_t done = 0, asked = 0;
+
+	if (iovcnt > IOV_MAX_READ)
+		return -1;
+	for (uint64_t k = 0; k < iovcnt; k += 64) {
+		size_t n = iovcnt - k < 64 ? (size_t)(iovcnt - k) : 64;
+
+		if (g->read(g->ctx, iov_addr + k * sizeof(struct iovec), iov, n * sizeof(*iov)) < 0)
+			return -1;
+		for (size_t j = 0; j < n; j++) {
+			uint64_t want = iov[j].iov_len;
+
+			asked += want;
+			if (done < total) {
+				if (want > total - done)
+					want = total - done;
+				if (grab(r, g, off + done, (uint64_t)(uintptr_t)iov[j].iov_base,
+					 (size_t)want) < 0)
+					return -1;
+				done += want;
+			}
+		}
+	}
+	*ret_asked = asked;
+	return (long)done;
+}
+
+/* getdents/getdents64 output into "type name\0" records at off. */
+static long pack_dirents(struct emu_rec *r, const struct emu_guest *g, uint64_t addr, size_t len,
+			 bool is64)
+{
+	unsigned char *raw;
+	size_t out = len, pos = 0, o = 0;
+	long n = grab(r, g, 0, addr, len);
+
+	if (n < 0 || !(raw = malloc(len ? len : 1)))
+		return -1;
+	memcpy(raw, r->buf, len);
+	if (!buf_reserve(r, out + 1)) {
+		free(raw);
+		return -1;
+	}
+	while (pos + (is64 ? 19 : 18) < len) {
+		uint16_t reclen;
+		const char *name;
+		unsigned char type;
+		size_t nlen;
+
+		memcpy(&reclen, raw + pos + 16, 2);
+		if (reclen == 0 || pos + reclen > len)
+			break;
+		if (is64) {
+			type = raw[pos + 18];
+			name = (const char *)raw + pos + 19;
+		} else {
+			type = raw[pos + reclen - 1];
+			name = (const char *)raw + pos + 18;
+		}
+		nlen = strnlen(name, reclen);
+		if (o + nlen + 2 > r->buf_cap && !buf_reserve(r, o + nlen + 2))
+			break;
+		r->buf[o++] = type;
+		memcpy(r->buf + o, name, nlen);
+		o += nlen;
+		r->buf[o++] = '\0';
+		pos += reclen;
+	}
+	free(raw);
+	return (long)o;
+}
+
+static void mark_made(struct emu_rec *r, const char *path)
+{
+	struct seen *s = seen_find(r, path);
+
+	if (!s)
+		s = seen_add(r, path);
+	if (s)
+		s->runmade = true;
+}
+
+/* The strings the call was passed, packed for calldata.strs. */
+static size_t pack_strs(const struct emu_cow_call *c, char *out, size_t size, uint8_t *ret_mask)
+{
+	size_t o = 0;
+
+	*ret_mask = 0;
+	for (int i = 0; c->sc && i < c->sc->nargs; i++) {
+		size_t n;
+
+		if ((c->sc->args[i].kind != EK_PATH && c->sc->args[i].kind != EK_STR) ||
+		    !c->path[i])
+			continue;
+		n = strlen(c->path[i]);
+		if (o + n + 1 > size)
+			break;
+		memcpy(out + o, c->path[i], n + 1);
+		o += n + 1;
+		*ret_mask |= (uint8_t)(1u << i);
+	}
+	return o;
+}
+
+void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
+		  struct emu_rec_pending *p, int64_t result)
+{
+	struct db_calldata cd;
+	char strs[2 * 4096 + 16];
+	uint64_t u64 = 0;
+	long n = 0;
+	bool ok = result >= 0;
+
+	if (!r || !p->data)
+		return;
+	if (p->created && ok)
+		for (int i = 0; i < p->n_abs; i++)
+			mark_made(r, p->abs[i]);
+	memset(&cd, 0, sizeof(cd));
+	cd.strs = strs;
+	cd.strs_len = (uint32_t)pack_strs(c, strs, sizeof(strs), &cd.smask);
+
+	switch (c->nr) {
+	case __NR_write:
+	case __NR_pwrite64:
+		if (ok)
+			n = grab(r, g, 0, c->args[1], (size_t)result);
+		break;
+	case __NR_writev:
+	case __NR_pwritev:
+	case __NR_pwritev2:
+		if (ok)
+			n = grab_iov(r, g, 0, c->args[1], c->args[2], (uint64_t)result, &u64);
+		break;
+	case __NR_read:
+	case __NR_pread64:
+		if (ok && grab(r, g, 0, c->args[1], (size_t)result) >= 0) {
+			struct cow_hasher h;
+
+			cow_hash_init(&h);
+			cow_hash_update(&h, r->buf, (size_t)result);
+			cd.hash = cow_hash_final(&h);
+			cd.has_hash = true;
+		}
+		break;
+	case __NR_readv:
+	case __NR_preadv:
+	case __NR_preadv2: {
+		long got = ok ? grab_iov(r, g, 8, c->args[1], c->args[2], (uint64_t)result, &u64)
+			      : -1;
+
+		if (got >= 0) {
+			struct cow_hasher h;
+
+			cow_hash_init(&h);
+			cow_hash_update(&h, r->buf + 8, (size_t)got);
+			cd.hash = cow_hash_final(&h);
+			cd.has_hash = true;
+			memcpy(r->buf, &u64, 8);
+			n = 8;
+		}
+		break;
+	}
+	case __NR_stat:
+	case __NR_lstat:
+	case __NR_fstat:
+		if (ok)
+			n = grab(r, g, 0, c->args[1], sizeof(struct stat));
+		break;
+	case __NR_newfstatat:
+		if (ok)
+			n = grab(r, g, 0, c->args[2], sizeof(struct stat));
+		break;
+	case __NR_statx:
+		if (ok)
+			n = grab(r, g, 0, c->args[4], 256);
+		break;
+	case __NR_readlink:
+		if (ok)
+			n = grab(r, g, 0, c->args[1], (size_t)result);
+		break;
+	case __NR_readlinkat:
+		if (ok)
+			n = grab(r, g, 0, c->args[2], (size_t)result);
+		break;
+	case __NR_getdents:
+	case __NR_getdents64:
+		if (ok)
+			n = pack_dirents(r, g, c->args[1], (size_t)result, c->nr == __NR_getdents64);
+		break;
+	case __NR_getcwd:
+		if (ok)
+			n = grab(r, g, 0, c->args[0], (size_t)result);
+		break;
+	case __NR_clone:
+	case __NR_clone3:
+	case __NR_fork:
+	case __NR_vfork:
+		u64 = c->nr == __NR_clone ? c->args[0]
+		      : c->nr == __NR_fork ? EMU_FORK_FLAGS
+		      : c->nr == __NR_vfork ? EMU_VFORK_FLAGS
+					    : 0;
+		if (c->nr == __NR_clone3)
+			g->read(g->ctx, c->args[0], &u64, 8);
+		if (buf_reserve(r, 8)) {
+			memcpy(r->buf, &u64, 8);
+			n = 8;
+		}
+		break;
+	case __NR_openat2:
+		n = grab(r, g, 0, c->args[2], c->args[3] < 24 ? (size_t)c->args[3] : 24);
+		break;
+	case __NR_utimensat:
+		if (c->args[2])
+			n = grab(r, g, 0, c->args[2], 32);
+		break;
+	case __NR_utimes:
+		if (c->args[1])
+			n = grab(r, g, 0, c->args[1], 32);
+		break;
+	case __NR_futimesat:
+		if (c->args[2])
+			n = grab(r, g, 0, c->args[2], 32);
+		break;
+	case __NR_utime:
+		if (c->args[1])
+			n = grab(r, g, 0, c->args[1], 16);
+		break;
+	case __NR_sendfile:
+		if ((p->has_off & 1) && buf_reserve(r, 8)) {
+			memcpy(r->buf, &p->off[0], 8);
+			n = 8;
+		}
+		break;
+	case __NR_copy_file_range:
+		if (buf_reserve(r, 24)) {
+			memset(r->buf, 0, 24);
+			r->buf[0] = p->has_off & 1;
+			r->buf[1] = (p->has_off >> 1) & 1;
+			memcpy(r->buf + 8, &p->off[0], 8);
+			memcpy(r->buf + 16, &p->off[1], 8);
+			n = 24;
+		}
+		break;
+	default:
+		break;
+	}
+	if (n < 0) {
+		/* What the call wrote or returned is unreadable: replay skips it. */
+		cd.smask = 0xff;
+		cd.strs_len = 0;
+		n = 0;
+	}
+	cd.data = n > 0 ? r->buf : NULL;
+	cd.data_len = (uint32_t)n;
+	if (g->attach)
+		g->attach(g->ctx, &cd);
+}

@@ -1,0 +1,1248 @@
+/*
+ * replay/exec.c — the replay executor: rebuild the starting tree, then
+ * re-run each recorded call against the running kernel and stream the
+ * results.
+ *
+ * The executor is one process that plays every recorded process: a table
+ * maps each recorded (pid → descriptor table, working directory, umask),
+ * and each descriptor table maps the program's descriptor numbers to the
+ * executor's own descriptors.  fork copies a table with dup(), so the
+ * copies share open file descriptions (and offsets) as the kernel's do;
+ * CLONE_FILES and CLONE_FS share the tables themselves; execve closes
+ * the descriptors whose real copy has FD_CLOEXEC, which the replayed
+ * open flags and fcntl calls have set exactly as the program's were.
+ *
+ * Arguments are rebuilt by the syscall table's kinds: paths and strings
+ * from the recording, descriptors through the table, output buffers the
+ * executor's own; the call is then made with syscall(2).  Paths are
+ * passed as the program wrote them, relative ones against the process's
+ * working directory (fchdir before its calls), inside a chroot to the
+ * scratch tree so absolute paths and symbolic links resolve there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cow/cow.h"
+#include "emu/replayrec.h"
+#include "emu/syscalls.h"
+#include "replay/replay.h"
+
+#define OUT_MAX (64u << 20) /* the largest output buffer the executor allocates */
+#define ERRMSG_SIZE 512
+
+#ifndef CLONE_THREAD
+#define CLONE_THREAD 0x00010000
+#endif
+
+/* ---------------------------------------------------------- rebuild */
+
+static int join(char *buf, size_t size, const char *root, const char *path)
+{
+	int n = snprintf(buf, size, "%s%s", root, strcmp(path, "/") ? path : "");
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int mkdir_parents(char *path)
+{
+	char *slash = strrchr(path, '/');
+	int err = 0;
+
+	if (!slash || slash == path)
+		return 0;
+	*slash = '\0';
+	if (access(path, F_OK) < 0) {
+		err = mkdir_parents(path);
+		if (!err && mkdir(path, 0755) < 0 && errno != EEXIST)
+			err = -errno;
+	}
+	*slash = '/';
+	return err;
+}
+
+/* Copy the real regular file src to dst, hashing it on the way. */
+static int copy_hash(const char *src, const char *dst, mode_t mode, uint64_t *ret_hash)
+{
+	struct cow_hasher h;
+	char buf[65536];
+	int in, out, err = 0;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (in < 0)
+		return -errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode | 0200);
+	if (out < 0) {
+		err = -errno;
+		close(in);
+		return err;
+	}
+	cow_hash_init(&h);
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		cow_hash_update(&h, buf, (size_t)n);
+		if (write(out, buf, (size_t)n) != n) {
+			err = errno ? -errno : -EIO;
+			break;
+		}
+	}
+	if (n < 0)
+		err = -errno;
+	*ret_hash = cow_hash_final(&h);
+	close(in);
+	if (close(out) < 0 && !err)
+		err = -errno;
+	return err;
+}
+
+static int write_content(const char *dst, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode | 0200);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (len && write(fd, data, len) != (ssize_t)len)
+		err = errno ? -errno : -EIO;
+	close(fd);
+	return err;
+}
+
+/* Hard links among the copied files: (dev, ino) of the real file → copy. */
+struct link_seen {
+	int64_t dev, ino;
+	char *copy;
+};
+
+static const char *link_find(struct link_seen *l, size_t n, int64_t dev, int64_t ino)
+{
+	for (size_t i = 0; i < n; i++)
+		if (l[i].dev == dev && l[i].ino == ino)
+			return l[i].copy;
+	return NULL;
+}
+
+/* Make one object; 1 when its real file changed since the run. */
+static int make_one(const struct replay_touch *t, const char *dst, replay_changed_fn changed,
+		    void *opaque, struct link_seen **links, size_t *n_links)
+{
+	struct stat st;
+	char why[160];
+	bool is_changed = false;
+	int err = 0;
+
+	/* A full record replaces a placeholder made from a listing. */
+	if (lstat(dst, &st) == 0) {
+		if (S_ISDIR(st.st_mode) && S_ISDIR(t->type))
+			return 0;
+		if (S_ISDIR(st.st_mode))
+			rmdir(dst);
+		else
+			unlink(dst);
+	}
+	why[0] = '\0';
+	switch (t->type) {
+	case S_IFDIR:
+		if (mkdir(dst, 0700) < 0 && errno != EEXIST)
+			err = -errno;
+		break;
+	case S_IFREG: {
+		const char *prev = NULL;
+		uint64_t h = 0;
+
+		if (t->listed) {
+			err = write_content(dst, "", 0, 0600);
+			break;
+		}
+		if (t->nlink > 1)
+			prev = link_find(*links, *n_links, t->dev, t->ino);
+		if (prev && link(prev, dst) == 0)
+			break;
+		if (t->has_content) {
+			err = write_content(dst, t->content, t->content_len, 0600);
+			break;
+		}
+		err = copy_hash(t->path, dst, 0600, &h);
+		if (err == -ENOENT || err == -ELOOP || err == -ENOTDIR) {
+			snprintf(why, sizeof(why), "no longer exists");
+			is_changed = true;
+			err = write_content(dst, "", 0, 0600);
+		} else if (!err && t->has_hash && h != t->hash) {
+			snprintf(why, sizeof(why), "content changed");
+			is_changed = true;
+		}
+		if (!err && t->nlink > 1) {
+			struct link_seen *n = realloc(*links, (*n_links + 1) * sizeof(*n));
+
+			if (n) {
+				*links = n;
+				n[*n_links] = (struct link_seen){ t->dev, t->ino, strdup(dst) };
+				if (n[*n_links].copy)
+					(*n_links)++;
+			}
+		}
+		break;
+	}
+	case S_IFLNK: {
+		char now[PATH_MAX];
+		ssize_t n;
+		const char *target = t->target ? t->target : "";
+
+		if (!t->listed) {
+			n = readlink(t->path, now, sizeof(now) - 1);
+			if (n < 0 || (size_t)n != strlen(target) || memcmp(now, target, (size_t)n)) {
+				snprintf(why, sizeof(why), "symbolic link changed");
+				is_changed = true;
+			}
+		}
+		if (symlink(target, dst) < 0)
+			err = -errno;
+		break;
+	}
+	case S_IFIFO:
+		if (mkfifo(dst, 0600) < 0)
+			err = -errno;
+		break;
+	case S_IFCHR:
+	case S_IFBLK: {
+		struct stat real;
+
+		if (stat(t->path, &real) == 0 && (real.st_mode & S_IFMT) == t->type &&
+		    mknod(dst, t->type | 0600, real.st_rdev) == 0)
+			break;
+		err = write_content(dst, "", 0, 0600); /* not root: a stand-in */
+		break;
+	}
+	default:
+		return 0; /* sockets: nothing to make */
+	}
+	if (!err && !t->listed && t->type != S_IFLNK && t->type != S_IFDIR) {
+		/* The real object's type may have changed under the same name. */
+		if (lstat(t->path, &st) == 0 && (st.st_mode & S_IFMT) != t->type && !is_changed) {
+			snprintf(why, sizeof(why), "type changed");
+			is_changed = true;
+		}
+	}
+	if (err)
+		return err;
+	if (geteuid() == 0)
+		lchown(dst, (uid_t)t->uid, (gid_t)t->gid);
+	if (t->type != S_IFLNK && t->type != S_IFDIR)
+		chmod(dst, t->mode & 07777);
+	if (is_changed && changed)
+		changed(t->path, why, opaque);
+	return is_changed ? 1 : 0;
+}
+
+static void set_times(const struct replay_touch *t, const char *dst)
+{
+	struct timespec ts[2];
+
+	ts[0].tv_sec = t->mtime_ns / 1000000000;
+	ts[0].tv_nsec = t->mtime_ns % 1000000000;
+	ts[1] = ts[0];
+	utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+int replay_rebuild(const struct replay_plan *plan, const char *root, replay_changed_fn changed,
+		   void *opaque, size_t *ret_changed, char *errmsg)
+{
+	struct link_seen *links = NULL;
+	size_t n_links = 0, n_changed = 0;
+	char dst[PATH_MAX];
+	int err = 0;
+
+	for (size_t i = 0; i < plan->n_touches; i++) {
+		const struct replay_touch *t = &plan->touches[i];
+		int r;
+
+		if (!t->type || t->path[0] != '/')
+			continue;
+		if (join(dst, sizeof(dst), root, t->path) < 0)
+			continue;
+		if (strcmp(t->path, "/") && (err = mkdir_parents(dst)) < 0)
+			break;
+		r = strcmp(t->path, "/") ? make_one(t, dst, changed, opaque, &links, &n_links) : 0;
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		n_changed += (size_t)r;
+	}
+	if (err)
+		snprintf(errmsg, ERRMSG_SIZE, "%.400s: cannot make the starting tree: %s", dst,
+			 strerror(-err));
+	/* Modes and times last, deepest first, so directories stay writable until then. */
+	for (size_t i = plan->n_touches; !err && i-- > 0;) {
+		const struct replay_touch *t = &plan->touches[i];
+
+		if (!t->type || join(dst, sizeof(dst), root, t->path) < 0)
+			continue;
+		if (t->type == S_IFDIR) {
+			if (geteuid() == 0)
+				lchown(dst, (uid_t)t->uid, (gid_t)t->gid);
+			chmod(dst, t->mode & 07777);
+		}
+		if (!t->listed)
+			set_times(t, dst);
+	}
+	for (size_t i = 0; i < n_links; i++)
+		free(links[i].copy);
+	free(links);
+	*ret_changed = n_changed;
+	return err;
+}
+
+/* ---------------------------------------------------------- the stream */
+
+struct wire {
+	uint32_t step;
+	uint8_t status, flags, pad[2];
+	int64_t ret;
+	uint64_t hash;
+	uint32_t stream, out_len;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int replay_result_write(int fd, const struct replay_result *r)
+{
+	struct wire w;
+	int err;
+
+	memset(&w, 0, sizeof(w));
+	w.step = r->step;
+	w.status = r->status;
+	w.flags = r->flags;
+	w.ret = r->ret;
+	w.hash = r->hash;
+	w.stream = r->stream;
+	w.out_len = r->out_len;
+	err = write_all(fd, &w, sizeof(w));
+	if (!err && r->out_len)
+		err = write_all(fd, r->out, r->out_len);
+	return err;
+}
+
+int replay_result_read(FILE *in, struct replay_result *r)
+{
+	struct wire w;
+	size_t n = fread(&w, 1, sizeof(w), in);
+
+	memset(r, 0, sizeof(*r));
+	if (n == 0)
+		return 0;
+	if (n != sizeof(w) || w.out_len > OUT_MAX)
+		return -EBADMSG;
+	r->step = w.step;
+	r->status = w.status;
+	r->flags = w.flags;
+	r->ret = w.ret;
+	r->hash = w.hash;
+	r->stream = w.stream;
+	r->out_len = w.out_len;
+	if (w.out_len) {
+		r->out = malloc(w.out_len);
+		if (!r->out)
+			return -ENOMEM;
+		if (fread(r->out, 1, w.out_len, in) != w.out_len) {
+			free(r->out);
+			r->out = NULL;
+			return -EBADMSG;
+		}
+	}
+	return 1;
+}
+
+/* -------------------------------------------------------- the processes */
+
+struct xfiles {
+	int refs;
+	int *map;	/* program's fd → executor's fd, -1 none */
+	size_t cap;
+};
+
+struct xfs {
+	int refs;
+	int cwd;	/* O_PATH descriptor of the working directory */
+	mode_t umask;
+};
+
+struct xproc {
+	int32_t tgid;
+	struct xfiles *files;
+	struct xfs *fs;
+};
+
+struct exec {
+	const struct replay_plan *plan;
+	struct xproc *procs;
+	size_t n_procs, cap_procs;
+	struct xproc *cur;	/* whose cwd and umask are the executor's now */
+	unsigned char *out;
+	size_t out_cap;
+	int out_fd;
+};
+
+static struct xfiles *files_new(void)
+{
+	return calloc(1, sizeof(struct xfiles));
+}
+
+static void files_put(struct xfiles *f)
+{
+	if (!f || --f->refs > 0)
+		return;
+	for (size_t i = 0; i < f->cap; i++)
+		if (f->map[i] >= 0)
+			close(f->map[i]);
+	free(f->map);
+	free(f);
+}
+
+static int files_get(const struct xfiles *f, int fd)
+{
+	return fd >= 0 && (size_t)fd < f->cap ? f->map[fd] : -1;
+}
+
+/* Map fd to real (closing what it mapped before); -ENOMEM. */
+static int files_set(struct xfiles *f, int fd, int real)
+{
+	if (fd < 0)
+		return 0;
+	if ((size_t)fd >= f->cap) {
+		size_t cap = f->cap ? f->cap : 64;
+		int *n;
+
+		while (cap <= (size_t)fd)
+			cap *= 2;
+		if (!(n = realloc(f->map, cap * sizeof(*n))))
+			return -ENOMEM;
+		for (size_t i = f->cap; i < cap; i++)
+			n[i] = -1;
+		f->map = n;
+		f->cap = cap;
+	}
+	if (f->map[fd] >= 0 && f->map[fd] != real)
+		close(f->map[fd]);
+	f->map[fd] = real;
+	return 0;
+}
+
+static struct xfiles *files_copy(const struct xfiles *f)
+{
+	struct xfiles *n = files_new();
+
+	if (!n)
+		return NULL;
+	n->refs = 1;
+	for (size_t i = 0; i < f->cap; i++)
+		if (f->map[i] >= 0) {
+			int d = fcntl(f->map[i], F_DUPFD, 0);
+
+			if (d >= 0) {
+				/* dup clears FD_CLOEXEC: keep the original's. */
+				int fl = fcntl(f->map[i], F_GETFD);
+
+				if (fl > 0)
+					fcntl(d, F_SETFD, fl);
+				files_set(n, (int)i, d);
+			}
+		}
+	return n;
+}
+
+static struct xfs *fs_new(int cwd, mode_t umask)
+{
+	struct xfs *fs = calloc(1, sizeof(*fs));
+
+	if (fs) {
+		fs->refs = 1;
+		fs->cwd = cwd;
+		fs->umask = umask;
+	}
+	return fs;
+}
+
+static void fs_put(struct xfs *fs)
+{
+	if (!fs || --fs->refs > 0)
+		return;
+	if (fs->cwd >= 0)
+		close(fs->cwd);
+	free(fs);
+}
+
+static struct xproc *proc_find(struct exec *x, int32_t tgid)
+{
+	for (size_t i = x->n_procs; i-- > 0;)
+		if (x->procs[i].tgid == tgid)
+			return &x->procs[i];
+	return NULL;
+}
+
+static struct xproc *proc_add(struct exec *x, int32_t tgid)
+{
+	if (x->n_procs == x->cap_procs) {
+		size_t cap = x->cap_procs ? x->cap_procs * 2 : 64;
+		struct xproc *n = realloc(x->procs, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		if (x->cur)
+			x->cur = n + (x->cur - x->procs);
+		x->procs = n;
+		x->cap_procs = cap;
+	}
+	x->procs[x->n_procs] = (struct xproc){ tgid, NULL, NULL };
+	return &x->procs[x->n_procs++];
+}
+
+/* A process made from parent (NULL: the first one) with clone flags. */
+static struct xproc *proc_make(struct exec *x, int32_t tgid, int32_t parent_tgid, uint64_t flags)
+{
+	struct xproc *parent = parent_tgid ? proc_find(x, parent_tgid) : NULL;
+	size_t parent_i = parent ? (size_t)(parent - x->procs) : 0;
+	struct xproc *p = proc_add(x, tgid);
+
+	if (!p)
+		return NULL;
+	parent = parent_tgid ? &x->procs[parent_i] : NULL;
+	if (parent && parent->tgid == parent_tgid && parent != p) {
+		if (flags & CLONE_FILES) {
+			p->files = parent->files;
+			p->files->refs++;
+		} else {
+			p->files = files_copy(parent->files);
+		}
+		if (flags & CLONE_FS) {
+			p->fs = parent->fs;
+			p->fs->refs++;
+		} else {
+			p->fs = fs_new(fcntl(parent->fs->cwd, F_DUPFD_CLOEXEC, 0), parent->fs->umask);
+		}
+	} else {
+		int cwd = open(x->plan->cwd[0] ? x->plan->cwd : "/",
+			       O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (cwd < 0)
+			cwd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		p->files = files_new();
+		if (p->files)
+			p->files->refs = 1;
+		p->fs = fs_new(cwd, x->plan->umask);
+	}
+	if (!p->files || !p->fs) {
+		x->n_procs--;
+		return NULL;
+	}
+	return p;
+}
+
+/* The process of a step, made when it is first met (index into procs). */
+static struct xproc *proc_of(struct exec *x, const struct replay_step *st)
+{
+	struct xproc *p = proc_find(x, st->pid);
+	const struct replay_task *t, *pt;
+
+	if (p)
+		return p;
+	t = replay_plan_task(x->plan, st->pid);
+	pt = t && t->ppid ? replay_plan_task(x->plan, t->ppid) : NULL;
+	return proc_make(x, st->pid, pt ? pt->tgid : (t ? t->ppid : 0), 0);
+}
+
+static void switch_to(struct exec *x, struct xproc *p)
+{
+	if (x->cur == p)
+		return;
+	if (fchdir(p->fs->cwd) < 0)
+		return;
+	umask(p->fs->umask);
+	x->cur = p;
+}
+
+/* ------------------------------------------------------------ the steps */
+
+static unsigned char *out_buf(struct exec *x, size_t len)
+{
+	if (len > OUT_MAX)
+		return NULL;
+	if (len > x->out_cap) {
+		unsigned char *n = realloc(x->out, len);
+
+		if (!n)
+			return NULL;
+		x->out = n;
+		x->out_cap = len;
+	}
+	return x->out;
+}
+
+static int64_t sys6(long nr, const uint64_t a[6])
+{
+	long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Pack getdents output as the recorder does: "type name\0" per entry. */
+static uint32_t pack_dirents(unsigned char *dst, size_t cap, const unsigned char *raw, size_t len,
+			     bool is64)
+{
+	size_t pos = 0, o = 0;
+
+	while (pos + (is64 ? 19 : 18) < len) {
+		uint16_t reclen;
+		const char *name;
+		unsigned char type;
+		size_t n;
+
+		memcpy(&reclen, raw + pos + 16, 2);
+		if (!reclen || pos + reclen > len)
+			break;
+		type = is64 ? raw[pos + 18] : raw[pos + reclen - 1];
+		name = (const char *)raw + pos + (is64 ? 19 : 18);
+		n = strnlen(name, reclen);
+		if (o + n + 2 > cap)
+			break;
+		dst[o++] = type;
+		memcpy(dst + o, name, n);
+		o += n;
+		dst[o++] = '\0';
+		pos += reclen;
+	}
+	return (uint32_t)o;
+}
+
+static uint64_t hash_bytes(const void *p, size_t len)
+{
+	struct cow_hasher h;
+
+	cow_hash_init(&h);
+	cow_hash_update(&h, p, len);
+	return cow_hash_final(&h);
+}
+
+/* getdents: this call's entries; at the recorded end, the rest of the stream too. */
+static void do_getdents(struct exec *x, const struct replay_step *st, uint64_t a[6],
+			struct replay_result *r)
+{
+	bool is64 = st->nr == __NR_getdents64;
+	size_t cap = a[2] < 65536 ? 65536 : (size_t)a[2];
+	unsigned char *raw = malloc(cap), *packed = NULL;
+	size_t plen = 0, pcap = 0;
+	bool first = true;
+
+	if (!raw) {
+		r->ret = -ENOMEM;
+		return;
+	}
+	for (;;) {
+		uint64_t b[6] = { a[0], (uint64_t)(uintptr_t)raw, first ? a[2] : cap, 0, 0, 0 };
+		int64_t n = sys6(st->nr, b);
+		unsigned char *np;
+
+		if (first)
+			r->ret = n;
+		if (n <= 0)
+			break;
+		if (plen + (size_t)n + 1 > pcap) {
+			pcap = (plen + (size_t)n + 1) * 2;
+			if (!(np = realloc(packed, pcap)))
+				break;
+			packed = np;
+		}
+		plen += pack_dirents(packed + plen, pcap - plen, raw, (size_t)n, is64);
+		first = false;
+		/* Only at the recorded end is the rest read now. */
+		if (st->ret != 0)
+			break;
+	}
+	free(raw);
+	r->out = packed;
+	r->out_len = (uint32_t)plen;
+	(void)x;
+}
+
+/* Rebuild argument registers by kind; false when the step cannot run. */
+static bool build_args(struct exec *x, struct xproc *p, const struct replay_step *st,
+		       const struct emu_syscall *sc, uint64_t a[6], int *ret_out_arg,
+		       size_t *ret_out_len)
+{
+	*ret_out_arg = -1;
+	*ret_out_len = 0;
+	for (int i = 0; i < 6; i++)
+		a[i] = st->args[i];
+	for (int i = 0; i < sc->nargs; i++) {
+		int fd = (int)st->args[i];
+
+		switch (sc->args[i].kind) {
+		case EK_PATH:
+		case EK_STR:
+			if (st->strs[i])
+				a[i] = (uint64_t)(uintptr_t)st->strs[i];
+			else if (st->args[i])
+				return false; /* a string replay does not have */
+			break;
+		case EK_FD:
+			if ((a[i] = (uint64_t)(int64_t)files_get(p->files, fd)) == (uint64_t)-1 &&
+			    fd >= 0)
+				return false;
+			if (fd < 0)
+				a[i] = st->args[i];
+			break;
+		case EK_DIRFD:
+			if (fd == AT_FDCWD || fd < 0)
+				break;
+			if ((a[i] = (uint64_t)(int64_t)files_get(p->files, fd)) == (uint64_t)-1)
+				return false;
+			break;
+		case EK_BUF_IN:
+			a[i] = (uint64_t)(uintptr_t)(st->data ? (const void *)st->data : "");
+			a[sc->args[i].len_arg] = st->data_len;
+			break;
+		case EK_BUF_OUT:
+			*ret_out_arg = i;
+			*ret_out_len = (size_t)st->args[sc->args[i].len_arg];
+			if (*ret_out_len > OUT_MAX)
+				*ret_out_len = OUT_MAX;
+			if (!out_buf(x, *ret_out_len ? *ret_out_len : 1))
+				return false;
+			a[i] = (uint64_t)(uintptr_t)x->out;
+			a[sc->args[i].len_arg] = *ret_out_len;
+			break;
+		case EK_STAT_OUT:
+			*ret_out_arg = i;
+			*ret_out_len = sizeof(struct stat);
+			if (!out_buf(x, sizeof(struct stat)))
+				return false;
+			a[i] = (uint64_t)(uintptr_t)x->out;
+			break;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+/* The clone flags of a clone-family step. */
+static uint64_t step_flags(const struct replay_step *st)
+{
+	uint64_t f = 0;
+
+	if (st->data_len >= 8)
+		memcpy(&f, st->data, 8);
+	else if (st->nr == __NR_clone)
+		f = st->args[0];
+	else if (st->nr == __NR_vfork)
+		f = EMU_VFORK_FLAGS;
+	else if (st->nr == __NR_fork)
+		f = EMU_FORK_FLAGS;
+	return f;
+}
+
+/* The calls that change a process's state; true when handled. */
+static bool state_step(struct exec *x, struct xproc *p, const struct replay_step *st,
+		       struct replay_result *r)
+{
+	int fd = (int)st->args[0];
+	int real = files_get(p->files, fd);
+
+	switch (st->nr) {
+	case __NR_close:
+		if (real < 0) {
+			r->status = REPLAY_SKIPPED;
+			return true;
+		}
+		p->files->map[fd] = -1;
+		r->ret = close(real) < 0 ? -errno : 0;
+		return true;
+	case __NR_dup:
+	case __NR_dup2:
+	case __NR_dup3: {
+		int newfd = st->nr == __NR_dup ? (int)st->ret : (int)st->args[1];
+		int d;
+
+		if (real < 0) {
+			/* Not a file replay knows: newfd is no longer one either. */
+			if (st->ret >= 0 && st->nr != __NR_dup)
+				files_set(p->files, newfd, -1);
+			r->status = REPLAY_SKIPPED;
+			return true;
+		}
+		if (st->nr != __NR_dup && newfd == fd) {
+			r->ret = st->nr == __NR_dup3 ? -EINVAL : fd;
+			return true;
+		}
+		d = fcntl(real, (st->nr == __NR_dup3 && (st->args[2] & O_CLOEXEC))
+					? F_DUPFD_CLOEXEC
+					: F_DUPFD,
+			  0);
+		r->ret = d < 0 ? -errno : newfd;
+		if (d >= 0 && st->ret >= 0)
+			files_set(p->files, (int)st->ret, d);
+		else if (d >= 0)
+			close(d);
+		return true;
+	}
+	case __NR_fcntl: {
+		int cmd = (int)st->args[1];
+
+		if (real < 0) {
+			r->status = REPLAY_SKIPPED;
+			return true;
+		}
+		if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) {
+			int d = fcntl(real, cmd, 0);
+
+			r->ret = d < 0 ? -errno : st->ret;
+			if (d >= 0 && st->ret >= 0)
+				files_set(p->files, (int)st->ret, d);
+			else if (d >= 0)
+				close(d);
+		} else if (cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL || cmd == F_SETFL) {
+			long v = fcntl(real, cmd, (long)st->args[2]);
+
+			r->ret = v < 0 ? -errno : v;
+		} else {
+			r->status = REPLAY_SKIPPED; /* locks, leases, pipes: not replayed */
+		}
+		return true;
+	}
+	case __NR_close_range: {
+		unsigned first = (unsigned)st->args[0], last = (unsigned)st->args[1];
+		unsigned flags = (unsigned)st->args[2];
+
+		if (flags & 2 /* CLOSE_RANGE_UNSHARE */ && p->files->refs > 1) {
+			struct xfiles *n = files_copy(p->files);
+
+			if (n) {
+				files_put(p->files);
+				p->files = n;
+			}
+		}
+		for (size_t i = first; i < p->files->cap && i <= last; i++) {
+			if (p->files->map[i] < 0)
+				continue;
+			if (flags & 4 /* CLOSE_RANGE_CLOEXEC */) {
+				fcntl(p->files->map[i], F_SETFD, FD_CLOEXEC);
+			} else {
+				close(p->files->map[i]);
+				p->files->map[i] = -1;
+			}
+		}
+		r->ret = st->ret; /* the kernel's own answer is not reproducible here */
+		return true;
+	}
+	case __NR_umask:
+		r->ret = p->fs->umask;
+		p->fs->umask = (mode_t)st->args[0] & 0777;
+		umask(p->fs->umask);
+		return true;
+	case __NR_clone:
+	case __NR_clone3:
+	case __NR_fork:
+	case __NR_vfork: {
+		uint64_t flags = step_flags(st);
+
+		r->ret = st->ret;
+		if (st->ret > 0 && !(flags & CLONE_THREAD) && !proc_find(x, (int32_t)st->ret)) {
+			size_t pi = (size_t)(p - x->procs);
+
+			if (!proc_make(x, (int32_t)st->ret, st->pid, flags))
+				r->ret = -ENOMEM;
+			p = &x->procs[pi];
+		}
+		r->status = REPLAY_SKIPPED; /* not compared: a process, not a file call */
+		return true;
+	}
+	case __NR_execve:
+	case __NR_execveat:
+		r->ret = st->ret;
+		r->status = REPLAY_SKIPPED;
+		if (st->ret != 0)
+			return true;
+		if (p->files->refs > 1) {
+			struct xfiles *n = files_copy(p->files);
+
+			if (n) {
+				files_put(p->files);
+				p->files = n;
+			}
+		}
+		for (size_t i = 0; i < p->files->cap; i++) {
+			int fl;
+
+			if (p->files->map[i] < 0)
+				continue;
+			fl = fcntl(p->files->map[i], F_GETFD);
+			if (fl >= 0 && (fl & FD_CLOEXEC)) {
+				close(p->files->map[i]);
+				p->files->map[i] = -1;
+			}
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_open_call(long nr)
+{
+	return nr == __NR_open || nr == __NR_openat || nr == __NR_creat || nr == __NR_openat2;
+}
+
+static void run_step(struct exec *x, const struct replay_step *st, struct replay_result *r)
+{
+	const struct emu_syscall *sc = emu_syscall_get(EMU_ABI_X86_64, st->nr);
+	struct xproc *p = proc_of(x, st);
+	uint64_t a[6], asked = 0;
+	struct iovec iov;
+	int64_t offs[2];
+	int out_arg;
+	size_t out_len;
+	int fd0 = (int)st->args[0];
+
+	if (!p || !sc || st->data_lost) {
+		r->status = REPLAY_SKIPPED;
+		return;
+	}
+	switch_to(x, p);
+	if (state_step(x, p, st, r))
+		return;
+	if (!st->has_data || !build_args(x, p, st, sc, a, &out_arg, &out_len)) {
+		r->status = REPLAY_SKIPPED;
+		return;
+	}
+	r->stream = (uint32_t)files_get(p->files, fd0);
+
+	switch (st->nr) {
+	case __NR_readv:
+	case __NR_preadv:
+	case __NR_preadv2:
+		if (st->data_len >= 8)
+			memcpy(&asked, st->data, 8);
+		if (!out_buf(x, asked ? asked : 1)) {
+			r->status = REPLAY_SKIPPED;
+			return;
+		}
+		iov = (struct iovec){ x->out, (size_t)asked };
+		a[1] = (uint64_t)(uintptr_t)&iov;
+		a[2] = 1;
+		break;
+	case __NR_writev:
+	case __NR_pwritev:
+	case __NR_pwritev2:
+		iov = (struct iovec){ (void *)(uintptr_t)(st->data ? st->data : (const unsigned char *)""),
+				      st->data_len };
+		a[1] = (uint64_t)(uintptr_t)&iov;
+		a[2] = 1;
+		break;
+	case __NR_statx:
+		if (!out_buf(x, 256)) {
+			r->status = REPLAY_SKIPPED;
+			return;
+		}
+		memset(x->out, 0, 256);
+		a[4] = (uint64_t)(uintptr_t)x->out;
+		out_arg = 4;
+		out_len = 256;
+		break;
+	case __NR_getcwd:
+		if (!out_buf(x, st->args[1] ? (size_t)st->args[1] : 1)) {
+			r->status = REPLAY_SKIPPED;
+			return;
+		}
+		a[0] = (uint64_t)(uintptr_t)x->out;
+		out_arg = 0;
+		out_len = (size_t)st->args[1];
+		break;
+	case __NR_utimensat:
+	case __NR_utimes:
+	case __NR_futimesat:
+	case __NR_utime: {
+		int ti = st->nr == __NR_utimes || st->nr == __NR_utime ? 1 : 2;
+
+		a[ti] = st->data_len ? (uint64_t)(uintptr_t)st->data : 0;
+		break;
+	}
+	case __NR_openat2:
+		a[2] = (uint64_t)(uintptr_t)st->data;
+		a[3] = st->data_len;
+		break;
+	case __NR_sendfile:
+		if (st->data_len >= 8) {
+			memcpy(&offs[0], st->data, 8);
+			a[2] = (uint64_t)(uintptr_t)&offs[0];
+		}
+		break;
+	case __NR_copy_file_range:
+		if (st->data_len >= 24) {
+			memcpy(&offs[0], st->data + 8, 8);
+			memcpy(&offs[1], st->data + 16, 8);
+			a[1] = st->data[0] ? (uint64_t)(uintptr_t)&offs[0] : 0;
+			a[3] = st->data[1] ? (uint64_t)(uintptr_t)&offs[1] : 0;
+		}
+		break;
+	case __NR_getdents:
+	case __NR_getdents64:
+		do_getdents(x, st, a, r);
+		return;
+	default:
+		break;
+	}
+
+	r->ret = sys6(st->nr, a);
+
+	if (is_open_call(st->nr)) {
+		if (r->ret >= 0 && st->ret >= 0)
+			files_set(p->files, (int)st->ret, (int)r->ret);
+		else if (r->ret >= 0)
+			close((int)r->ret);
+		else if (st->ret >= 0)
+			files_set(p->files, (int)st->ret, -1);
+		return;
+	}
+	if ((st->nr == __NR_chdir || st->nr == __NR_fchdir) && r->ret == 0) {
+		int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (cwd >= 0) {
+			close(p->fs->cwd);
+			p->fs->cwd = cwd;
+		}
+		x->cur = p;
+		return;
+	}
+	if (st->nr == __NR_lseek) {
+		struct stat s;
+		int real = files_get(p->files, fd0);
+
+		if (real >= 0 && fstat(real, &s) == 0 && S_ISDIR(s.st_mode))
+			r->flags |= REPLAY_F_DIR;
+	}
+	if ((st->nr == __NR_read || st->nr == __NR_pread64 || st->nr == __NR_readv ||
+	     st->nr == __NR_preadv || st->nr == __NR_preadv2) &&
+	    r->ret >= 0) {
+		r->hash = hash_bytes(x->out, (size_t)r->ret);
+		r->flags |= REPLAY_F_HASH;
+		return;
+	}
+	if (out_arg >= 0 && r->ret >= 0) {
+		size_t n = out_len;
+
+		if (st->nr == __NR_readlink || st->nr == __NR_readlinkat ||
+		    st->nr == __NR_getcwd)
+			n = (size_t)r->ret;
+		r->out = malloc(n ? n : 1);
+		if (r->out) {
+			memcpy(r->out, x->out, n);
+			r->out_len = (uint32_t)n;
+		}
+	}
+}
+
+int replay_run_steps(const struct replay_plan *plan, int out_fd)
+{
+	struct exec x;
+	int err = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.plan = plan;
+	x.out_fd = out_fd;
+	/* The first task is the program pcow started. */
+	if (plan->n_tasks && !proc_make(&x, plan->tasks[0].tgid, 0, 0))
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n_steps && !err; i++) {
+		struct replay_result r;
+
+		memset(&r, 0, sizeof(r));
+		r.step = (uint32_t)i;
+		run_step(&x, &plan->steps[i], &r);
+		err = replay_result_write(out_fd, &r);
+		free(r.out);
+	}
+	for (size_t i = 0; i < x.n_procs; i++) {
+		files_put(x.procs[i].files);
+		fs_put(x.procs[i].fs);
+	}
+	free(x.procs);
+	free(x.out);
+	return err;
+}
+
+/* ---------------------------------------------------------- the child */
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Be able to chroot: root already, or root of a new user namespace. */
+static int gain_chroot(const struct replay_plan *plan, char *why, size_t size)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+
+	if (uid == 0)
+		return 0;
+	if (unshare(CLONE_NEWUSER) < 0) {
+		snprintf(why, size,
+			 "replay runs the calls in a chroot of the scratch tree: it needs root or"
+			 " unprivileged user namespaces (unshare: %s)",
+			 strerror(errno));
+		return -EPERM;
+	}
+	snprintf(map, sizeof(map), "%u %u 1", (unsigned)uid, (unsigned)uid);
+	write_file("/proc/self/setgroups", "deny");
+	if (write_file("/proc/self/uid_map", map) < 0) {
+		snprintf(why, size, "cannot map the user namespace: %s", strerror(errno));
+		return -EPERM;
+	}
+	snprintf(map, sizeof(map), "%u %u 1", (unsigned)gid, (unsigned)gid);
+	write_file("/proc/self/gid_map", map);
+	(void)plan;
+	return 0;
+}
+
+static void child(const struct replay_plan *plan, const char *root, int out_fd, int err_fd)
+{
+	char why[ERRMSG_SIZE];
+	struct rlimit rl;
+	int err;
+
+	why[0] = '\0';
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	err = gain_chroot(plan, why, sizeof(why));
+	if (!err && (chroot(root) < 0 || chdir("/") < 0)) {
+		err = -errno;
+		snprintf(why, sizeof(why), "chroot %s: %s", root, strerror(errno));
+	}
+	if (err) {
+		(void)!write(err_fd, why, strlen(why));
+		_exit(3);
+	}
+	if (geteuid() == 0) {
+		/* File access as the program had it (the capabilities go with fsuid). */
+		setgroups((size_t)plan->n_groups, plan->groups);
+		setfsgid(plan->gid);
+		setfsuid(plan->uid);
+	}
+	close(err_fd);
+	err = replay_run_steps(plan, out_fd);
+	_exit(err ? 4 : 0);
+}
+
+int replay_execute(const struct replay_plan *plan, const char *root, replay_emit_fn emit,
+		   void *opaque, char *errmsg)
+{
+	int out[2], errp[2], status, err = 0;
+	char why[ERRMSG_SIZE];
+	ssize_t n;
+	FILE *in;
+	pid_t pid;
+
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		snprintf(errmsg, ERRMSG_SIZE, "pipe: %s", strerror(errno));
+		return -errno;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		snprintf(errmsg, ERRMSG_SIZE, "fork: %s", strerror(errno));
+		return err;
+	}
+	if (pid == 0) {
+		close(out[0]);
+		close(errp[0]);
+		child(plan, root, out[1], errp[1]);
+	}
+	close(out[1]);
+	close(errp[1]);
+	in = fdopen(out[0], "r");
+	if (!in) {
+		close(out[0]);
+		err = -ENOMEM;
+	}
+	while (in) {
+		struct replay_result r;
+		int got = replay_result_read(in, &r);
+
+		if (got <= 0) {
+			if (got < 0)
+				err = got;
+			break;
+		}
+		if (!err)
+			err = emit(&r, opaque);
+		free(r.out);
+		if (err)
+			break;
+	}
+	if (in)
+		fclose(in);
+	n = read(errp[0], why, sizeof(why) - 1);
+	close(errp[0]);
+	if (err)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n > 0) {
+		why[n] = '\0';
+		snprintf(errmsg, ERRMSG_SIZE, "%s", why);
+		return -EPERM;
+	}
+	if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		if (WIFSIGNALED(status))
+			snprintf(errmsg, ERRMSG_SIZE, "the executor was killed by signal %d",
+				 WTERMSIG(status));
+		else
+			snprintf(errmsg, ERRMSG_SIZE, "the executor failed (status %d)",
+				 WEXITSTATUS(status));
+		return -EIO;
+	}
+	if (err && err != -ENOMEM)
+		snprintf(errmsg, ERRMSG_SIZE, "the executor's results are corrupt");
+	return err;
+}

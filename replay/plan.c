@@ -1,0 +1,56 @@
+/*
+ * replay/plan.c — the plan's memory (no SQLite: shared with the executor).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay/plan.h"
+
+void *replay_plan_keep(struct replay_plan *plan, const void *data, size_t len)
+{
+	void *p;
+
+	if (plan->n_blocks == plan->cap_blocks) {
+		size_t cap = plan->cap_blocks ? plan->cap_blocks * 2 : 1024;
+		void **n = realloc(plan->blocks, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		plan->blocks = n;
+		plan->cap_blocks = cap;
+	}
+	p = malloc(len ? len : 1);
+	if (!p)
+		return NULL;
+	memcpy(p, data, len);
+	plan->blocks[plan->n_blocks++] = p;
+	return p;
+}
+
+const struct replay_task *replay_plan_task(const struct replay_plan *plan, int32_t pid)
+{
+	/* The latest row for a reused tid wins. */
+	for (size_t i = plan->n_tasks; i-- > 0;)
+		if (plan->tasks[i].pid == pid)
+			return &plan->tasks[i];
+	return NULL;
+}
+
+void replay_plan_free(struct replay_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_touches; i++) {
+		free(plan->touches[i].path);
+		free(plan->touches[i].target);
+		free(plan->touches[i].content);
+	}
+	free(plan->touches);
+	for (size_t i = 0; i < plan->n_blocks; i++)
+		free(plan->blocks[i]);
+	free(plan->blocks);
+	free(plan->steps);
+	free(plan->tasks);
+	free(plan->argv);
+	free(plan->cwd);
+	free(plan->kernel_release);
+	memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,113 @@
+/*
+ * replay/replay.h — re-running a recorded run against the kernel.
+ *
+ *   plan      log.db → struct replay_plan (plan_db.c; the only SQL)
+ *   rebuild   the starting tree in a scratch directory, from the real
+ *             files checked against their recorded hashes (exec.c)
+ *   execute   the steps, in recorded completion order, with per-process
+ *             descriptor tables, working directories and umasks, chrooted
+ *             into the scratch tree (exec.c); results as a byte stream
+ *   compare   recorded against replayed, field by field (compare.c)
+ *
+ * rebuild, execute and the result stream need neither SQLite nor the
+ * tracer: they are what `pcow-replayer` will run inside another kernel.
+ */
+#ifndef PCOW_REPLAY_REPLAY_H
+#define PCOW_REPLAY_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "replay/plan.h"
+
+struct db;
+
+/*
+ * Load run run_id (0: the latest) of db.  -ENODATA when the run has no
+ * replay data; errors fill errmsg (DB_ERRMSG_SIZE bytes).
+ */
+int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg);
+
+/* ------------------------------------------------------------ rebuild */
+
+/* Called for each starting object whose real file changed since the run. */
+typedef void (*replay_changed_fn)(const char *path, const char *why, void *opaque);
+
+/*
+ * Make the starting tree under root (an empty directory): every touched
+ * object, copied from the real file system.  Reports objects that changed
+ * (content hash, type, link target) through changed and counts them in
+ * *ret_changed; with force they are taken as they are now.  Returns 0 or
+ * -errno (with a message in errmsg, 512 bytes) when root cannot be filled.
+ */
+int replay_rebuild(const struct replay_plan *plan, const char *root, replay_changed_fn changed,
+		   void *opaque, size_t *ret_changed, char *errmsg);
+
+/* ------------------------------------------------------------ execute */
+
+enum replay_status {
+	REPLAY_RAN = 0,		/* the call was made; ret and output are valid */
+	REPLAY_SKIPPED = 1,	/* not made: a descriptor replay does not have, lost data */
+};
+
+enum replay_result_flags {
+	REPLAY_F_HASH = 1 << 0,	/* hash is set (bytes read) */
+	REPLAY_F_DIR = 1 << 1,	/* the descriptor is a directory (lseek offsets are cookies) */
+};
+
+/* What one step gave. */
+struct replay_result {
+	uint32_t step;		/* index in plan->steps */
+	uint8_t status;		/* enum replay_status */
+	uint8_t flags;		/* enum replay_result_flags */
+	int64_t ret;		/* raw result: >= 0 or -errno */
+	uint64_t hash;
+	uint32_t stream;	/* the descriptor's open file (getdents listings) */
+	uint32_t out_len;
+	unsigned char *out;	/* stat, statx, link target, dirents, cwd (malloc'd) */
+};
+
+/*
+ * Run the plan's steps chrooted into root, in a child process (as root,
+ * or in a new user namespace), with the recorded credentials for file
+ * access.  Each result goes to emit as soon as it is known; progress is
+ * called every few thousand steps.  Returns 0, or -errno with errmsg when
+ * the executor could not start or died.
+ */
+typedef int (*replay_emit_fn)(const struct replay_result *r, void *opaque);
+int replay_execute(const struct replay_plan *plan, const char *root, replay_emit_fn emit,
+		   void *opaque, char *errmsg);
+
+/* The executor proper, in the current process, already inside root. */
+int replay_run_steps(const struct replay_plan *plan, int out_fd);
+
+/* Encode / decode one result of the stream between executor and reader. */
+int replay_result_write(int fd, const struct replay_result *r);
+/* 1 and a result (r->out malloc'd), 0 at the end of the stream, -errno. */
+int replay_result_read(FILE *in, struct replay_result *r);
+
+/* ------------------------------------------------------------ compare */
+
+struct replay_divergence {
+	uint32_t step;
+	char field[32];
+	char *recorded, *replayed; /* malloc'd texts */
+};
+
+struct replay_compare;
+
+struct replay_compare *replay_compare_new(const struct replay_plan *plan, bool strict);
+void replay_compare_free(struct replay_compare *cmp);
+
+/* Compare one result with its step; adds divergences. -ENOMEM only. */
+int replay_compare_step(struct replay_compare *cmp, const struct replay_result *r);
+
+/* The divergences so far, in step order. */
+const struct replay_divergence *replay_divergences(const struct replay_compare *cmp,
+						   size_t *ret_n);
+/* Steps replayed and skipped so far. */
+void replay_compare_counts(const struct replay_compare *cmp, uint64_t *ret_ran,
+			   uint64_t *ret_skipped);
+
+#endif /* PCOW_REPLAY_REPLAY_H */
