@@ -42,7 +42,9 @@ static const signed char kinds[] = {
 	[74] = F,  [75] = F,  [76] = P,	 [77] = F,  [78] = F,  [79] = P,  [80] = P,
 	[81] = F,  [82] = P,  [83] = P,	 [84] = P,  [85] = P,  [86] = P,  [87] = P,
 	[88] = P,  [89] = P,  [90] = P,	 [91] = F,  [92] = P,  [93] = F,  [94] = P,
-	[95] = S,  [132] = P, [133] = P, [137] = P, [138] = F, [217] = F, [235] = P,
+	[95] = S,  [132] = P, [133] = P, [137] = P, [138] = F, [188] = P, [189] = P,
+	[190] = F, [191] = P, [192] = P, [193] = F, [194] = P, [195] = P, [196] = F,
+	[197] = P, [198] = P, [199] = F, [217] = F, [235] = P,
 	[257] = P, [258] = P, [259] = P, [260] = P, [261] = P, [262] = P, [263] = P,
 	[264] = P, [265] = P, [266] = P, [267] = P, [268] = P, [269] = P, [280] = P,
 	[285] = F, [292] = S, [295] = F, [296] = F, [316] = P, [322] = S, [326] = F,
@@ -365,9 +367,10 @@ static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
 static void walk(struct emu_rec *r, const char *path, int depth)
 {
 	char cur[PATH_MAX], rest[PATH_MAX];
-	bool rec_ok = true, fresh;
+	bool fresh;
 	const char *p = path;
 	size_t cur_len = 0;
+	size_t made_at = SIZE_MAX; /* cur_len of the parent of a run-made object in cur */
 
 	if (depth > LINK_MAX_FOLLOW || strlen(path) >= PATH_MAX)
 		return;
@@ -396,6 +399,8 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 
 			cur_len = slash ? (size_t)(slash - cur) : 0;
 			cur[cur_len] = '\0';
+			if (made_at != SIZE_MAX && cur_len <= made_at)
+				made_at = SIZE_MAX;
 			p = end;
 			continue;
 		}
@@ -406,11 +411,11 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 		cur[cur_len + 1 + len] = '\0';
 		if (special(r, cur))
 			return;
-		s = touch_one(r, cur, rec_ok, &fresh);
+		s = touch_one(r, cur, made_at == SIZE_MAX, &fresh);
 		if (!s)
 			return;
-		if (s->runmade)
-			rec_ok = false;
+		if (s->runmade && made_at == SIZE_MAX)
+			made_at = cur_len;
 		type = type_now(r, s, &target);
 		p = end;
 		if (!type)
@@ -551,6 +556,41 @@ static bool is_rename(long nr)
 	return nr == __NR_rename || nr == __NR_renameat || nr == __NR_renameat2;
 }
 
+/*
+ * /proc/self/fd/N (or /proc/PID/fd/N of the caller): the descriptor's
+ * object, which replay reaches through its own descriptor.  Returns N, or
+ * -1 when abs is not such a path.
+ */
+int emu_replay_proc_fd(const char *abs, int pid, int tid, const char **ret_rest)
+{
+	const char *p;
+	char *end;
+	long v;
+
+	if (strncmp(abs, "/proc/", 6))
+		return -1;
+	p = abs + 6;
+	if (!strncmp(p, "self/", 5)) {
+		p += 5;
+	} else if (!strncmp(p, "thread-self/", 12)) {
+		p += 12;
+	} else {
+		v = strtol(p, &end, 10);
+		if (end == p || *end != '/' || (pid >= 0 && v != pid && v != tid))
+			return -1;
+		p = end + 1;
+	}
+	if (strncmp(p, "fd/", 3))
+		return -1;
+	p += 3;
+	v = strtol(p, &end, 10);
+	if (end == p || v < 0 || v > INT32_MAX || (*end && *end != '/'))
+		return -1;
+	if (ret_rest)
+		*ret_rest = end;
+	return (int)v;
+}
+
 static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
 		       struct emu_rec_pending *p)
 {
@@ -575,16 +615,33 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 			continue;
 		}
 		abs = c->abs[i];
+		if (abs) {
+			int fd = emu_replay_proc_fd(abs, c->tgid, c->tid, NULL);
+
+			/* chmod("/proc/self/fd/3"): how programs reach an O_PATH descriptor. */
+			if (fd >= 0) {
+				if (!fd_in_scope(r, c, (uint64_t)fd)) {
+					p->data = false;
+					return;
+				}
+				continue;
+			}
+		}
 		if (!abs || !in_scope(r, abs) || special(r, abs)) {
 			p->data = false;
 			return;
 		}
 		walk(r, abs, 0);
-		if (is_rename(c->nr) && i == (c->nr == __NR_rename ? 0 : 1)) {
+		if (is_rename(c->nr)) {
 			struct seen *s = seen_find(r, abs);
 
-			if (s && !s->runmade && S_ISDIR(s->type))
-				record_subtree(r, abs, 0);
+			/* The source's whole tree moves; the target must be seen empty or not. */
+			if (s && !s->runmade && S_ISDIR(s->type)) {
+				if (i == (c->nr == __NR_rename ? 0 : 1))
+					record_subtree(r, abs, 0);
+				else
+					record_listing(r, abs);
+			}
 		}
 		if (is_open(c->nr) && !(open_flags(c, g) & O_PATH)) {
 			struct seen *s = seen_find(r, abs);
@@ -863,6 +920,17 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 	case __NR_getcwd:
 		if (ok)
 			n = grab(r, g, 0, c->args[0], (size_t)result);
+		break;
+	case __NR_setxattr:
+	case __NR_lsetxattr:
+	case __NR_fsetxattr:
+		n = grab(r, g, 0, c->args[2], (size_t)c->args[3]);
+		break;
+	case __NR_getxattr:
+	case __NR_lgetxattr:
+	case __NR_fgetxattr:
+		if (ok && c->args[3])
+			n = grab(r, g, 0, c->args[2], (size_t)result);
 		break;
 	case __NR_clone:
 	case __NR_clone3:

@@ -27,6 +27,8 @@
  *      readlink, readlinkat                         the target (ret bytes)
  *      getdents, getdents64                         per entry: u8 d_type, name, NUL
  *      getcwd                                       the string (ret bytes)
+ *      setxattr, lsetxattr, fsetxattr               the value
+ *      getxattr, lgetxattr, fgetxattr               the value returned
  *      clone, clone3, fork, vfork                   u64 clone flags
  *      openat2                                      struct open_how (24 bytes)
  *      utimensat                                    2 x struct timespec, when not NULL
@@ -55,6 +57,14 @@ enum emu_replay_kind emu_replay_kind(int abi, long nr);
 
 /* The numbers of the EMU_RK_STATE calls. */
 size_t emu_replay_state_nrs(const int **ret);
+
+/*
+ * When abs names a descriptor through /proc (/proc/self/fd/N,
+ * /proc/thread-self/fd/N, /proc/PID/fd/N with PID the caller's pid or
+ * tid; pid -1 takes any): N, and in *ret_rest what follows it ("" or
+ * "/..."); else -1.
+ */
+int emu_replay_proc_fd(const char *abs, int pid, int tid, const char **ret_rest);
 
 /* The clone flags of fork and vfork, as their calldata records them. */
 #define EMU_FORK_FLAGS 17ULL		    /* SIGCHLD */

@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cow/cow.h"
@@ -133,6 +134,20 @@ static const char *link_find(struct link_seen *l, size_t n, int64_t dev, int64_t
 		if (l[i].dev == dev && l[i].ino == ino)
 			return l[i].copy;
 	return NULL;
+}
+
+/* The real object's extended attributes (ACLs, capabilities...) onto the copy. */
+static void copy_xattrs(const char *src, const char *dst)
+{
+	char names[4096], value[4096];
+	ssize_t n = llistxattr(src, names, sizeof(names));
+
+	for (ssize_t o = 0; n > 0 && o < n; o += (ssize_t)strlen(names + o) + 1) {
+		ssize_t v = lgetxattr(src, names + o, value, sizeof(value));
+
+		if (v >= 0)
+			lsetxattr(dst, names + o, value, (size_t)v, 0);
+	}
 }
 
 /* Make one object; 1 when its real file changed since the run. */
@@ -242,6 +257,8 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 		lchown(dst, (uid_t)t->uid, (gid_t)t->gid);
 	if (t->type != S_IFLNK && t->type != S_IFDIR)
 		chmod(dst, t->mode & 07777);
+	if (!t->listed && !t->has_content)
+		copy_xattrs(t->path, dst);
 	if (is_changed && changed)
 		changed(t->path, why, opaque);
 	return is_changed ? 1 : 0;
@@ -410,6 +427,8 @@ struct exec {
 	unsigned char *out;
 	size_t out_cap;
 	int out_fd;
+	_Alignas(16) unsigned char scratch[4096];
+	char pathbuf[PATH_MAX];
 };
 
 static struct xfiles *files_new(void)
@@ -693,11 +712,71 @@ static void do_getdents(struct exec *x, const struct replay_step *st, uint64_t a
 	(void)x;
 }
 
+/* The executor's /proc/self/fd, opened before the chroot (-1: none). */
+static int proc_fd_dir = -1;
+
+/* Path calls without a dirfd, and their *at form: dirfd first, then flags. */
+static const struct {
+	int nr, at_nr;
+	uint64_t flags; /* appended after the shifted arguments; ~0: none */
+} at_forms[] = {
+	{ __NR_open, __NR_openat, ~0ULL },
+	{ __NR_stat, __NR_newfstatat, 0 },
+	{ __NR_lstat, __NR_newfstatat, AT_SYMLINK_NOFOLLOW },
+	{ __NR_access, __NR_faccessat, ~0ULL },
+	{ __NR_readlink, __NR_readlinkat, ~0ULL },
+	{ __NR_chmod, __NR_fchmodat, ~0ULL },
+	{ __NR_chown, __NR_fchownat, 0 },
+	{ __NR_lchown, __NR_fchownat, AT_SYMLINK_NOFOLLOW },
+	{ __NR_mkdir, __NR_mkdirat, ~0ULL },
+	{ __NR_unlink, __NR_unlinkat, 0 },
+};
+
+/*
+ * A path through /proc/self/fd/N: made relative to the executor's own
+ * /proc/self/fd, with N replaced by the executor's descriptor, the call
+ * turned into its *at form when it has no dirfd.  false: not possible.
+ */
+static bool proc_path(struct exec *x, struct xproc *p, const struct replay_step *st,
+		      const struct emu_syscall *sc, int i, uint64_t a[6], long *ret_nr)
+{
+	const char *rest;
+	int fd = emu_replay_proc_fd(st->strs[i], st->pid, st->tid, &rest);
+	int real = files_get(p->files, fd), n;
+
+	if (fd < 0)
+		return true;
+	if (real < 0 || proc_fd_dir < 0)
+		return false;
+	n = snprintf(x->pathbuf, sizeof(x->pathbuf), "%d%s", real, rest);
+	if (n < 0 || (size_t)n >= sizeof(x->pathbuf))
+		return false;
+	a[i] = (uint64_t)(uintptr_t)x->pathbuf;
+	if (i > 0 && sc->args[i - 1].kind == EK_DIRFD) {
+		a[i - 1] = (uint64_t)proc_fd_dir;
+		return true;
+	}
+	for (size_t k = 0; k < sizeof(at_forms) / sizeof(at_forms[0]); k++) {
+		if (at_forms[k].nr != st->nr || i != 0)
+			continue;
+		for (int j = 5; j > 0; j--)
+			a[j] = a[j - 1];
+		a[0] = (uint64_t)proc_fd_dir;
+		if (at_forms[k].flags != ~0ULL)
+			a[sc->nargs + 1] = at_forms[k].flags;
+		*ret_nr = at_forms[k].at_nr;
+		return true;
+	}
+	return false;
+}
+
 /* Rebuild argument registers by kind; false when the step cannot run. */
 static bool build_args(struct exec *x, struct xproc *p, const struct replay_step *st,
 		       const struct emu_syscall *sc, uint64_t a[6], int *ret_out_arg,
-		       size_t *ret_out_len)
+		       size_t *ret_out_len, long *ret_nr)
 {
+	int proc_i = -1;
+
 	*ret_out_arg = -1;
 	*ret_out_len = 0;
 	for (int i = 0; i < 6; i++)
@@ -712,6 +791,9 @@ static bool build_args(struct exec *x, struct xproc *p, const struct replay_step
 				a[i] = (uint64_t)(uintptr_t)st->strs[i];
 			else if (st->args[i])
 				return false; /* a string replay does not have */
+			if (sc->args[i].kind == EK_PATH && st->strs[i] &&
+			    !strncmp(st->strs[i], "/proc/", 6))
+				proc_i = i;
 			break;
 		case EK_FD:
 			if ((a[i] = (uint64_t)(int64_t)files_get(p->files, fd)) == (uint64_t)-1 &&
@@ -740,6 +822,11 @@ static bool build_args(struct exec *x, struct xproc *p, const struct replay_step
 			a[i] = (uint64_t)(uintptr_t)x->out;
 			a[sc->args[i].len_arg] = *ret_out_len;
 			break;
+		case EK_STRUCT_OUT:
+			/* statfs and the like: a buffer of the executor's, not compared. */
+			memset(x->scratch, 0, sizeof(x->scratch));
+			a[i] = (uint64_t)(uintptr_t)x->scratch;
+			break;
 		case EK_STAT_OUT:
 			*ret_out_arg = i;
 			*ret_out_len = sizeof(struct stat);
@@ -751,7 +838,8 @@ static bool build_args(struct exec *x, struct xproc *p, const struct replay_step
 			break;
 		}
 	}
-	return true;
+	/* Last: the *at form moves every argument. */
+	return proc_i < 0 || proc_path(x, p, st, sc, proc_i, a, ret_nr);
 }
 
 /* The clone flags of a clone-family step. */
@@ -931,6 +1019,7 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 	int out_arg;
 	size_t out_len;
 	int fd0 = (int)st->args[0];
+	long nr = st->nr;
 
 	if (!p || !sc || st->data_lost) {
 		r->status = REPLAY_SKIPPED;
@@ -939,7 +1028,7 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 	switch_to(x, p);
 	if (state_step(x, p, st, r))
 		return;
-	if (!st->has_data || !build_args(x, p, st, sc, a, &out_arg, &out_len)) {
+	if (!st->has_data || !build_args(x, p, st, sc, a, &out_arg, &out_len, &nr)) {
 		r->status = REPLAY_SKIPPED;
 		return;
 	}
@@ -1021,7 +1110,7 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 		break;
 	}
 
-	r->ret = sys6(st->nr, a);
+	r->ret = sys6(nr, a);
 
 	if (is_open_call(st->nr)) {
 		if (r->ret >= 0 && st->ret >= 0)
@@ -1060,8 +1149,9 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 		size_t n = out_len;
 
 		if (st->nr == __NR_readlink || st->nr == __NR_readlinkat ||
-		    st->nr == __NR_getcwd)
-			n = (size_t)r->ret;
+		    st->nr == __NR_getcwd || st->nr == __NR_getxattr ||
+		    st->nr == __NR_lgetxattr || st->nr == __NR_fgetxattr)
+			n = (size_t)r->ret < out_len ? (size_t)r->ret : out_len;
 		r->out = malloc(n ? n : 1);
 		if (r->out) {
 			memcpy(r->out, x->out, n);
@@ -1154,6 +1244,8 @@ static void child(const struct replay_plan *plan, const char *root, int out_fd, 
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	err = gain_chroot(plan, why, sizeof(why));
+	if (!err)
+		proc_fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!err && (chroot(root) < 0 || chdir("/") < 0)) {
 		err = -errno;
 		snprintf(why, sizeof(why), "chroot %s: %s", root, strerror(errno));

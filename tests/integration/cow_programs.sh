@@ -1,8 +1,9 @@
 #!/bin/sh
 # Real programs under copy-on-write: each runs natively in tree "nat" and
 # under pcow in a fresh copy of the same tree; the real tree must not change, pcow
-# status must list what the program did, and after pcow commit the real
-# tree must equal the native one (contents, types, modes, link targets).
+# status must list what the program did, pcow replay must find no
+# divergence, and after pcow commit the real tree must equal the native one
+# (contents, types, modes, link targets).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 # A listing of a tree: path, type, mode, size, link target, content hash.
@@ -32,6 +33,11 @@ run() {
 	changes=$("$PCOW" status "$T/st" | wc -l)
 	[ "$changes" -gt 0 ] && pass "$name: pcow status lists $changes changes" ||
 		fail "$name: pcow status lists nothing"
+	# Replayed against this kernel, the recording must hold no divergence.
+	"$PCOW" replay "$T/st" >"$T/replay.out" 2>&1
+	rc=$?
+	expect_eq "$name: pcow replay exits 0 (no divergence)" 0 $rc
+	[ $rc -ne 0 ] && sed -n '1,24s/^/    replay: /p' "$T/replay.out"
 	"$PCOW" commit "$T/st" >"$T/commit.out" 2>&1
 	expect_eq "$name: pcow commit exits 0" 0 $?
 	if [ "$(snapshot "$T/nat")" = "$(snapshot "$T/w")" ]; then
