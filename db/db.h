@@ -150,6 +150,12 @@ struct db_touch {
 	bool listed;		/* known only as a name in a listed directory */
 	const void *content;	/* the content, when it came from the overlay */
 	uint32_t content_len;
+	/*
+	 * Where the object was read from: NULL its own real path; "" the
+	 * overlay (content, target); else the real path it came from (under
+	 * a directory the overlay renamed).
+	 */
+	const char *source;
 };
 
 /*

@@ -116,7 +116,7 @@ int db_touches(struct db *db, int64_t run_id, db_touch_fn fn, void *opaque, char
 		return err;
 	rc = sqlite3_prepare_v2(db->conn,
 				"SELECT path, type, mode, uid, gid, size, mtime_ns, dev, ino, nlink,"
-				" hash, target, listed, content FROM touch WHERE run_id = ?"
+				" hash, target, listed, content, source FROM touch WHERE run_id = ?"
 				" ORDER BY id",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -148,6 +148,8 @@ int db_touches(struct db *db, int64_t run_id, db_touch_fn fn, void *opaque, char
 			if (!t.content)
 				t.content = "";
 		}
+		if (sqlite3_column_type(st, 14) != SQLITE_NULL)
+			t.source = col_text(st, 14);
 		err = fn(&t, opaque);
 		if (err)
 			break;

@@ -47,7 +47,7 @@
 	" type INTEGER NOT NULL," \
 	" mode INTEGER, uid INTEGER, gid INTEGER, size INTEGER, mtime_ns INTEGER," \
 	" dev INTEGER, ino INTEGER, nlink INTEGER, hash INTEGER, target TEXT," \
-	" listed INTEGER NOT NULL DEFAULT 0, content BLOB);" \
+	" listed INTEGER NOT NULL DEFAULT 0, content BLOB, source TEXT);" \
 	"CREATE INDEX touch_by_run ON touch(run_id, path);" \
 	"CREATE TABLE calldata (" \
 	" seq INTEGER PRIMARY KEY REFERENCES call(seq)," \

@@ -77,8 +77,8 @@ struct rec_touch {
 	int64_t uid, gid, size, mtime_ns, dev, ino, nlink;
 	uint64_t hash;
 	uint32_t type, mode;
-	uint32_t path_len, target_len, content_len;
-	uint8_t has_hash, has_target, listed, has_content;
+	uint32_t path_len, target_len, content_len, source_len;
+	uint8_t has_hash, has_target, listed, has_content, has_source;
 };
 
 struct rec_hdr {
@@ -366,7 +366,7 @@ void db_writer_call(struct db_writer *w, const struct db_call *call, const void 
 
 void db_writer_touch(struct db_writer *w, const struct db_touch *t)
 {
-	struct piece pieces[1 + 1 + 3 + 1];
+	struct piece pieces[1 + 1 + 4 + 1];
 	struct rec_touch rt;
 	size_t n = 1;
 
@@ -390,12 +390,16 @@ void db_writer_touch(struct db_writer *w, const struct db_touch *t)
 	rt.listed = t->listed;
 	rt.has_content = t->content != NULL && t->content_len < RECORD_MAX / 2;
 	rt.content_len = rt.has_content ? t->content_len : 0;
+	rt.has_source = t->source != NULL;
+	rt.source_len = t->source ? (uint32_t)strlen(t->source) : 0;
 	pieces[n++] = (struct piece){ &rt, sizeof(rt) };
 	pieces[n++] = (struct piece){ t->path, rt.path_len };
 	if (rt.target_len)
 		pieces[n++] = (struct piece){ t->target, rt.target_len };
 	if (rt.content_len)
 		pieces[n++] = (struct piece){ t->content, rt.content_len };
+	if (rt.source_len)
+		pieces[n++] = (struct piece){ t->source, rt.source_len };
 	n++; /* padding */
 	put_record(w, REC_TOUCH, pieces, n);
 }
@@ -721,7 +725,8 @@ static void handle_touch(struct db_writer *w, const unsigned char *payload, uint
 	sqlite3_stmt *st = w->st_touch;
 
 	if (len < sizeof(*rt) ||
-	    sizeof(*rt) + (uint64_t)rt->path_len + rt->target_len + rt->content_len > len) {
+	    sizeof(*rt) + (uint64_t)rt->path_len + rt->target_len + rt->content_len +
+			    rt->source_len > len) {
 		set_error(w, -EIO, "internal error: malformed touch record");
 		return;
 	}
@@ -744,6 +749,8 @@ static void handle_touch(struct db_writer *w, const unsigned char *payload, uint
 				  SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 15);
+	bind_text_len(st, 16, rt->has_source,
+		      p + rt->path_len + rt->target_len + rt->content_len, rt->source_len);
 	step_done(w, st, "writing the log");
 }
 
@@ -1045,8 +1052,8 @@ static int prepare_all(struct db_writer *w)
 			   &w->st_calldata)) ||
 	    (err = prepare(w,
 			   "INSERT INTO touch(run_id, path, type, mode, uid, gid, size, mtime_ns,"
-			   " dev, ino, nlink, hash, target, listed, content)"
-			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   " dev, ino, nlink, hash, target, listed, content, source)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			   &w->st_touch)) ||
 	    (err = prepare(w,
 			   "INSERT INTO process(run_id, pid, tgid, ppid, t_start)"

@@ -296,6 +296,7 @@ static struct seen *record(struct emu_rec *r, struct seen *s, const char *path, 
 		t.dev = (int64_t)st.st_dev;
 		t.ino = (int64_t)st.st_ino;
 		t.nlink = (int64_t)st.st_nlink;
+		t.source = where == 1 ? "" : strcmp(real, path) ? real : NULL;
 		if (S_ISLNK(st.st_mode)) {
 			free(s->target);
 			s->target = read_link(real);

@@ -156,7 +156,8 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 {
 	struct stat st;
 	char why[160];
-	bool is_changed = false;
+	bool is_changed = false, upper = t->source && !t->source[0];
+	const char *src = t->source && t->source[0] ? t->source : t->path;
 	int err = 0;
 
 	/* A full record replaces a placeholder made from a listing. */
@@ -169,28 +170,37 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 			unlink(dst);
 	}
 	why[0] = '\0';
+	/* Hard links among the touched objects are links again. */
+	if (t->type != S_IFDIR && t->nlink > 1 && !t->listed) {
+		const char *prev = link_find(*links, *n_links, t->dev, t->ino);
+
+		if (prev && link(prev, dst) == 0)
+			return 0;
+	}
 	switch (t->type) {
 	case S_IFDIR:
 		if (mkdir(dst, 0700) < 0 && errno != EEXIST)
 			err = -errno;
 		break;
 	case S_IFREG: {
-		const char *prev = NULL;
 		uint64_t h = 0;
 
 		if (t->listed) {
 			err = write_content(dst, "", 0, 0600);
 			break;
 		}
-		if (t->nlink > 1)
-			prev = link_find(*links, *n_links, t->dev, t->ino);
-		if (prev && link(prev, dst) == 0)
-			break;
 		if (t->has_content) {
 			err = write_content(dst, t->content, t->content_len, 0600);
 			break;
 		}
-		err = copy_hash(t->path, dst, 0600, &h);
+		if (upper) {
+			/* An overlay file too big to keep: nothing to copy from. */
+			snprintf(why, sizeof(why), "its content was not recorded");
+			is_changed = true;
+			err = write_content(dst, "", 0, 0600);
+			break;
+		}
+		err = copy_hash(src, dst, 0600, &h);
 		if (err == -ENOENT || err == -ELOOP || err == -ENOTDIR) {
 			snprintf(why, sizeof(why), "no longer exists");
 			is_changed = true;
@@ -199,16 +209,6 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 			snprintf(why, sizeof(why), "content changed");
 			is_changed = true;
 		}
-		if (!err && t->nlink > 1) {
-			struct link_seen *n = realloc(*links, (*n_links + 1) * sizeof(*n));
-
-			if (n) {
-				*links = n;
-				n[*n_links] = (struct link_seen){ t->dev, t->ino, strdup(dst) };
-				if (n[*n_links].copy)
-					(*n_links)++;
-			}
-		}
 		break;
 	}
 	case S_IFLNK: {
@@ -216,8 +216,8 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 		ssize_t n;
 		const char *target = t->target ? t->target : "";
 
-		if (!t->listed) {
-			n = readlink(t->path, now, sizeof(now) - 1);
+		if (!t->listed && !upper) {
+			n = readlink(src, now, sizeof(now) - 1);
 			if (n < 0 || (size_t)n != strlen(target) || memcmp(now, target, (size_t)n)) {
 				snprintf(why, sizeof(why), "symbolic link changed");
 				is_changed = true;
@@ -235,7 +235,7 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 	case S_IFBLK: {
 		struct stat real;
 
-		if (stat(t->path, &real) == 0 && (real.st_mode & S_IFMT) == t->type &&
+		if (stat(src, &real) == 0 && (real.st_mode & S_IFMT) == t->type &&
 		    mknod(dst, t->type | 0600, real.st_rdev) == 0)
 			break;
 		err = write_content(dst, "", 0, 0600); /* not root: a stand-in */
@@ -244,21 +244,31 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 	default:
 		return 0; /* sockets: nothing to make */
 	}
-	if (!err && !t->listed && t->type != S_IFLNK && t->type != S_IFDIR) {
+	if (!err && !t->listed && !upper && t->type != S_IFLNK && t->type != S_IFDIR) {
 		/* The real object's type may have changed under the same name. */
-		if (lstat(t->path, &st) == 0 && (st.st_mode & S_IFMT) != t->type && !is_changed) {
+		if (lstat(src, &st) == 0 && (st.st_mode & S_IFMT) != t->type && !is_changed) {
 			snprintf(why, sizeof(why), "type changed");
 			is_changed = true;
 		}
 	}
 	if (err)
 		return err;
+	if (t->type != S_IFDIR && t->nlink > 1 && !t->listed) {
+		struct link_seen *n = realloc(*links, (*n_links + 1) * sizeof(*n));
+
+		if (n) {
+			*links = n;
+			n[*n_links] = (struct link_seen){ t->dev, t->ino, strdup(dst) };
+			if (n[*n_links].copy)
+				(*n_links)++;
+		}
+	}
 	if (geteuid() == 0)
 		lchown(dst, (uid_t)t->uid, (gid_t)t->gid);
 	if (t->type != S_IFLNK && t->type != S_IFDIR)
 		chmod(dst, t->mode & 07777);
-	if (!t->listed && !t->has_content)
-		copy_xattrs(t->path, dst);
+	if (!t->listed && !upper)
+		copy_xattrs(src, dst);
 	if (is_changed && changed)
 		changed(t->path, why, opaque);
 	return is_changed ? 1 : 0;

@@ -42,6 +42,7 @@ void replay_plan_free(struct replay_plan *plan)
 		free(plan->touches[i].path);
 		free(plan->touches[i].target);
 		free(plan->touches[i].content);
+		free(plan->touches[i].source);
 	}
 	free(plan->touches);
 	for (size_t i = 0; i < plan->n_blocks; i++)

@@ -25,6 +25,7 @@ struct replay_touch {
 	unsigned char *content; /* its content when it came from the overlay */
 	uint32_t content_len;
 	bool has_content;
+	char *source;		/* NULL: its own path; "": the overlay; else the real path */
 };
 
 /* One recorded call to re-run. */

@@ -45,6 +45,8 @@ static int add_touch(const struct db_touch *t, void *opaque)
 	rt->listed = t->listed;
 	if (t->target && !(rt->target = strdup(t->target)))
 		return -ENOMEM;
+	if (t->source && !(rt->source = strdup(t->source)))
+		return -ENOMEM;
 	if (t->content) {
 		rt->has_content = true;
 		rt->content_len = t->content_len;
