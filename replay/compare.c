@@ -87,8 +87,17 @@ void replay_compare_free(struct replay_compare *c)
 	free(c);
 }
 
-const struct replay_divergence *replay_divergences(const struct replay_compare *c, size_t *ret_n)
+static int by_step(const void *a, const void *b)
 {
+	const struct replay_divergence *x = a, *y = b;
+
+	return x->step < y->step ? -1 : x->step > y->step;
+}
+
+const struct replay_divergence *replay_divergences(struct replay_compare *c, size_t *ret_n)
+{
+	/* Listings are compared at their end: put their lines back in step order. */
+	qsort(c->divs, c->n_divs, sizeof(*c->divs), by_step);
 	*ret_n = c->n_divs;
 	return c->divs;
 }
@@ -265,27 +274,47 @@ static void listing_reset(struct replay_compare *c, uint32_t stream)
 		}
 }
 
-static int append(char **buf, size_t *len, const void *p, size_t n)
+/*
+ * Append the entries "type name\0" of one call to a listing, each
+ * prefixed with the step that returned it (4 bytes), so that a difference
+ * is reported at the call that returned (or would have returned) it.
+ */
+static int append(char **buf, size_t *len, const unsigned char *p, size_t n, uint32_t step)
 {
-	char *b = realloc(*buf, *len + n + 1);
+	size_t pos = 0;
 
-	if (!b)
-		return -ENOMEM;
-	memcpy(b + *len, p, n);
-	*buf = b;
-	*len += n;
+	while (pos + 1 < n) {
+		size_t l = strnlen((const char *)p + pos + 1, n - pos - 1) + 2;
+		char *b = realloc(*buf, *len + 4 + l + 1);
+
+		if (!b)
+			return -ENOMEM;
+		memcpy(b + *len, &step, 4);
+		memcpy(b + *len + 4, p + pos, l);
+		*buf = b;
+		*len += 4 + l;
+		pos += l;
+	}
 	return 0;
 }
 
-/* Split "type name\0..." into a sorted array of entries, "." and ".." left out. */
+static uint32_t entry_step(const char *e)
+{
+	uint32_t step;
+
+	memcpy(&step, e - 4, 4);
+	return step;
+}
+
+/* Split "step type name\0..." into a sorted array of entries, "." and ".." left out. */
 static size_t entries(char *buf, size_t len, char ***ret)
 {
 	size_t n = 0, cap = 0, pos = 0;
 	char **v = NULL;
 
-	while (pos + 1 < len) {
-		char *e = buf + pos;
-		size_t l = strnlen(e + 1, len - pos - 1);
+	while (pos + 5 < len) {
+		char *e = buf + pos + 4;
+		size_t l = strnlen(e + 1, len - pos - 5);
 
 		if (strcmp(e + 1, ".") && strcmp(e + 1, "..")) {
 			if (n == cap) {
@@ -297,7 +326,7 @@ static size_t entries(char *buf, size_t len, char ***ret)
 			}
 			v[n++] = e;
 		}
-		pos += l + 2;
+		pos += 4 + l + 2;
 	}
 	*ret = v;
 	return n;
@@ -320,8 +349,12 @@ static const char *dt_name(unsigned char t)
 	return t < 13 ? names[t] : "?";
 }
 
-/* The listing of a stream at its recorded end: the two sets of (name, type). */
-static int cmp_listing(struct replay_compare *c, uint32_t step, struct listing *l)
+/*
+ * The listing of a stream at its recorded end: the two sets of (name,
+ * type).  A name only recorded is reported at the call that returned it
+ * in the recording, one only replayed at the call that returned it now.
+ */
+static int cmp_listing(struct replay_compare *c, struct listing *l)
 {
 	char **a = NULL, **b = NULL;
 	size_t na = entries(l->rec, l->rec_len, &a), nb = entries(l->rep, l->rep_len, &b);
@@ -336,11 +369,11 @@ static int cmp_listing(struct replay_compare *c, uint32_t step, struct listing *
 
 		if (r < 0) {
 			snprintf(text, sizeof(text), "\"%s\" %s", a[i] + 1, dt_name((unsigned char)a[i][0]));
-			err = diverge(c, step, "listing", text, "(missing)");
+			err = diverge(c, entry_step(a[i]), "listing", text, "(missing)");
 			i++;
 		} else if (r > 0) {
 			snprintf(text, sizeof(text), "\"%s\" %s", b[j] + 1, dt_name((unsigned char)b[j][0]));
-			err = diverge(c, step, "listing", "(missing)", text);
+			err = diverge(c, entry_step(b[j]), "listing", "(missing)", text);
 			j++;
 		} else {
 			if (a[i][0] != b[j][0] && a[i][0] && b[j][0]) {
@@ -350,7 +383,7 @@ static int cmp_listing(struct replay_compare *c, uint32_t step, struct listing *
 					 dt_name((unsigned char)a[i][0]));
 				snprintf(t2, sizeof(t2), "\"%s\" %s", b[j] + 1,
 					 dt_name((unsigned char)b[j][0]));
-				err = diverge(c, step, "d_type", text, t2);
+				err = diverge(c, entry_step(a[i]), "d_type", text, t2);
 			}
 			i++;
 			j++;
@@ -376,11 +409,11 @@ static int cmp_getdents(struct replay_compare *c, const struct replay_step *st,
 		return 0;
 	if (!(l = listing_of(c, r->stream)))
 		return -ENOMEM;
-	if (append(&l->rec, &l->rec_len, st->data, st->data_len) < 0 ||
-	    append(&l->rep, &l->rep_len, r->out, r->out_len) < 0)
+	if (append(&l->rec, &l->rec_len, st->data, st->data_len, r->step) < 0 ||
+	    append(&l->rep, &l->rep_len, r->out, r->out_len, r->step) < 0)
 		return -ENOMEM;
 	if (st->ret == 0) {
-		int err = cmp_listing(c, r->step, l);
+		int err = cmp_listing(c, l);
 
 		listing_reset(c, r->stream);
 		return err;

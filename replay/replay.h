@@ -103,9 +103,8 @@ void replay_compare_free(struct replay_compare *cmp);
 /* Compare one result with its step; adds divergences. -ENOMEM only. */
 int replay_compare_step(struct replay_compare *cmp, const struct replay_result *r);
 
-/* The divergences so far, in step order. */
-const struct replay_divergence *replay_divergences(const struct replay_compare *cmp,
-						   size_t *ret_n);
+/* The divergences so far, sorted into step order. */
+const struct replay_divergence *replay_divergences(struct replay_compare *cmp, size_t *ret_n);
 /* Steps replayed and skipped so far. */
 void replay_compare_counts(const struct replay_compare *cmp, uint64_t *ret_ran,
 			   uint64_t *ret_skipped);

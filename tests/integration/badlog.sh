@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 check_bad() { # check_bad WHAT FILE REGEX
-	for cmd in log stats; do
+	for cmd in log stats replay; do
 		"$PCOW" $cmd "$2" >out 2>err; st=$?
 		expect_eq "$1: pcow $cmd exits 2" 2 "$st"
 		expect_match "$1: pcow $cmd says why" "$3" "$(cat err)"

@@ -1,0 +1,127 @@
+#!/bin/sh
+# pcow replay: a recorded run re-run against this kernel finds no
+# divergence; a result changed in the log with SQL is reported at exactly
+# that call and field, and nothing else; a run whose real files changed
+# since is refused with the paths named; bad input exits 2 with a message.
+# (Every case of the copy-on-write corpus and the real programs are
+# replayed by cow_equiv.sh and cow_programs.sh.)
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+W="$T/w"
+mkdir -p "$W/dir" && printf 'alpha\n' >"$W/a.txt" && printf 'x\n' >"$W/dir/xfile" &&
+	printf 'y\n' >"$W/dir/yfile" && ln -s a.txt "$W/link" || harness "setup failed"
+# Write then read back, list, stat, readlink, fail to open.
+prog='printf "hello world\n" >new.txt && sed -n p new.txt && ls dir && stat -c %s a.txt &&
+readlink link && { cat missing 2>/dev/null; true; }'
+(cd "$W" && "$PCOW" trace -q --store "$T/s" --cow "$W" -- sh -c "$prog") >trace.out 2>&1 ||
+	harness "trace failed: $(cat trace.out)"
+
+"$PCOW" replay "$T/s" >out 2>err
+expect_eq "replay of an untouched recording exits 0" 0 $?
+expect_match "it prints the summary" '^replayed [0-9]+ calls \([0-9]+ skipped\): 0 divergences$' "$(cat out)"
+expect_match "it names both kernels" 'recorded on Linux .*, on Linux ' "$(cat err)"
+expect_eq "no divergence stored" 0 "$(sql "$T/s/log.db" 'SELECT count(*) FROM divergence')"
+
+# mutate WHAT SQL: copy the log, change it, replay; out in m.out, status in $st
+mutate() {
+	cp "$T/s/log.db" m.db && sql m.db "$2" >/dev/null || harness "$1: SQL failed"
+	"$PCOW" replay m.db --json >m.out 2>m.err
+	st=$?
+}
+
+# expect_one WHAT SEQ FIELD: exactly one divergence, at SEQ, in FIELD
+expect_one() {
+	expect_eq "$1: exit 1" 1 "$st"
+	expect_eq "$1: one divergence" 1 "$(grep -c '"seq"' m.out)"
+	expect_match "$1: at seq $2, field $3" "^\{\"seq\":$2,.*\"field\":\"$3\"" "$(cat m.out)"
+}
+
+seq_of() { # seq_of SQL-condition: the first matching call of the run
+	sql "$T/s/log.db" "SELECT min(seq) FROM syscall WHERE $1"
+}
+
+s=$(seq_of "name = 'openat' AND args LIKE '%\"missing\"%'")
+[ -n "$s" ] || harness "no openat of missing"
+mutate "an errno" "UPDATE call SET ret = -13 WHERE seq = $s"
+expect_one "an errno" "$s" result
+expect_match "an errno: both values" '"recorded":"-1 EACCES.*"replayed":"-1 ENOENT' "$(cat m.out)"
+
+s=$(seq_of "name = 'statx' AND args LIKE '%\"a.txt\"%'")
+[ -n "$s" ] || harness "no statx of a.txt"
+# struct statx: stx_size is the 8 bytes at offset 40
+mutate "a size" "UPDATE calldata SET data = CAST(substr(data, 1, 40) ||
+	X'6300000000000000' || substr(data, 49) AS BLOB) WHERE seq = $s"
+expect_one "a size" "$s" stx_size
+expect_match "a size: both values" '"recorded":"99","replayed":"6"' "$(cat m.out)"
+
+s=$(seq_of "name = 'getdents64' AND ret > 0")
+[ -n "$s" ] || harness "no getdents64"
+mutate "a listing entry" "UPDATE calldata SET data = CAST(replace(CAST(data AS TEXT),
+	'xfile', 'qfile') AS BLOB) WHERE seq = $s"
+expect_eq "a listing entry: exit 1" 1 "$st"
+expect_eq "a listing entry: two divergences (one name for another)" 2 "$(grep -c '"seq"' m.out)"
+expect_match "a listing entry: qfile recorded, missing now" \
+	"^\{\"seq\":$s,.*\"field\":\"listing\",\"recorded\":\"\\\\\"qfile\\\\\" DT_REG\",\"replayed\":\"\(missing\)\"" "$(cat m.out)"
+expect_match "a listing entry: xfile found, not recorded" \
+	"^\{\"seq\":$s,.*\"field\":\"listing\",\"recorded\":\"\(missing\)\",\"replayed\":\"\\\\\"xfile\\\\\" DT_REG\"" "$(cat m.out)"
+
+w=$(seq_of "name = 'write' AND args LIKE '%hello world%'")
+r=$(seq_of "name = 'read' AND args LIKE '%hello world%'")
+[ -n "$w" ] && [ -n "$r" ] || harness "no write or read of new.txt"
+mutate "a written byte" "UPDATE calldata SET data = CAST(replace(CAST(data AS TEXT),
+	'hello', 'jello') AS BLOB) WHERE seq = $w"
+# The write itself returns the same count; the byte shows where it is read back.
+expect_one "a written byte (seen by the read of it)" "$r" "data hash"
+
+s=$(seq_of "name = 'readlink' OR name = 'readlinkat'")
+[ -n "$s" ] || harness "no readlink"
+mutate "a link target" "UPDATE calldata SET data = CAST('b.txt' AS BLOB) WHERE seq = $s"
+expect_one "a link target" "$s" target
+
+# --max, the text form, the stored divergences
+mutate "text form" "UPDATE call SET ret = -13 WHERE seq = $(seq_of "name = 'openat' AND args LIKE '%\"missing\"%'")"
+"$PCOW" replay m.db >m.txt 2>/dev/null
+expect_match "text form: the call as pcow log prints it" 'openat\(AT_FDCWD, "missing", O_RDONLY\) = -1 EACCES' "$(cat m.txt)"
+expect_eq "divergences are stored (one per replay)" 2 "$(sql m.db 'SELECT count(*) FROM divergence')"
+
+# --keep DIR keeps the scratch tree
+"$PCOW" replay "$T/s" --keep "$T/kept" >/dev/null 2>&1
+expect_eq "--keep: exit 0" 0 $?
+[ -f "$T/kept$W/a.txt" ] && [ -L "$T/kept$W/link" ] && pass "--keep: the starting tree is kept" ||
+	fail "--keep: no $T/kept$W/a.txt"
+
+# Real files changed since the recording: refused, the paths named.
+printf 'changed\n' >"$W/a.txt"
+rm "$W/dir/yfile"
+"$PCOW" replay "$T/s" >out 2>err
+expect_eq "changed real files: exit 2" 2 $?
+expect_match "changed real files: the changed content is named" "$W/a.txt \(content changed\)" "$(cat err)"
+expect_match "changed real files: --force is suggested" 'force' "$(cat err)"
+"$PCOW" replay "$T/s" --force >out 2>err
+st=$?
+[ $st -eq 1 ] && pass "--force replays anyway and reports the differences (exit 1)" ||
+	fail "--force: exit $st: $(cat err)"
+
+# Bad input
+"$PCOW" replay "$T/none" >out 2>err
+expect_eq "missing log: exit 2" 2 $?
+expect_match "missing log: says so" 'no such log' "$(cat err)"
+printf 'junk\n' >junk.db
+"$PCOW" replay junk.db >out 2>err
+expect_eq "corrupt log: exit 2" 2 $?
+expect_match "corrupt log: says so" 'not a database|corrupt' "$(cat err)"
+cp "$T/s/log.db" noruns.db && sql noruns.db "DELETE FROM calldata; DELETE FROM path; DELETE FROM call;
+	DELETE FROM touch; DELETE FROM process; DELETE FROM exec; DELETE FROM run" >/dev/null
+"$PCOW" replay noruns.db >out 2>err
+expect_eq "a log with no run: exit 2" 2 $?
+expect_match "a log with no run: says so" 'no run' "$(cat err)"
+(cd "$W" && "$PCOW" trace -q --store "$T/nc" --no-cow -- cat a.txt) >/dev/null 2>&1
+"$PCOW" replay "$T/nc" >out 2>err
+expect_eq "a --no-cow run: exit 2" 2 $?
+expect_match "a --no-cow run: its starting state is unknown" 'without replay data.*unknown' "$(cat err)"
+"$PCOW" replay --bogus >out 2>err
+expect_eq "unknown option: exit 2" 2 $?
+"$PCOW" replay --help >out 2>err
+expect_eq "--help: exit 0" 0 $?
+expect_match "--help: describes the options" '--strict' "$(cat out)"
+finish
