@@ -1460,7 +1460,7 @@ START_TEST(test_open_other_version)
 	c = raw_open();
 	raw_exec(c, "PRAGMA user_version = 7");
 	sqlite3_close(c);
-	expect_open_fails(-ERANGE, "schema version 7, this pcow reads version 1");
+	expect_open_fails(-ERANGE, "schema version 7, this pcow reads version 2");
 	{
 		char msg[DB_ERRMSG_SIZE];
 
@@ -1474,6 +1474,55 @@ START_TEST(test_open_other_version)
 	raw_exec(c, sql);
 	sqlite3_close(c);
 	expect_open_fails(-EPROTO, "not a pcow log (table exec missing)");
+}
+END_TEST
+
+/* A version 1 file: read as it is, migrated to 2 when opened for writing. */
+START_TEST(test_open_version_1_migrates)
+{
+	char msg[DB_ERRMSG_SIZE];
+	struct db_replay_run rr;
+	struct db *db;
+	sqlite3 *c;
+	int64_t run_id = 0;
+
+	db = open_or_fail(DB_OPEN_CREATE);
+	db_close(db);
+	c = raw_open();
+	raw_exec(c, "DROP TABLE touch; DROP TABLE calldata; DROP TABLE divergence;"
+		    " ALTER TABLE run DROP COLUMN uid; ALTER TABLE run DROP COLUMN gid;"
+		    " ALTER TABLE run DROP COLUMN groups; ALTER TABLE run DROP COLUMN umask;"
+		    " ALTER TABLE run DROP COLUMN replay;"
+		    " INSERT INTO run(argv, t_start) VALUES ('old', 1);"
+		    " PRAGMA user_version = 1");
+	sqlite3_close(c);
+
+	/* Read-only: the old tables read, the replay readers say why not. */
+	ck_assert_int_eq(db_open(logpath, DB_OPEN_READONLY, &db, msg), 0);
+	ck_assert_int_eq(db_run_latest(db, &run_id, msg), 0);
+	ck_assert_int_eq(run_id, 1);
+	ck_assert_int_eq(db_replay_run(db, 0, &rr, msg), -EPROTO);
+	ck_assert_msg(strstr(msg, "older pcow"), "%s", msg);
+	db_close(db);
+
+	/* Writable: migrated in place, the run kept, the new tables there. */
+	ck_assert_int_eq(db_open(logpath, DB_OPEN_WRITE, &db, msg), 0);
+	ck_assert_int_eq(db_replay_run(db, 0, &rr, msg), 0);
+	ck_assert_str_eq(rr.argv, "old");
+	ck_assert(!rr.replay);
+	db_replay_run_free(&rr);
+	db_close(db);
+	c = raw_open();
+	{
+		sqlite3_stmt *st;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(c, "PRAGMA user_version", -1, &st, NULL),
+				 SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(c);
 }
 END_TEST
 
@@ -1578,6 +1627,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_open_text_and_random);
 	tcase_add_test(tc, test_open_foreign_sqlite);
 	tcase_add_test(tc, test_open_other_version);
+	tcase_add_test(tc, test_open_version_1_migrates);
 	tcase_add_test(tc, test_open_truncated);
 	suite_add_tcase(s, tc);
 	return s;
