@@ -126,13 +126,15 @@ static int write_content(const char *dst, const void *data, size_t len, mode_t m
 struct link_seen {
 	int64_t dev, ino;
 	char *copy;
+	int64_t nlink;	/* the recorded link count */
+	int64_t made;	/* links made in the scratch tree */
 };
 
-static const char *link_find(struct link_seen *l, size_t n, int64_t dev, int64_t ino)
+static struct link_seen *link_find(struct link_seen *l, size_t n, int64_t dev, int64_t ino)
 {
 	for (size_t i = 0; i < n; i++)
 		if (l[i].dev == dev && l[i].ino == ino)
-			return l[i].copy;
+			return &l[i];
 	return NULL;
 }
 
@@ -172,10 +174,12 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 	why[0] = '\0';
 	/* Hard links among the touched objects are links again. */
 	if (t->type != S_IFDIR && t->nlink > 1 && !t->listed) {
-		const char *prev = link_find(*links, *n_links, t->dev, t->ino);
+		struct link_seen *prev = link_find(*links, *n_links, t->dev, t->ino);
 
-		if (prev && link(prev, dst) == 0)
+		if (prev && link(prev->copy, dst) == 0) {
+			prev->made++;
 			return 0;
+		}
 	}
 	switch (t->type) {
 	case S_IFDIR:
@@ -258,7 +262,7 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 
 		if (n) {
 			*links = n;
-			n[*n_links] = (struct link_seen){ t->dev, t->ino, strdup(dst) };
+			n[*n_links] = (struct link_seen){ t->dev, t->ino, strdup(dst), t->nlink, 1 };
 			if (n[*n_links].copy)
 				(*n_links)++;
 		}
@@ -326,6 +330,21 @@ int replay_rebuild(const struct replay_plan *plan, const char *root, replay_chan
 		if (!t->listed)
 			set_times(t, dst);
 	}
+	/*
+	 * Links the run never touched still count in st_nlink: stand-ins for
+	 * them go to /.pcow-nlink, which only a listing of / would show.
+	 */
+	for (size_t i = 0; !err && i < n_links; i++) {
+		for (int64_t k = links[i].made; k < links[i].nlink && k < 64; k++) {
+			char name[PATH_MAX];
+
+			snprintf(name, sizeof(name), "%.3800s/.pcow-nlink", root);
+			mkdir(name, 0700);
+			snprintf(name, sizeof(name), "%.3800s/.pcow-nlink/%zu.%lld", root, i,
+				 (long long)k);
+			link(links[i].copy, name);
+		}
+	}
 	for (size_t i = 0; i < n_links; i++)
 		free(links[i].copy);
 	free(links);
@@ -358,6 +377,60 @@ static int write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static void to_wire(struct wire *w, const struct replay_result *r)
+{
+	memset(w, 0, sizeof(*w));
+	w->step = r->step;
+	w->status = r->status;
+	w->flags = r->flags;
+	w->ret = r->ret;
+	w->hash = r->hash;
+	w->stream = r->stream;
+	w->out_len = r->out_len;
+}
+
+/* The executor's results, written a buffer at a time. */
+struct outbuf {
+	int fd;
+	size_t len;
+	unsigned char buf[256 * 1024];
+};
+
+static int out_flush(struct outbuf *o)
+{
+	int err = write_all(o->fd, o->buf, o->len);
+
+	o->len = 0;
+	return err;
+}
+
+static int out_put(struct outbuf *o, const void *p, size_t n)
+{
+	if (o->len + n > sizeof(o->buf)) {
+		int err = out_flush(o);
+
+		if (err)
+			return err;
+		if (n > sizeof(o->buf))
+			return write_all(o->fd, p, n);
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+	return 0;
+}
+
+static int out_result(struct outbuf *o, const struct replay_result *r)
+{
+	struct wire w;
+	int err;
+
+	to_wire(&w, r);
+	err = out_put(o, &w, sizeof(w));
+	if (!err && r->out_len)
+		err = out_put(o, r->out, r->out_len);
+	return err;
 }
 
 int replay_result_write(int fd, const struct replay_result *r)
@@ -1172,9 +1245,14 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 
 int replay_run_steps(const struct replay_plan *plan, int out_fd)
 {
+	struct outbuf *ob = malloc(sizeof(*ob));
 	struct exec x;
 	int err = 0;
 
+	if (!ob)
+		return -ENOMEM;
+	ob->fd = out_fd;
+	ob->len = 0;
 	memset(&x, 0, sizeof(x));
 	x.plan = plan;
 	x.out_fd = out_fd;
@@ -1187,9 +1265,12 @@ int replay_run_steps(const struct replay_plan *plan, int out_fd)
 		memset(&r, 0, sizeof(r));
 		r.step = (uint32_t)i;
 		run_step(&x, &plan->steps[i], &r);
-		err = replay_result_write(out_fd, &r);
+		err = out_result(ob, &r);
 		free(r.out);
 	}
+	if (!err)
+		err = out_flush(ob);
+	free(ob);
 	for (size_t i = 0; i < x.n_procs; i++) {
 		files_put(x.procs[i].files);
 		fs_put(x.procs[i].fs);
