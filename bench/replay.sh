@@ -23,28 +23,16 @@ trap 'rm -rf "$W"' EXIT
 now() { date +%s.%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-setup_build() {
-	mkdir -p "$W/proj"
-	i=0
-	while [ $i -lt 40 ]; do
-		printf '#include <stdio.h>\n#include <string.h>\n#include <stdlib.h>\nint f%d(int x);\nint f%d(int x) { char b[64]; snprintf(b, sizeof(b), "%%d", x * %d); return (int)strlen(b) + atoi(b); }\n' $i $i $i >"$W/proj/f$i.c"
-		i=$((i + 1))
-	done
-	printf 'int main(void) { return 0; }\n' >"$W/proj/main.c"
-	{
-		printf 'SRCS = $(wildcard *.c)\nprog: $(SRCS:.c=.o)\n\t$(CC) -o $@ $^\n'
-		printf '%%.o: %%.c\n\t$(CC) -O1 -c -o $@ $<\nclean:\n\trm -f *.o prog\n'
-	} >"$W/proj/Makefile"
-}
+. "$(dirname "$0")/workloads.sh"
 
 printf '%-6s %10s %10s %8s %9s %9s %12s\n' workload trace_s replay_s speedup replayed skipped calls/s
 for wl in $workloads; do
 	case $wl in
 	tar)
-		tar cf "$W/include.tar" -C /usr include 2>/dev/null
+		setup tar
 		cmd="mkdir -p $W/x && tar xf $W/include.tar -C $W/x && rm -rf $W/x" ;;
 	build)
-		setup_build
+		setup build
 		cmd="make -s -j2 -C $W/proj prog" ;;
 	*) echo "bench: unknown workload $wl" >&2; continue ;;
 	esac
