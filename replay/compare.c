@@ -97,7 +97,8 @@ static int by_step(const void *a, const void *b)
 const struct replay_divergence *replay_divergences(struct replay_compare *c, size_t *ret_n)
 {
 	/* Listings are compared at their end: put their lines back in step order. */
-	qsort(c->divs, c->n_divs, sizeof(*c->divs), by_step);
+	if (c->n_divs > 1)
+		qsort(c->divs, c->n_divs, sizeof(*c->divs), by_step);
 	*ret_n = c->n_divs;
 	return c->divs;
 }
@@ -361,8 +362,10 @@ static int cmp_listing(struct replay_compare *c, struct listing *l)
 	size_t i = 0, j = 0;
 	int err = 0;
 
-	qsort(a, na, sizeof(*a), cmp_entry);
-	qsort(b, nb, sizeof(*b), cmp_entry);
+	if (na > 1)
+		qsort(a, na, sizeof(*a), cmp_entry);
+	if (nb > 1)
+		qsort(b, nb, sizeof(*b), cmp_entry);
 	while (!err && (i < na || j < nb)) {
 		char text[600];
 		int r = i == na ? 1 : j == nb ? -1 : strcmp(a[i] + 1, b[j] + 1);
@@ -495,7 +498,8 @@ int replay_compare_step(struct replay_compare *c, const struct replay_result *r)
 	case __NR_readlink:
 	case __NR_readlinkat:
 	case __NR_getcwd:
-		if (st->data_len != r->out_len || memcmp(st->data, r->out, r->out_len))
+		if (st->data_len != r->out_len ||
+		    (r->out_len && memcmp(st->data, r->out, r->out_len)))
 			return diverge_bytes(c, r->step,
 					     nr == __NR_getcwd	       ? "cwd"
 					     : nr == __NR_readlink ||
