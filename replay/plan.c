@@ -6,7 +6,9 @@
 
 #include "replay/plan.h"
 
-void *replay_plan_keep(struct replay_plan *plan, const void *data, size_t len)
+#define CHUNK (1u << 20)
+
+static void *new_block(struct replay_plan *plan, size_t size)
 {
 	void *p;
 
@@ -19,11 +21,33 @@ void *replay_plan_keep(struct replay_plan *plan, const void *data, size_t len)
 		plan->blocks = n;
 		plan->cap_blocks = cap;
 	}
-	p = malloc(len ? len : 1);
-	if (!p)
-		return NULL;
-	memcpy(p, data, len);
-	plan->blocks[plan->n_blocks++] = p;
+	p = malloc(size ? size : 1);
+	if (p)
+		plan->blocks[plan->n_blocks++] = p;
+	return p;
+}
+
+void *replay_plan_keep(struct replay_plan *plan, const void *data, size_t len)
+{
+	size_t need = (len + 7) & ~(size_t)7;
+	void *p;
+
+	if (need > CHUNK / 4) {
+		/* Big data gets a block of its own. */
+		p = new_block(plan, len);
+	} else {
+		if (need > plan->chunk_left) {
+			plan->chunk = new_block(plan, CHUNK);
+			plan->chunk_left = plan->chunk ? CHUNK : 0;
+			if (!plan->chunk)
+				return NULL;
+		}
+		p = plan->chunk;
+		plan->chunk += need;
+		plan->chunk_left -= need;
+	}
+	if (p && len)
+		memcpy(p, data, len);
 	return p;
 }
 

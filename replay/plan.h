@@ -62,9 +62,11 @@ struct replay_plan {
 	size_t n_steps, cap_steps;
 	struct replay_task *tasks;
 	size_t n_tasks, cap_tasks;
-	/* The steps' strings and data live in these blocks. */
+	/* The steps' strings and data live in these blocks (1 MiB chunks, or one each when big). */
 	void **blocks;
 	size_t n_blocks, cap_blocks;
+	unsigned char *chunk;	/* the chunk being filled */
+	size_t chunk_left;
 };
 
 void replay_plan_free(struct replay_plan *plan);
