@@ -70,6 +70,18 @@ const char *cli_default_store(void);
  */
 int cli_log_path(const char *store_or_log, char *buf, size_t size);
 
+/*
+ * Open the log of a store or log path with db_open's flags, for
+ * subcommand cmd.  On failure it says why (a missing log: "run 'pcow
+ * trace' first") and returns NULL: the caller exits 2.
+ */
+struct db;
+struct db *cli_open_log(const char *cmd, const char *store_or_log, unsigned flags);
+
+/* A call as `pcow log` prints it after "[pid N] " (malloc'd; NULL on ENOMEM). */
+struct db_call_row;
+char *cli_call_text(const struct db_call_row *row);
+
 /* Parse a decimal integer in [min, max]; false on junk or out of range. */
 bool cli_parse_long(const char *s, long min, long max, long *ret);
 

@@ -198,25 +198,25 @@ static int print_frame(const struct db_frame_row *f, void *opaque)
 	return ferror(stdout) ? -EPIPE : 0;
 }
 
-static int print_call(const struct db_call_row *row, void *opaque)
+/* The call as pcow log prints it after "[pid N] ", to f. */
+static void put_call(FILE *f, const struct db_call_row *row)
 {
 	const struct emu_syscall *sc = lookup(row);
 	char ret[160], small[512], *args = NULL;
-	struct db_stack_reader *stacks = opaque;
-	printf("[pid %5d] ", row->tid);
+
 	if (row->abi == EMU_ABI_I386)
-		fputs("[i386] ", stdout);
+		fputs("[i386] ", f);
 	else if (row->abi == EMU_ABI_X32)
-		fputs("[x32] ", stdout);
+		fputs("[x32] ", f);
 	else if (row->abi != EMU_ABI_X86_64)
-		printf("[abi %u] ", row->abi);
+		fprintf(f, "[abi %u] ", row->abi);
 
 	if (row->name)
-		fputs(row->name, stdout);
+		fputs(row->name, f);
 	else if (sc)
-		fputs(sc->name, stdout);
+		fputs(sc->name, f);
 	else
-		printf("syscall_0x%x", (unsigned)row->nr);
+		fprintf(f, "syscall_0x%x", (unsigned)row->nr);
 
 	if (!row->args_text[0] && row->nargs > 0) {
 		/* Nothing stored: decode the registers alone (pointers stay pointers). */
@@ -229,23 +229,47 @@ static int print_call(const struct db_call_row *row, void *opaque)
 		else if (!args)
 			args = small;
 	}
-	printf("(%s) = ", args ? args : row->args_text);
+	fprintf(f, "(%s) = ", args ? args : row->args_text);
 	if (args != small)
 		free(args);
 
 	if (row->returned) {
 		emu_format_ret(ret, sizeof(ret), sc, row->ret);
-		fputs(ret, stdout);
+		fputs(ret, f);
 	} else {
-		fputc('?', stdout);
+		fputc('?', f);
 	}
 	/* What the copy-on-write layer did, like strace's "(INJECTED)". */
 	if (row->action == DB_ACTION_REWRITE)
-		fputs(" (rewritten)", stdout);
+		fputs(" (rewritten)", f);
 	else if (row->action == DB_ACTION_EMULATE)
-		fputs(" (emulated)", stdout);
+		fputs(" (emulated)", f);
 	else if (row->action == DB_ACTION_DENY)
-		fputs(" (denied)", stdout);
+		fputs(" (denied)", f);
+}
+
+char *cli_call_text(const struct db_call_row *row)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	put_call(f, row);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static int print_call(const struct db_call_row *row, void *opaque)
+{
+	struct db_stack_reader *stacks = opaque;
+
+	printf("[pid %5d] ", row->tid);
+	put_call(stdout, row);
 	fputc('\n', stdout);
 	if (stacks && row->stack_id) {
 		int err = db_stack_frames(stacks, row->stack_id, print_frame, NULL, NULL);
@@ -263,7 +287,7 @@ int cmd_log(int argc, char **argv)
 	struct db_stack_reader *stacks = NULL;
 	struct db_call_filter filter;
 	bool want_stacks = false;
-	char log_path[PATH_MAX], msg[DB_ERRMSG_SIZE];
+	char msg[DB_ERRMSG_SIZE];
 	const char *store = NULL;
 	struct db *db = NULL;
 	int opt, err, status = EXIT_BAD_INPUT;
@@ -326,19 +350,9 @@ int cmd_log(int argc, char **argv)
 		filter.n_names = names.n;
 	}
 
-	if (cli_log_path(store, log_path, sizeof(log_path)) < 0) {
-		cli_error("log: %s: name too long", store ? store : cli_default_store());
+	db = cli_open_log("log", store, DB_OPEN_READONLY);
+	if (!db)
 		goto out;
-	}
-	err = db_open(log_path, DB_OPEN_READONLY, &db, msg);
-	if (err == -ENOENT) {
-		cli_error("%s: no such log (run 'pcow trace' first)", log_path);
-		goto out;
-	}
-	if (err) {
-		cli_error("%s", msg);
-		goto out;
-	}
 	if (want_stacks) {
 		err = db_stack_reader_open(db, &stacks, msg);
 		if (err) {

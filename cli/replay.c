@@ -187,16 +187,8 @@ struct call_text {
 static int take_call(const struct db_call_row *row, void *opaque)
 {
 	struct call_text *ct = opaque;
-	const struct emu_syscall *sc = emu_syscall_get(EMU_ABI_X86_64, row->nr);
-	char ret[160];
-	size_t n;
 
-	emu_format_ret(ret, sizeof(ret), sc, row->ret);
-	n = strlen(row->args_text) + strlen(ret) + 64;
-	ct->text = malloc(n);
-	if (ct->text)
-		snprintf(ct->text, n, "%s(%s) = %s", row->name ? row->name : sc ? sc->name : "?",
-			 row->args_text, ret);
+	ct->text = cli_call_text(row);
 	return 0;
 }
 
@@ -341,7 +333,7 @@ static size_t report(struct db *db, const struct replay_plan *plan, struct repla
 
 int cmd_replay(int argc, char **argv)
 {
-	char log_path[PATH_MAX], msg[DB_ERRMSG_SIZE], root[PATH_MAX], xmsg[512];
+	char msg[DB_ERRMSG_SIZE], root[PATH_MAX], xmsg[512];
 	struct replay_plan plan;
 	struct replay_compare *cmp = NULL;
 	struct changed changed = { 0 };
@@ -358,19 +350,9 @@ int cmd_replay(int argc, char **argv)
 	err = parse(argc, argv, &o);
 	if (err)
 		return err > 0 ? 0 : EXIT_BAD_INPUT;
-	if (cli_log_path(o.store, log_path, sizeof(log_path)) < 0) {
-		cli_error("replay: %s: name too long", o.store ? o.store : cli_default_store());
+	db = cli_open_log("replay", o.store, DB_OPEN_WRITE);
+	if (!db)
 		return EXIT_BAD_INPUT;
-	}
-	err = db_open(log_path, DB_OPEN_WRITE, &db, msg);
-	if (err == -ENOENT) {
-		cli_error("%s: no such log (run 'pcow trace' first)", log_path);
-		return EXIT_BAD_INPUT;
-	}
-	if (err) {
-		cli_error("%s", msg);
-		return EXIT_BAD_INPUT;
-	}
 	t_phase[0] = cli_now_ns();
 	err = replay_plan_load(db, o.run_id, &plan, msg);
 	t_phase[1] = cli_now_ns();

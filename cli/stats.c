@@ -184,7 +184,7 @@ int cmd_stats(int argc, char **argv)
 {
 	static const char *const mode_names[N_ABIS] = { "64 bit", "32 bit", "x32" };
 	struct tables tables;
-	char log_path[PATH_MAX], msg[DB_ERRMSG_SIZE];
+	char msg[DB_ERRMSG_SIZE];
 	const char *store = NULL;
 	struct db *db = NULL;
 	int64_t run_id = 0;
@@ -226,19 +226,9 @@ int cmd_stats(int argc, char **argv)
 		goto out;
 	}
 
-	if (cli_log_path(store, log_path, sizeof(log_path)) < 0) {
-		cli_error("stats: %s: name too long", store ? store : cli_default_store());
+	db = cli_open_log("stats", store, DB_OPEN_READONLY);
+	if (!db)
 		goto out;
-	}
-	err = db_open(log_path, DB_OPEN_READONLY, &db, msg);
-	if (err == -ENOENT) {
-		cli_error("%s: no such log (run 'pcow trace' first)", log_path);
-		goto out;
-	}
-	if (err) {
-		cli_error("%s", msg);
-		goto out;
-	}
 	err = db_stats(db, run_id, add_row, &tables, msg);
 	if (tables.nomem) {
 		cli_error("stats: out of memory");

@@ -6,12 +6,14 @@
  * subcommand accepts either the store directory or the path of its log.db.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "db/db.h"
 
 const char *cli_default_store(void)
 {
@@ -36,4 +38,23 @@ int cli_log_path(const char *store_or_log, char *buf, size_t size)
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+struct db *cli_open_log(const char *cmd, const char *store_or_log, unsigned flags)
+{
+	char log_path[PATH_MAX], msg[DB_ERRMSG_SIZE];
+	struct db *db = NULL;
+	int err;
+
+	if (cli_log_path(store_or_log, log_path, sizeof(log_path)) < 0) {
+		cli_error("%s: %s: name too long", cmd,
+			  store_or_log ? store_or_log : cli_default_store());
+		return NULL;
+	}
+	err = db_open(log_path, flags, &db, msg);
+	if (err == -ENOENT)
+		cli_error("%s: no such log (run 'pcow trace' first)", log_path);
+	else if (err)
+		cli_error("%s", msg);
+	return db;
 }

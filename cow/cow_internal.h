@@ -79,7 +79,6 @@ int cow_index_load(struct cow_store *store);
 void cow_index_free(struct cow_store *store);
 /* Entries sorted by virt_path (a malloc'd array the caller frees); NULL on ENOMEM. */
 struct cow_entry **cow_index_sorted(const struct cow_store *store, size_t *ret_n);
-uint64_t cow_path_hash(const char *s, size_t len);
 
 /* ---- lookup.c */
 /*

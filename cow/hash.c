@@ -71,6 +71,15 @@ uint64_t cow_hash_final(const struct cow_hasher *hs)
 	return fmix64(h);
 }
 
+uint64_t cow_hash_buf(const void *data, size_t len)
+{
+	struct cow_hasher hs;
+
+	cow_hash_init(&hs);
+	cow_hash_update(&hs, data, len);
+	return cow_hash_final(&hs);
+}
+
 int cow_hash_fd(int fd, uint64_t *ret_hash)
 {
 	static __thread unsigned char buf[1 << 16];

@@ -271,15 +271,12 @@ static int exchange(struct ctx *x, const struct walk *ow, const struct walk *nw)
 
 int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags)
 {
-	struct walk *ow = malloc(sizeof(*ow)), *nw = malloc(sizeof(*nw));
+	struct walk *w = malloc(2 * sizeof(*w)), *ow = w, *nw = w + 1; /* old, new */
 	bool obm, nbm, ocow, ncow;
 	int err, action;
 
-	if (!ow || !nw) {
-		free(ow);
-		free(nw);
+	if (!w)
 		return cw_emulate(x, -ENOMEM);
-	}
 	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
 	    ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))) {
 		action = cw_emulate(x, -EINVAL); /* RENAME_WHITEOUT: not modelled */
@@ -343,22 +340,18 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 		err = cow_rename(x->ec->store, ow->res.virt_path, nw->res.virt_path);
 	action = cw_emulate(x, err);
 out:
-	free(ow);
-	free(nw);
+	free(w);
 	return action;
 }
 
 int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 {
-	struct walk *ow = malloc(sizeof(*ow)), *nw = malloc(sizeof(*nw));
+	struct walk *w = malloc(2 * sizeof(*w)), *ow = w, *nw = w + 1; /* old, new */
 	bool obm, nbm;
 	int err, action;
 
-	if (!ow || !nw) {
-		free(ow);
-		free(nw);
+	if (!w)
 		return cw_emulate(x, -ENOMEM);
-	}
 	cw_walk(x->ec, x->c, ofd, oi, (flags & AT_SYMLINK_FOLLOW) ? EMU_WALK_FOLLOW : 0, ow, &obm);
 	cw_walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
 	if (ow->special || nw->special) {
@@ -393,8 +386,7 @@ int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 		err = cow_link(x->ec->store, ow->res.virt_path, nw->res.virt_path);
 	action = cw_emulate(x, err);
 out:
-	free(ow);
-	free(nw);
+	free(w);
 	return action;
 }
 

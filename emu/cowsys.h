@@ -44,7 +44,10 @@ struct emu_guest {
 	int (*set_arg)(void *ctx, int i, uint64_t val);
 	/* Place data in the program's memory and point argument i at it. */
 	int (*set_arg_data)(void *ctx, int i, const void *data, size_t len);
-	/* Attach replay data to the call's log record (copied); may be NULL. */
+	/*
+	 * Attach replay data to the call's log record; its bytes must stay
+	 * valid until the exit hook's caller queues the record.  May be NULL.
+	 */
 	void (*attach)(void *ctx, const struct db_calldata *cd);
 	void *ctx;
 };

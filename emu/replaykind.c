@@ -91,3 +91,29 @@ int emu_replay_proc_fd(const char *abs, int pid, int tid, const char **ret_rest)
 	return (int)v;
 }
 
+
+size_t emu_replay_pack_dirents(unsigned char *dst, const unsigned char *raw, size_t len, bool is64)
+{
+	size_t pos = 0, o = 0;
+
+	/* Each record shrinks (19 or 18 header bytes become 1): dst may be raw. */
+	while (pos + (is64 ? 19 : 18) < len) {
+		uint16_t reclen;
+		const char *name;
+		unsigned char type;
+		size_t n;
+
+		memcpy(&reclen, raw + pos + 16, 2);
+		if (!reclen || pos + reclen > len)
+			break;
+		type = is64 ? raw[pos + 18] : raw[pos + reclen - 1];
+		name = (const char *)raw + pos + (is64 ? 19 : 18);
+		n = strnlen(name, reclen - (is64 ? 19 : 18));
+		dst[o++] = type;
+		memmove(dst + o, name, n);
+		o += n;
+		dst[o++] = '\0';
+		pos += reclen;
+	}
+	return o;
+}

@@ -39,6 +39,7 @@ struct seen {
 	bool listed_only;  /* only a listing named it: no full record yet */
 	bool runmade;	   /* the run made, removed or moved it since */
 	bool listed;	   /* its names were recorded (a directory) */
+	uint64_t walked;   /* r->gen when a walk last went all the way to it */
 };
 
 struct emu_rec {
@@ -46,17 +47,19 @@ struct emu_rec {
 	struct db_writer *w;
 	struct seen *slots;
 	size_t cap, count;
-	unsigned char *buf; /* call data */
+	/*
+	 * Bumped whenever the run makes or removes a name: a path walked in
+	 * the current generation resolves as it did then, and needs no walk.
+	 */
+	uint64_t gen;
+	unsigned char *buf; /* call data; valid until the next call's exit */
 	size_t buf_cap;
+	char strs[2 * 4096 + 16]; /* the strings of the call being recorded */
 };
 
 static uint64_t str_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-	return h ^ (h >> 29);
+	return cow_path_hash(s, strlen(s));
 }
 
 static struct seen *seen_find(struct emu_rec *r, const char *path)
@@ -111,8 +114,10 @@ struct emu_rec *emu_rec_new(struct cow_store *store)
 {
 	struct emu_rec *r = calloc(1, sizeof(*r));
 
-	if (r)
+	if (r) {
 		r->store = store;
+		r->gen = 1;
+	}
 	return r;
 }
 
@@ -274,11 +279,10 @@ static struct seen *record(struct emu_rec *r, struct seen *s, const char *path, 
 }
 
 /* Ensure path has a full record (not only a listed one); NULL on ENOMEM. */
-static struct seen *touch_one(struct emu_rec *r, const char *path, bool rec_ok, bool *ret_new)
+static struct seen *touch_one(struct emu_rec *r, const char *path, bool rec_ok)
 {
 	struct seen *s = seen_find(r, path);
 
-	*ret_new = false;
 	if (s && !(s->listed_only && rec_ok))
 		return s;
 	if (!rec_ok) {
@@ -287,7 +291,6 @@ static struct seen *touch_one(struct emu_rec *r, const char *path, bool rec_ok, 
 			s->runmade = true;
 		return s;
 	}
-	*ret_new = true;
 	return record(r, s, path, false);
 }
 
@@ -323,7 +326,6 @@ static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
 static void walk(struct emu_rec *r, const char *path, int depth)
 {
 	char cur[PATH_MAX], rest[PATH_MAX];
-	bool fresh;
 	const char *p = path;
 	size_t cur_len = 0;
 	size_t made_at = SIZE_MAX; /* cur_len of the parent of a run-made object in cur */
@@ -331,7 +333,7 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 	if (depth > LINK_MAX_FOLLOW || strlen(path) >= PATH_MAX)
 		return;
 	cur[0] = '\0';
-	if (!touch_one(r, "/", true, &fresh))
+	if (!touch_one(r, "/", true))
 		return;
 	while (*p) {
 		const char *end;
@@ -367,7 +369,7 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 		cur[cur_len + 1 + len] = '\0';
 		if (special(r, cur))
 			return;
-		s = touch_one(r, cur, made_at == SIZE_MAX, &fresh);
+		s = touch_one(r, cur, made_at == SIZE_MAX);
 		if (!s)
 			return;
 		if (s->runmade && made_at == SIZE_MAX)
@@ -396,6 +398,21 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 			return;
 		cur_len += 1 + len;
 	}
+	if (cur_len && !strcmp(cur, path)) {
+		struct seen *s = seen_find(r, cur);
+
+		if (s)
+			s->walked = r->gen;
+	}
+}
+
+/* A walk of path unless it was walked since the run last changed a name. */
+static void walk_once(struct emu_rec *r, const char *path)
+{
+	struct seen *s = seen_find(r, path);
+
+	if (!s || s->walked != r->gen || s->listed_only)
+		walk(r, path, 0);
 }
 
 /* A directory's names, recorded once (types only) so replay can list it. */
@@ -552,7 +569,7 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 			p->data = false;
 			return;
 		}
-		walk(r, abs, 0);
+		walk_once(r, abs);
 		if (is_rename(c->nr)) {
 			struct seen *s = seen_find(r, abs);
 
@@ -676,50 +693,6 @@ static long grab_iov(struct emu_rec *r, const struct emu_guest *g, size_t off, u
 	return (long)done;
 }
 
-/* getdents/getdents64 output into "type name\0" records at off. */
-static long pack_dirents(struct emu_rec *r, const struct emu_guest *g, uint64_t addr, size_t len,
-			 bool is64)
-{
-	unsigned char *raw;
-	size_t out = len, pos = 0, o = 0;
-	long n = grab(r, g, 0, addr, len);
-
-	if (n < 0 || !(raw = malloc(len ? len : 1)))
-		return -1;
-	memcpy(raw, r->buf, len);
-	if (!buf_reserve(r, out + 1)) {
-		free(raw);
-		return -1;
-	}
-	while (pos + (is64 ? 19 : 18) < len) {
-		uint16_t reclen;
-		const char *name;
-		unsigned char type;
-		size_t nlen;
-
-		memcpy(&reclen, raw + pos + 16, 2);
-		if (reclen == 0 || pos + reclen > len)
-			break;
-		if (is64) {
-			type = raw[pos + 18];
-			name = (const char *)raw + pos + 19;
-		} else {
-			type = raw[pos + reclen - 1];
-			name = (const char *)raw + pos + 18;
-		}
-		nlen = strnlen(name, reclen);
-		if (o + nlen + 2 > r->buf_cap && !buf_reserve(r, o + nlen + 2))
-			break;
-		r->buf[o++] = type;
-		memcpy(r->buf + o, name, nlen);
-		o += nlen;
-		r->buf[o++] = '\0';
-		pos += reclen;
-	}
-	free(raw);
-	return (long)o;
-}
-
 static void mark_made(struct emu_rec *r, const char *path)
 {
 	struct seen *s = seen_find(r, path);
@@ -728,6 +701,7 @@ static void mark_made(struct emu_rec *r, const char *path)
 		s = seen_add(r, path);
 	if (s)
 		s->runmade = true;
+	r->gen++;
 }
 
 /* The strings the call was passed, packed for calldata.strs. */
@@ -756,7 +730,6 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 		  struct emu_rec_pending *p, int64_t result)
 {
 	struct db_calldata cd;
-	char strs[2 * 4096 + 16];
 	uint64_t u64 = 0;
 	long n = 0;
 	bool ok = result >= 0;
@@ -767,8 +740,8 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 		for (int i = 0; i < p->n_abs; i++)
 			mark_made(r, p->abs[i]);
 	memset(&cd, 0, sizeof(cd));
-	cd.strs = strs;
-	cd.strs_len = (uint32_t)pack_strs(c, strs, sizeof(strs), &cd.smask);
+	cd.strs = r->strs;
+	cd.strs_len = (uint32_t)pack_strs(c, r->strs, sizeof(r->strs), &cd.smask);
 
 	switch (c->nr) {
 	case __NR_write:
@@ -785,11 +758,7 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 	case __NR_read:
 	case __NR_pread64:
 		if (ok && grab(r, g, 0, c->args[1], (size_t)result) >= 0) {
-			struct cow_hasher h;
-
-			cow_hash_init(&h);
-			cow_hash_update(&h, r->buf, (size_t)result);
-			cd.hash = cow_hash_final(&h);
+			cd.hash = cow_hash_buf(r->buf, (size_t)result);
 			cd.has_hash = true;
 		}
 		break;
@@ -800,11 +769,7 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 			      : -1;
 
 		if (got >= 0) {
-			struct cow_hasher h;
-
-			cow_hash_init(&h);
-			cow_hash_update(&h, r->buf + 8, (size_t)got);
-			cd.hash = cow_hash_final(&h);
+			cd.hash = cow_hash_buf(r->buf + 8, (size_t)got);
 			cd.has_hash = true;
 			memcpy(r->buf, &u64, 8);
 			n = 8;
@@ -835,8 +800,9 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 		break;
 	case __NR_getdents:
 	case __NR_getdents64:
-		if (ok)
-			n = pack_dirents(r, g, c->args[1], (size_t)result, c->nr == __NR_getdents64);
+		if (ok && grab(r, g, 0, c->args[1], (size_t)result) >= 0)
+			n = (long)emu_replay_pack_dirents(r->buf, r->buf, (size_t)result,
+							  c->nr == __NR_getdents64);
 		break;
 	case __NR_getcwd:
 		if (ok)

@@ -66,6 +66,14 @@ size_t emu_replay_state_nrs(const int **ret);
  */
 int emu_replay_proc_fd(const char *abs, int pid, int tid, const char **ret_rest);
 
+/*
+ * The entries of a getdents (is64 false) or getdents64 buffer raw of len
+ * bytes, packed as calldata records them ("type name\0" each) into dst,
+ * which may be raw itself (packing only shrinks).  Returns the bytes.
+ */
+size_t emu_replay_pack_dirents(unsigned char *dst, const unsigned char *raw, size_t len,
+			       bool is64);
+
 /* The clone flags of fork and vfork, as their calldata records them. */
 #define EMU_FORK_FLAGS 17ULL		    /* SIGCHLD */
 #define EMU_VFORK_FLAGS (0x4000ULL | 0x100ULL | 17ULL) /* CLONE_VFORK|CLONE_VM|SIGCHLD */

@@ -433,25 +433,6 @@ static int out_result(struct outbuf *o, const struct replay_result *r)
 	return err;
 }
 
-int replay_result_write(int fd, const struct replay_result *r)
-{
-	struct wire w;
-	int err;
-
-	memset(&w, 0, sizeof(w));
-	w.step = r->step;
-	w.status = r->status;
-	w.flags = r->flags;
-	w.ret = r->ret;
-	w.hash = r->hash;
-	w.stream = r->stream;
-	w.out_len = r->out_len;
-	err = write_all(fd, &w, sizeof(w));
-	if (!err && r->out_len)
-		err = write_all(fd, r->out, r->out_len);
-	return err;
-}
-
 int replay_result_read(FILE *in, struct replay_result *r)
 {
 	struct wire w;
@@ -716,47 +697,8 @@ static int64_t sys6(long nr, const uint64_t a[6])
 	return r < 0 ? -errno : r;
 }
 
-/* Pack getdents output as the recorder does: "type name\0" per entry. */
-static uint32_t pack_dirents(unsigned char *dst, size_t cap, const unsigned char *raw, size_t len,
-			     bool is64)
-{
-	size_t pos = 0, o = 0;
-
-	while (pos + (is64 ? 19 : 18) < len) {
-		uint16_t reclen;
-		const char *name;
-		unsigned char type;
-		size_t n;
-
-		memcpy(&reclen, raw + pos + 16, 2);
-		if (!reclen || pos + reclen > len)
-			break;
-		type = is64 ? raw[pos + 18] : raw[pos + reclen - 1];
-		name = (const char *)raw + pos + (is64 ? 19 : 18);
-		n = strnlen(name, reclen);
-		if (o + n + 2 > cap)
-			break;
-		dst[o++] = type;
-		memcpy(dst + o, name, n);
-		o += n;
-		dst[o++] = '\0';
-		pos += reclen;
-	}
-	return (uint32_t)o;
-}
-
-static uint64_t hash_bytes(const void *p, size_t len)
-{
-	struct cow_hasher h;
-
-	cow_hash_init(&h);
-	cow_hash_update(&h, p, len);
-	return cow_hash_final(&h);
-}
-
 /* getdents: this call's entries; at the recorded end, the rest of the stream too. */
-static void do_getdents(struct exec *x, const struct replay_step *st, uint64_t a[6],
-			struct replay_result *r)
+static void do_getdents(const struct replay_step *st, uint64_t a[6], struct replay_result *r)
 {
 	bool is64 = st->nr == __NR_getdents64;
 	size_t cap = a[2] < 65536 ? 65536 : (size_t)a[2];
@@ -777,13 +719,13 @@ static void do_getdents(struct exec *x, const struct replay_step *st, uint64_t a
 			r->ret = n;
 		if (n <= 0)
 			break;
-		if (plen + (size_t)n + 1 > pcap) {
-			pcap = (plen + (size_t)n + 1) * 2;
+		if (plen + (size_t)n > pcap) {
+			pcap = (plen + (size_t)n) * 2;
 			if (!(np = realloc(packed, pcap)))
 				break;
 			packed = np;
 		}
-		plen += pack_dirents(packed + plen, pcap - plen, raw, (size_t)n, is64);
+		plen += emu_replay_pack_dirents(packed + plen, raw, (size_t)n, is64);
 		first = false;
 		/* Only at the recorded end is the rest read now. */
 		if (st->ret != 0)
@@ -792,7 +734,6 @@ static void do_getdents(struct exec *x, const struct replay_step *st, uint64_t a
 	free(raw);
 	r->out = packed;
 	r->out_len = (uint32_t)plen;
-	(void)x;
 }
 
 /* The executor's /proc/self/fd, opened before the chroot (-1: none). */
@@ -1046,13 +987,10 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 		uint64_t flags = step_flags(st);
 
 		r->ret = st->ret;
-		if (st->ret > 0 && !(flags & CLONE_THREAD) && !proc_find(x, (int32_t)st->ret)) {
-			size_t pi = (size_t)(p - x->procs);
-
-			if (!proc_make(x, (int32_t)st->ret, st->pid, flags))
-				r->ret = -ENOMEM;
-			p = &x->procs[pi];
-		}
+		/* p may move with x->procs: not used after this. */
+		if (st->ret > 0 && !(flags & CLONE_THREAD) && !proc_find(x, (int32_t)st->ret) &&
+		    !proc_make(x, (int32_t)st->ret, st->pid, flags))
+			r->ret = -ENOMEM;
 		r->status = REPLAY_SKIPPED; /* not compared: a process, not a file call */
 		return true;
 	}
@@ -1187,7 +1125,7 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 		break;
 	case __NR_getdents:
 	case __NR_getdents64:
-		do_getdents(x, st, a, r);
+		do_getdents(st, a, r);
 		return;
 	default:
 		break;
@@ -1224,7 +1162,7 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 	if ((st->nr == __NR_read || st->nr == __NR_pread64 || st->nr == __NR_readv ||
 	     st->nr == __NR_preadv || st->nr == __NR_preadv2) &&
 	    r->ret >= 0) {
-		r->hash = hash_bytes(x->out, (size_t)r->ret);
+		r->hash = cow_hash_buf(x->out, (size_t)r->ret);
 		r->flags |= REPLAY_F_HASH;
 		return;
 	}
@@ -1296,7 +1234,7 @@ static int write_file(const char *path, const char *text)
 }
 
 /* Be able to chroot: root already, or root of a new user namespace. */
-static int gain_chroot(const struct replay_plan *plan, char *why, size_t size)
+static int gain_chroot(char *why, size_t size)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
@@ -1319,7 +1257,6 @@ static int gain_chroot(const struct replay_plan *plan, char *why, size_t size)
 	}
 	snprintf(map, sizeof(map), "%u %u 1", (unsigned)gid, (unsigned)gid);
 	write_file("/proc/self/gid_map", map);
-	(void)plan;
 	return 0;
 }
 
@@ -1334,7 +1271,7 @@ static void child(const struct replay_plan *plan, const char *root, int out_fd, 
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	err = gain_chroot(plan, why, sizeof(why));
+	err = gain_chroot(why, sizeof(why));
 	if (!err)
 		proc_fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!err && (chroot(root) < 0 || chdir("/") < 0)) {

@@ -82,9 +82,10 @@ int replay_execute(const struct replay_plan *plan, const char *root, replay_emit
 /* The executor proper, in the current process, already inside root. */
 int replay_run_steps(const struct replay_plan *plan, int out_fd);
 
-/* Encode / decode one result of the stream between executor and reader. */
-int replay_result_write(int fd, const struct replay_result *r);
-/* 1 and a result (r->out malloc'd), 0 at the end of the stream, -errno. */
+/*
+ * Decode one result of the executor's stream: 1 and a result (r->out
+ * malloc'd), 0 at its end, or -errno.
+ */
 int replay_result_read(FILE *in, struct replay_result *r);
 
 /* ------------------------------------------------------------ compare */

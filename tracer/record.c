@@ -273,15 +273,8 @@ void record_call(struct db_writer *w, struct pcow_tracee *t, int64_t ret, int64_
 		rec.blob_len[i] = call->blob_len[i];
 		blobs[i] = call->blob_len[i] ? call->arena + call->blob_off[i] : NULL;
 	}
-	if (call->has_cd && status == DB_CALL_COMPLETE) {
-		struct db_calldata cd = call->cd;
-
-		cd.strs = call->arena + call->cd_strs_off;
-		cd.data = cd.data_len ? call->arena + call->cd_data_off : NULL;
-		db_writer_call_data(w, &rec, blobs, &cd);
-		return;
-	}
-	db_writer_call(w, &rec, blobs);
+	db_writer_call_data(w, &rec, blobs,
+			    call->has_cd && status == DB_CALL_COMPLETE ? &call->cd : NULL);
 }
 
 size_t record_format(char *buf, size_t size, const struct db_call *call,
@@ -330,21 +323,9 @@ void record_exec_facts(struct pcow_tracee *t, struct db_proc *p, struct tracer_e
 
 void tracer_call_attach(struct pcow_tracee *t, const struct db_calldata *cd)
 {
-	struct pcow_call *call = &t->call;
-	size_t need = (size_t)cd->strs_len + cd->data_len;
-	char *buf;
-
-	if (!call->record)
-		return;
-	buf = tracee_arena_reserve(call, need ? need : 1);
-	if (!buf)
-		return;
-	memcpy(buf, cd->strs, cd->strs_len);
-	if (cd->data_len)
-		memcpy(buf + cd->strs_len, cd->data, cd->data_len);
-	call->cd = *cd;
-	call->cd_strs_off = (uint32_t)call->arena_len;
-	call->cd_data_off = (uint32_t)(call->arena_len + cd->strs_len);
-	call->arena_len += need;
-	call->has_cd = true;
+	/* No copy: the bytes stay valid until record_call queues them. */
+	if (t->call.record) {
+		t->call.cd = *cd;
+		t->call.has_cd = true;
+	}
 }

@@ -183,12 +183,6 @@ void tracee_call_reset(struct pcow_call *call)
 	call->record = false;
 	call->arena_len = 0;
 	call->has_cd = false;
-	if (call->arena_cap > (4u << 20)) {
-		/* A big write's data: do not keep megabytes per thread. */
-		free(call->arena);
-		call->arena = NULL;
-		call->arena_cap = 0;
-	}
 	call->path_mask = 0;
 	call->clone_flags = 0;
 	call->stack_id = 0;

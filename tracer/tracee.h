@@ -64,10 +64,9 @@ struct pcow_call {
 	uint32_t blob_len[6];
 	uint8_t blob_status[6];
 	uint8_t path_mask; /* bit i: blob i is a path */
-	/* Replay data attached by the hooks (tracer_call_attach); in the arena. */
+	/* Replay data attached by the hooks at exit (tracer_call_attach). */
 	bool has_cd;
-	struct db_calldata cd; /* strs/data unset: see cd_strs_off, cd_data_off */
-	uint32_t cd_strs_off, cd_data_off;
+	struct db_calldata cd; /* its bytes are the hook's, valid until the record is queued */
 	char *arena;	   /* scratch for this call's blobs; reused across calls */
 	size_t arena_len;
 	size_t arena_cap;

@@ -107,8 +107,10 @@ int tracer_mem_write_force(struct pcow_tracee *t, uint64_t addr, const void *buf
 /* ------------------------------------------ changing a call (for hooks) */
 
 /*
- * At syscall exit, before the record is queued: attach replay data to
- * t's call (its bytes are copied).  Ignored when the call is not logged.
+ * At syscall exit, from the exit hook: attach replay data to t's call.
+ * The bytes are not copied: they must stay valid until the call's record
+ * is queued, later in the same exit stop.  Ignored when the call is not
+ * logged.
  */
 void tracer_call_attach(struct pcow_tracee *t, const struct db_calldata *cd);
 

@@ -9,7 +9,9 @@
 
 W="$T/w"
 mkdir -p "$W/dir" && printf 'alpha\n' >"$W/a.txt" && printf 'x\n' >"$W/dir/xfile" &&
-	printf 'y\n' >"$W/dir/yfile" && ln -s a.txt "$W/link" || harness "setup failed"
+	printf 'y\n' >"$W/dir/yfile" && ln -s a.txt "$W/link" &&
+	mkdir "$W/other" && ln "$W/a.txt" "$W/other/hard" || harness "setup failed"
+# a.txt has a second name the run never touches: its st_nlink is 2 all the same.
 # Write then read back, list, stat, readlink, fail to open.
 prog='printf "hello world\n" >new.txt && sed -n p new.txt && ls dir && stat -c %s a.txt &&
 readlink link && { cat missing 2>/dev/null; true; }'
@@ -45,6 +47,13 @@ s=$(seq_of "name = 'openat' AND args LIKE '%\"missing\"%'")
 mutate "an errno" "UPDATE call SET ret = -13 WHERE seq = $s"
 expect_one "an errno" "$s" result
 expect_match "an errno: both values" '"recorded":"-1 EACCES.*"replayed":"-1 ENOENT' "$(cat m.out)"
+pid=$(sql m.db "SELECT pid FROM call WHERE seq = $s")
+"$PCOW" replay m.db --json --pid "$pid" >p.out 2>/dev/null
+expect_eq "--pid of the diverging process: exit 1" 1 $?
+expect_eq "--pid of the diverging process: its divergence" 1 "$(grep -c '"seq"' p.out)"
+"$PCOW" replay m.db --json --pid 1 >p.out 2>/dev/null
+expect_eq "--pid of another process: exit 0" 0 $?
+expect_eq "--pid of another process: nothing reported" 0 "$(grep -c '"seq"' p.out)"
 
 s=$(seq_of "name = 'statx' AND args LIKE '%\"a.txt\"%'")
 [ -n "$s" ] || harness "no statx of a.txt"
@@ -62,6 +71,9 @@ expect_eq "a listing entry: exit 1" 1 "$st"
 expect_eq "a listing entry: two divergences (one name for another)" 2 "$(grep -c '"seq"' m.out)"
 expect_match "a listing entry: qfile recorded, missing now" \
 	"^\{\"seq\":$s,.*\"field\":\"listing\",\"recorded\":\"\\\\\"qfile\\\\\" DT_REG\",\"replayed\":\"\(missing\)\"" "$(cat m.out)"
+"$PCOW" replay m.db --max 1 >p.out 2>/dev/null
+expect_eq "--max 1: one call shown" 1 "$(grep -c '^seq ' p.out)"
+expect_match "--max 1: the rest counted" '^\(1 more; --max 0 shows all' "$(cat p.out)"
 expect_match "a listing entry: xfile found, not recorded" \
 	"^\{\"seq\":$s,.*\"field\":\"listing\",\"recorded\":\"\(missing\)\",\"replayed\":\"\\\\\"xfile\\\\\" DT_REG\"" "$(cat m.out)"
 
