@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 
 #define EXIT_PCOW_ERROR 125 /* pcow trace: pcow itself failed */
 #define EXIT_NOT_FOUND 127  /* pcow trace: program not found */
@@ -92,5 +93,40 @@ void cli_cow_hooks(struct emu_cow *ec, struct tracer_hooks *hooks);
 
 /* Nanoseconds since the epoch (CLOCK_REALTIME). */
 long long cli_now_ns(void);
+
+/* The whole file at path, NUL-terminated (malloc'd; NULL with errno). */
+char *cli_slurp(const char *path, size_t *ret_len);
+
+/* ---------------------------------------------- cli/replayvm.c */
+
+struct replay_plan;
+struct replay_outcome;
+
+/* `pcow replay --kernel`: how to boot, and what it took. */
+struct replay_vm {
+	const char *kernel, *qemu, *initrd_extra;
+	const char **qemu_args;
+	int n_qemu_args;
+	long memory_mb;		/* 0: from the bundle's size */
+	long timeout_s;
+	bool kvm;		/* out: QEMU ran with KVM, else TCG */
+	bool console;		/* out: the guest's console tells more (cli_replay_console_tail) */
+	double times[2];	/* out: seconds packing the initramfs, running QEMU */
+};
+
+/*
+ * Boot vm->kernel in QEMU with the bundle (written from plan) and
+ * pcow-replayer in an initramfs made in dir, and read the outcome.
+ * Returns 0, or -errno with errmsg (512 bytes): no pcow-replayer, QEMU
+ * failed, the kernel panicked, timed out, or garbled the results.
+ */
+int cli_replay_vm(struct replay_vm *vm, const struct replay_plan *plan, const char *bundle,
+		  uint64_t bundle_size, const char *dir, struct replay_outcome *o, char *errmsg);
+
+/* The last lines of dir/console.log, indented, on stderr. */
+void cli_replay_console_tail(const char *dir, int lines);
+
+/* The path of pcow-replayer: beside this pcow, else in $PATH; -ENOENT. */
+int cli_replayer_path(char *buf, size_t size);
 
 #endif /* PCOW_CLI_CLI_H */

@@ -51,6 +51,26 @@
 
 /* ---------------------------------------------------------- rebuild */
 
+/* Write all of buf to fd (-EBADF when fd < 0). */
+static int write_all_fd(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static int join(char *buf, size_t size, const char *root, const char *path)
 {
 	int n = snprintf(buf, size, "%s%s", root, strcmp(path, "/") ? path : "");
@@ -112,13 +132,10 @@ static int copy_hash(const char *src, const char *dst, mode_t mode, uint64_t *re
 static int write_content(const char *dst, const void *data, size_t len, mode_t mode)
 {
 	int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode | 0200);
-	int err = 0;
+	int err = write_all_fd(fd, data, len);
 
-	if (fd < 0)
-		return -errno;
-	if (len && write(fd, data, len) != (ssize_t)len)
-		err = errno ? -errno : -EIO;
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return err;
 }
 
@@ -126,8 +143,7 @@ static int write_content(const char *dst, const void *data, size_t len, mode_t m
 struct link_seen {
 	int64_t dev, ino;
 	char *copy;
-	int64_t nlink;	/* the recorded link count */
-	int64_t made;	/* links made in the scratch tree */
+	int64_t nlink, made;
 };
 
 static struct link_seen *link_find(struct link_seen *l, size_t n, int64_t dev, int64_t ino)
@@ -138,13 +154,12 @@ static struct link_seen *link_find(struct link_seen *l, size_t n, int64_t dev, i
 	return NULL;
 }
 
-/* The real object's extended attributes (ACLs, capabilities...) onto the copy. */
 static void copy_xattrs(const char *src, const char *dst)
 {
 	char names[4096], value[4096];
-	ssize_t n = llistxattr(src, names, sizeof(names));
+	ssize_t len = llistxattr(src, names, sizeof(names));
 
-	for (ssize_t o = 0; n > 0 && o < n; o += (ssize_t)strlen(names + o) + 1) {
+	for (ssize_t o = 0; len > 0 && o < len; o += (ssize_t)strlen(names + o) + 1) {
 		ssize_t v = lgetxattr(src, names + o, value, sizeof(value));
 
 		if (v >= 0)
@@ -152,14 +167,58 @@ static void copy_xattrs(const char *src, const char *dst)
 	}
 }
 
+/*
+ * Why the real objects differ from what the run started from (NULL: they
+ * do not).  regular_why judges a copy that gave err and hash h.
+ */
+static const char *regular_why(const struct replay_touch *t, int err, uint64_t h)
+{
+	if (err == -ENOENT || err == -ELOOP || err == -ENOTDIR)
+		return "no longer exists";
+	if (!err && t->has_hash && h != t->hash)
+		return "content changed";
+	return NULL;
+}
+
+static const char *link_why(const struct replay_touch *t, const char *src)
+{
+	const char *target = t->target ? t->target : "";
+	char now[PATH_MAX];
+	ssize_t n = readlink(src, now, sizeof(now) - 1);
+
+	if (n < 0 || (size_t)n != strlen(target) || memcmp(now, target, (size_t)n))
+		return "symbolic link changed";
+	return NULL;
+}
+
+static const char *type_why(const struct replay_touch *t, const char *src)
+{
+	struct stat st;
+
+	if (lstat(src, &st) == 0 && (st.st_mode & S_IFMT) != t->type)
+		return "type changed";
+	return NULL;
+}
+
+/* The plan carries this object (a bundle's, or one from the overlay). */
+static bool from_plan(const struct replay_touch *t)
+{
+	return t->source && !t->source[0];
+}
+
+static const char *real_path(const struct replay_touch *t)
+{
+	return t->source && t->source[0] ? t->source : t->path;
+}
+
 /* Make one object; 1 when its real file changed since the run. */
 static int make_one(const struct replay_touch *t, const char *dst, replay_changed_fn changed,
 		    void *opaque, struct link_seen **links, size_t *n_links)
 {
 	struct stat st;
-	char why[160];
-	bool is_changed = false, upper = t->source && !t->source[0];
-	const char *src = t->source && t->source[0] ? t->source : t->path;
+	const char *why = NULL;
+	bool upper = from_plan(t);
+	const char *src = real_path(t);
 	int err = 0;
 
 	/* A full record replaces a placeholder made from a listing. */
@@ -171,7 +230,6 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 		else
 			unlink(dst);
 	}
-	why[0] = '\0';
 	/* Hard links among the touched objects are links again. */
 	if (t->type != S_IFDIR && t->nlink > 1 && !t->listed) {
 		struct link_seen *prev = link_find(*links, *n_links, t->dev, t->ino);
@@ -199,38 +257,22 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 		}
 		if (upper) {
 			/* An overlay file too big to keep: nothing to copy from. */
-			snprintf(why, sizeof(why), "its content was not recorded");
-			is_changed = true;
+			why = "its content was not recorded";
 			err = write_content(dst, "", 0, 0600);
 			break;
 		}
 		err = copy_hash(src, dst, 0600, &h);
-		if (err == -ENOENT || err == -ELOOP || err == -ENOTDIR) {
-			snprintf(why, sizeof(why), "no longer exists");
-			is_changed = true;
+		why = regular_why(t, err, h);
+		if (why && err)
 			err = write_content(dst, "", 0, 0600);
-		} else if (!err && t->has_hash && h != t->hash) {
-			snprintf(why, sizeof(why), "content changed");
-			is_changed = true;
-		}
 		break;
 	}
-	case S_IFLNK: {
-		char now[PATH_MAX];
-		ssize_t n;
-		const char *target = t->target ? t->target : "";
-
-		if (!t->listed && !upper) {
-			n = readlink(src, now, sizeof(now) - 1);
-			if (n < 0 || (size_t)n != strlen(target) || memcmp(now, target, (size_t)n)) {
-				snprintf(why, sizeof(why), "symbolic link changed");
-				is_changed = true;
-			}
-		}
-		if (symlink(target, dst) < 0)
+	case S_IFLNK:
+		if (!t->listed && !upper)
+			why = link_why(t, src);
+		if (symlink(t->target ? t->target : "", dst) < 0)
 			err = -errno;
 		break;
-	}
 	case S_IFIFO:
 		if (mkfifo(dst, 0600) < 0)
 			err = -errno;
@@ -238,9 +280,11 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 	case S_IFCHR:
 	case S_IFBLK: {
 		struct stat real;
+		dev_t rdev = (dev_t)t->rdev;
 
-		if (stat(src, &real) == 0 && (real.st_mode & S_IFMT) == t->type &&
-		    mknod(dst, t->type | 0600, real.st_rdev) == 0)
+		if (!upper && stat(src, &real) == 0 && (real.st_mode & S_IFMT) == t->type)
+			rdev = real.st_rdev;
+		if ((!upper || t->rdev) && mknod(dst, t->type | 0600, rdev) == 0)
 			break;
 		err = write_content(dst, "", 0, 0600); /* not root: a stand-in */
 		break;
@@ -248,13 +292,9 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 	default:
 		return 0; /* sockets: nothing to make */
 	}
-	if (!err && !t->listed && !upper && t->type != S_IFLNK && t->type != S_IFDIR) {
-		/* The real object's type may have changed under the same name. */
-		if (lstat(src, &st) == 0 && (st.st_mode & S_IFMT) != t->type && !is_changed) {
-			snprintf(why, sizeof(why), "type changed");
-			is_changed = true;
-		}
-	}
+	/* The real object's type may have changed under the same name. */
+	if (!err && !why && !t->listed && !upper && t->type != S_IFLNK && t->type != S_IFDIR)
+		why = type_why(t, src);
 	if (err)
 		return err;
 	if (t->type != S_IFDIR && t->nlink > 1 && !t->listed) {
@@ -273,9 +313,102 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 		chmod(dst, t->mode & 07777);
 	if (!t->listed && !upper)
 		copy_xattrs(src, dst);
-	if (is_changed && changed)
+	if (why && changed)
 		changed(t->path, why, opaque);
-	return is_changed ? 1 : 0;
+	return why ? 1 : 0;
+}
+
+/* Read the real regular file src whole into the plan, hashing it. */
+static int read_hash(struct replay_plan *plan, const char *src, const unsigned char **ret,
+		     uint64_t *ret_len, uint64_t *ret_hash)
+{
+	int fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	unsigned char *buf;
+	size_t len = 0;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+		close(fd);
+		return err;
+	}
+	buf = replay_plan_keep(plan, NULL, (size_t)st.st_size);
+	while (buf && len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : 0;
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	*ret = buf;
+	*ret_len = len;
+	*ret_hash = cow_hash_buf(buf, len);
+	return err;
+}
+
+int replay_plan_embed(struct replay_plan *plan, replay_changed_fn changed, void *opaque,
+		      size_t *ret_changed, char *errmsg)
+{
+	size_t n_changed = 0;
+
+	for (size_t i = 0; i < plan->n_touches; i++) {
+		struct replay_touch *t = &plan->touches[i];
+		const char *src = real_path(t), *why = NULL;
+		struct stat st;
+
+		if (!t->type || t->path[0] != '/' || t->listed || from_plan(t)) {
+			if (from_plan(t) && S_ISREG(t->type) && !t->has_content && !t->listed)
+				why = "its content was not recorded";
+		} else if (S_ISREG(t->type)) {
+			uint64_t h = 0;
+			int err = 0;
+
+			t->content_len = 0;
+			why = type_why(t, src);
+			if (!why)
+				err = read_hash(plan, src, &t->content, &t->content_len, &h);
+			if (err == -ENOMEM) {
+				snprintf(errmsg, ERRMSG_SIZE, "out of memory reading %.400s", src);
+				return err;
+			}
+			if (!why)
+				why = regular_why(t, err, h);
+			if (!why && err) {
+				snprintf(errmsg, ERRMSG_SIZE, "%.400s: %s", src, strerror(-err));
+				return err;
+			}
+			t->has_content = true;
+			if (why)
+				t->content_len = 0;
+		} else if (S_ISLNK(t->type)) {
+			why = link_why(t, src);
+		} else if ((S_ISCHR(t->type) || S_ISBLK(t->type)) && stat(src, &st) == 0 &&
+			   (st.st_mode & S_IFMT) == t->type) {
+			t->rdev = (uint64_t)st.st_rdev;
+		}
+		if (!why && t->type && !t->listed && !from_plan(t) && !S_ISLNK(t->type) &&
+		    !S_ISDIR(t->type))
+			why = type_why(t, src);
+		if (t->type && t->path[0] == '/' && !t->listed)
+			t->source = "";
+		if (why) {
+			n_changed++;
+			if (changed)
+				changed(t->path, why, opaque);
+		}
+	}
+	*ret_changed = n_changed;
+	return 0;
 }
 
 static void set_times(const struct replay_touch *t, const char *dst)
@@ -362,23 +495,6 @@ struct wire {
 	uint32_t stream, out_len;
 };
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void to_wire(struct wire *w, const struct replay_result *r)
 {
 	memset(w, 0, sizeof(*w));
@@ -400,7 +516,7 @@ struct outbuf {
 
 static int out_flush(struct outbuf *o)
 {
-	int err = write_all(o->fd, o->buf, o->len);
+	int err = write_all_fd(o->fd, o->buf, o->len);
 
 	o->len = 0;
 	return err;
@@ -414,7 +530,7 @@ static int out_put(struct outbuf *o, const void *p, size_t n)
 		if (err)
 			return err;
 		if (n > sizeof(o->buf))
-			return write_all(o->fd, p, n);
+			return write_all_fd(o->fd, p, n);
 	}
 	memcpy(o->buf + o->len, p, n);
 	o->len += n;

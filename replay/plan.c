@@ -1,8 +1,10 @@
 /*
  * replay/plan.c — the plan's memory (no SQLite: shared with the executor).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "replay/plan.h"
 
@@ -46,9 +48,18 @@ void *replay_plan_keep(struct replay_plan *plan, const void *data, size_t len)
 		plan->chunk += need;
 		plan->chunk_left -= need;
 	}
-	if (p && len)
+	if (p && len && data)
 		memcpy(p, data, len);
 	return p;
+}
+
+int replay_plan_keep_str(struct replay_plan *plan, const char *s, const char **ret)
+{
+	*ret = NULL;
+	if (!s)
+		return 0;
+	*ret = replay_plan_keep(plan, s, strlen(s) + 1);
+	return *ret ? 0 : -ENOMEM;
 }
 
 const struct replay_task *replay_plan_task(const struct replay_plan *plan, int32_t pid)
@@ -62,12 +73,6 @@ const struct replay_task *replay_plan_task(const struct replay_plan *plan, int32
 
 void replay_plan_free(struct replay_plan *plan)
 {
-	for (size_t i = 0; i < plan->n_touches; i++) {
-		free(plan->touches[i].path);
-		free(plan->touches[i].target);
-		free(plan->touches[i].content);
-		free(plan->touches[i].source);
-	}
 	free(plan->touches);
 	for (size_t i = 0; i < plan->n_blocks; i++)
 		free(plan->blocks[i]);
@@ -77,5 +82,7 @@ void replay_plan_free(struct replay_plan *plan)
 	free(plan->argv);
 	free(plan->cwd);
 	free(plan->kernel_release);
+	if (plan->map)
+		munmap(plan->map, plan->map_len);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -14,18 +14,19 @@
 
 /* One object of the starting tree (a first-touch record). */
 struct replay_touch {
-	char *path;		/* absolute, as the program named it */
+	const char *path;	/* absolute, as the program named it */
 	uint32_t type;		/* S_IFMT bits; 0: it did not exist */
 	uint32_t mode;		/* permission bits */
 	int64_t uid, gid, size, mtime_ns, dev, ino, nlink;
 	bool has_hash;
 	uint64_t hash;		/* regular file: content hash */
-	char *target;		/* symbolic link target */
+	const char *target;	/* symbolic link target */
 	bool listed;		/* only its name and type are known */
-	unsigned char *content; /* its content when it came from the overlay */
-	uint32_t content_len;
+	const unsigned char *content; /* its content, when the plan carries it */
+	uint64_t content_len;
 	bool has_content;
-	char *source;		/* NULL: its own path; "": the overlay; else the real path */
+	const char *source;	/* NULL: its own path; "": the plan (content, rdev); else the real path */
+	uint64_t rdev;		/* device number of a device node (a bundle's) */
 };
 
 /* One recorded call to re-run. */
@@ -62,17 +63,24 @@ struct replay_plan {
 	size_t n_steps, cap_steps;
 	struct replay_task *tasks;
 	size_t n_tasks, cap_tasks;
-	/* The steps' strings and data live in these blocks (1 MiB chunks, or one each when big). */
+	bool strict;		/* a bundle's: compare with --strict */
+	uint32_t bundle_crc;	/* a bundle's: the checksum of its body, which names it */
+	/* The plan's strings and data live in these blocks (1 MiB chunks, or one each when big). */
 	void **blocks;
 	size_t n_blocks, cap_blocks;
 	unsigned char *chunk;	/* the chunk being filled */
 	size_t chunk_left;
+	void *map;		/* a bundle mapped in memory, which the pointers may point into */
+	size_t map_len;
 };
 
 void replay_plan_free(struct replay_plan *plan);
 
-/* Copy len bytes into the plan's storage; NULL on ENOMEM. */
+/* Copy len bytes into the plan's storage (data NULL: left uninitialized); NULL on ENOMEM. */
 void *replay_plan_keep(struct replay_plan *plan, const void *data, size_t len);
+
+/* Copy a string (NULL stays NULL) into the plan's storage; *ret NULL on ENOMEM. */
+int replay_plan_keep_str(struct replay_plan *plan, const char *s, const char **ret);
 
 /* The task record of pid, or NULL. */
 const struct replay_task *replay_plan_task(const struct replay_plan *plan, int32_t pid);

@@ -27,8 +27,7 @@ static int add_touch(const struct db_touch *t, void *opaque)
 	}
 	rt = &plan->touches[plan->n_touches];
 	memset(rt, 0, sizeof(*rt));
-	rt->path = strdup(t->path);
-	if (!rt->path)
+	if (replay_plan_keep_str(plan, t->path, &rt->path) < 0)
 		return -ENOMEM;
 	plan->n_touches++;
 	rt->type = t->type;
@@ -43,17 +42,15 @@ static int add_touch(const struct db_touch *t, void *opaque)
 	rt->has_hash = t->has_hash;
 	rt->hash = t->hash;
 	rt->listed = t->listed;
-	if (t->target && !(rt->target = strdup(t->target)))
-		return -ENOMEM;
-	if (t->source && !(rt->source = strdup(t->source)))
+	if (replay_plan_keep_str(plan, t->target, &rt->target) < 0 ||
+	    replay_plan_keep_str(plan, t->source, &rt->source) < 0)
 		return -ENOMEM;
 	if (t->content) {
 		rt->has_content = true;
 		rt->content_len = t->content_len;
-		rt->content = malloc(t->content_len ? t->content_len : 1);
+		rt->content = replay_plan_keep(plan, t->content, t->content_len);
 		if (!rt->content)
 			return -ENOMEM;
-		memcpy(rt->content, t->content, t->content_len);
 	}
 	return 0;
 }

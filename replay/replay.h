@@ -44,6 +44,39 @@ typedef void (*replay_changed_fn)(const char *path, const char *why, void *opaqu
 int replay_rebuild(const struct replay_plan *plan, const char *root, replay_changed_fn changed,
 		   void *opaque, size_t *ret_changed, char *errmsg);
 
+/*
+ * Make the plan carry the starting tree itself, for a bundle: read every
+ * touched regular file into the plan (checked against its recorded hash),
+ * note device numbers, and mark each object as the plan's (source "").
+ * Changed objects are reported as by replay_rebuild and taken empty.
+ * Returns 0, or -errno with errmsg when a file cannot be read.
+ */
+int replay_plan_embed(struct replay_plan *plan, replay_changed_fn changed, void *opaque,
+		      size_t *ret_changed, char *errmsg);
+
+/* ------------------------------------------------------------- bundle */
+
+#define REPLAY_BUNDLE_VERSION 1
+#define REPLAY_BUNDLE_STRICT 1u	/* header flag: compare as --strict */
+
+/*
+ * Write plan (embedded: replay_plan_embed) as a bundle file at path
+ * (doc/replay-bundle.md); *ret_crc gets the body's CRC-32, which names
+ * the bundle in the results.  Returns 0 or -errno with errmsg (512).
+ */
+int replay_bundle_write(const struct replay_plan *plan, bool strict, const char *path,
+			uint32_t *ret_crc, uint64_t *ret_size, char *errmsg);
+
+/*
+ * Map the bundle at path as a plan (free with replay_plan_free): its
+ * strings and data point into the mapping.  Checks the magic, version
+ * and checksum.  Returns 0 or -errno with errmsg (512 bytes).
+ */
+int replay_bundle_read(const char *path, struct replay_plan *plan, char *errmsg);
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of data, continuing from crc (0 to start). */
+uint32_t replay_crc32(uint32_t crc, const void *data, size_t len);
+
 /* ------------------------------------------------------------ execute */
 
 enum replay_status {
@@ -109,5 +142,45 @@ const struct replay_divergence *replay_divergences(struct replay_compare *cmp, s
 /* Steps replayed and skipped so far. */
 void replay_compare_counts(const struct replay_compare *cmp, uint64_t *ret_ran,
 			   uint64_t *ret_skipped);
+
+/* ------------------------------------------------------------- stream */
+
+/*
+ * pcow-replayer's results as text frames that survive a serial console
+ * (replay/stream.c, doc/replay-bundle.md): H hello, D divergence, C counts,
+ * T times, E end.
+ */
+struct replay_stream {
+	int fd;
+	uint32_t seq;
+	int err;		/* the first write error; later frames are dropped */
+};
+
+void replay_stream_init(struct replay_stream *s, int fd);
+int replay_stream_frame(struct replay_stream *s, char type, int n, const char *const fields[]);
+
+/* What a result stream says. */
+struct replay_outcome {
+	bool hello, counts, end;
+	int64_t run_id;
+	uint64_t n_steps;
+	uint32_t bundle_crc;
+	bool strict;
+	char release[128], machine[64]; /* uname of the kernel that ran the steps */
+	uint64_t ran, skipped;
+	struct replay_divergence *divs;
+	size_t n_divs;
+	double times[4];	/* T frame: seconds up at start, load, rebuild, execute */
+	char *error;		/* the replayer's own error, NULL when it finished */
+};
+
+/*
+ * Read the frames out of buf (a console log, with anything else around
+ * them).  Returns 0 with o filled, or -errno with errmsg (512 bytes):
+ * -ENODATA no frame at all, -EPIPE the stream stops before its end frame,
+ * -EBADMSG a frame damaged in every copy.
+ */
+int replay_stream_parse(const char *buf, size_t len, struct replay_outcome *o, char *errmsg);
+void replay_outcome_free(struct replay_outcome *o);
 
 #endif /* PCOW_REPLAY_REPLAY_H */

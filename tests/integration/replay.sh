@@ -20,7 +20,7 @@ readlink link && { cat missing 2>/dev/null; true; }'
 
 "$PCOW" replay "$T/s" >out 2>err
 expect_eq "replay of an untouched recording exits 0" 0 $?
-expect_match "it prints the summary" '^replayed [0-9]+ calls \([0-9]+ skipped\): 0 divergences$' "$(cat out)"
+expect_match "it prints the summary" '^replayed [0-9]+ calls \([0-9]+ skipped\) on Linux [^ ]+: 0 divergences$' "$(cat out)"
 expect_match "it names both kernels" 'recorded on Linux .*, on Linux ' "$(cat err)"
 expect_eq "no divergence stored" 0 "$(sql "$T/s/log.db" 'SELECT count(*) FROM divergence')"
 
