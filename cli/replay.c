@@ -660,6 +660,12 @@ static bool outcome_fits(const struct replay_outcome *out, const struct replay_p
 			  (long long)plan->run_id, plan->n_steps);
 		return false;
 	}
+	if (out->plan_id != replay_plan_id(plan)) {
+		cli_error("replay: %s: the results are for another recording of run %lld (the"
+			  " recorded calls differ: plan %08x, results %08x)",
+			  what, (long long)plan->run_id, replay_plan_id(plan), out->plan_id);
+		return false;
+	}
 	return true;
 }
 

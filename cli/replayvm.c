@@ -220,6 +220,13 @@ void cli_replay_console_tail(const char *dir, int lines)
 	free(buf);
 }
 
+static bool console_empty(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 || st.st_size == 0;
+}
+
 /* The first line of the console that says the kernel panicked, or NULL. */
 static char *panic_line(const char *path)
 {
@@ -243,14 +250,17 @@ static int run_qemu(const struct replay_vm *vm, const char *dir, const char *ini
 		    bool kvm, long stall_s, bool *ret_timed_out, bool *ret_stalled, int *ret_status)
 {
 	char mem[32], console[PATH_MAX + 16], results[PATH_MAX + 16], errlog[PATH_MAX];
+	char results_path[PATH_MAX];
 	const char *argv[64 + 2 * 32];
 	struct timespec start, now;
+	long elapsed_ms;
 	int n = 0, status = 0;
 	pid_t pid;
 
 	snprintf(mem, sizeof(mem), "%ld", mem_mb);
 	snprintf(console, sizeof(console), "file:%s/console.log", dir);
-	snprintf(results, sizeof(results), "file:%s/results.log", dir);
+	snprintf(results_path, sizeof(results_path), "%.4000s/results.log", dir);
+	snprintf(results, sizeof(results), "file:%s", results_path);
 	snprintf(errlog, sizeof(errlog), "%s/qemu.log", dir);
 	argv[n++] = vm->qemu;
 	argv[n++] = "-nodefaults";
@@ -306,14 +316,15 @@ static int run_qemu(const struct replay_vm *vm, const char *dir, const char *ini
 		if (got < 0 && errno != EINTR)
 			return -errno;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (stall_s && now.tv_sec - start.tv_sec >= stall_s) {
+		elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (stall_s && elapsed_ms >= stall_s * 1000) {
 			struct stat st;
 
-			if (stat(results + 5, &st) == 0 && st.st_size == 0)
+			if (stat(results_path, &st) == 0 && st.st_size == 0)
 				*ret_stalled = true;
 			stall_s = 0;
 		}
-		if (*ret_stalled || now.tv_sec - start.tv_sec >= vm->timeout_s) {
+		if (*ret_stalled || elapsed_ms >= vm->timeout_s * 1000) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			*ret_timed_out = !*ret_stalled;
@@ -405,6 +416,10 @@ int cli_replay_vm(struct replay_vm *vm, const struct replay_plan *plan, const ch
 				 WIFEXITED(status) ? "exit status" : "signal",
 				 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
 				 qlen ? strtok(qtext, "\n") : "(no message)");
+		else if (err == -ENODATA && console_empty(console))
+			snprintf(errmsg, ERRMSG_SIZE,
+				 "the guest stopped without printing anything: %.300s is not a"
+				 " bootable x86-64 kernel image (bzImage), or it is damaged", vm->kernel);
 		else if (err == -ENODATA)
 			snprintf(errmsg, ERRMSG_SIZE,
 				 "the guest stopped before pcow-replayer reported anything (the"

@@ -65,7 +65,8 @@ static void put(struct wr *w, const void *p, size_t n)
 {
 	w->crc = replay_crc32(w->crc, p, n);
 	w->len += n;
-	fwrite(p, 1, n, w->f);
+	if (w->f)
+		fwrite(p, 1, n, w->f);
 }
 
 static void le32(unsigned char *b, uint32_t v)
@@ -111,6 +112,8 @@ static void put_str(struct wr *w, const char *s)
 	put_blob(w, s, s ? strlen(s) + 1 : 0);
 }
 
+static void write_steps(struct wr *w, const struct replay_plan *plan);
+
 static void write_body(struct wr *w, const struct replay_plan *plan)
 {
 	put_u64(w, (uint64_t)plan->run_id);
@@ -152,6 +155,11 @@ static void write_body(struct wr *w, const struct replay_plan *plan)
 		put_blob(w, t->has_content ? (t->content ? t->content : (const void *)"") : NULL,
 			 t->content_len);
 	}
+	write_steps(w, plan);
+}
+
+static void write_steps(struct wr *w, const struct replay_plan *plan)
+{
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct replay_step *st = &plan->steps[i];
 		uint32_t flags = (st->has_data ? STEP_DATA : 0) | (st->data_lost ? STEP_LOST : 0) |
@@ -174,6 +182,16 @@ static void write_body(struct wr *w, const struct replay_plan *plan)
 				put_str(w, st->strs[k]);
 		put_blob(w, st->data ? st->data : (const void *)"", st->data_len);
 	}
+}
+
+uint32_t replay_plan_id(const struct replay_plan *plan)
+{
+	struct wr w = { NULL, 0, 0 };
+
+	put_u64(&w, (uint64_t)plan->run_id);
+	put_u64(&w, (uint64_t)plan->n_calls);
+	write_steps(&w, plan);
+	return w.crc;
 }
 
 int replay_bundle_write(const struct replay_plan *plan, bool strict, const char *path,

@@ -74,6 +74,13 @@ int replay_bundle_write(const struct replay_plan *plan, bool strict, const char 
  */
 int replay_bundle_read(const char *path, struct replay_plan *plan, char *errmsg);
 
+/*
+ * What names a plan's recorded calls: the CRC-32 of its run id, call
+ * count and steps as a bundle encodes them (not of the starting tree).
+ * Results carry it, so they are never reported against another recording.
+ */
+uint32_t replay_plan_id(const struct replay_plan *plan);
+
 /* CRC-32 (IEEE 802.3, as zlib's crc32) of data, continuing from crc (0 to start). */
 uint32_t replay_crc32(uint32_t crc, const void *data, size_t len);
 
@@ -164,7 +171,7 @@ struct replay_outcome {
 	bool hello, counts, end;
 	int64_t run_id;
 	uint64_t n_steps;
-	uint32_t bundle_crc;
+	uint32_t bundle_crc, plan_id;
 	bool strict;
 	char release[128], machine[64]; /* uname of the kernel that ran the steps */
 	uint64_t ran, skipped;

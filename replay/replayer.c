@@ -71,7 +71,7 @@ static void frame_error(struct replay_stream *s, const char *msg)
 /* Run the bundle at path with its tree under root; the outcome goes to s. */
 static int run_bundle(const char *path, const char *root, struct replay_stream *s)
 {
-	char msg[512], num[4][32], crc[16], times[4][32];
+	char msg[512], num[4][32], crc[16], id[16], times[4][32];
 	struct replay_plan plan;
 	struct replay_compare *cmp;
 	const struct replay_divergence *d;
@@ -91,11 +91,12 @@ static int run_bundle(const char *path, const char *root, struct replay_stream *
 	snprintf(num[0], sizeof(num[0]), "%lld", (long long)plan.run_id);
 	snprintf(num[1], sizeof(num[1]), "%zu", plan.n_steps);
 	snprintf(crc, sizeof(crc), "%08x", plan.bundle_crc);
+	snprintf(id, sizeof(id), "%08x", replay_plan_id(&plan));
 	{
 		const char *f[] = { "1", num[0], num[1], crc, plan.strict ? "1" : "0",
-				    uts.release, uts.machine };
+				    uts.release, uts.machine, id };
 
-		replay_stream_frame(s, 'H', 7, f);
+		replay_stream_frame(s, 'H', 8, f);
 	}
 	t1 = now_s();
 	err = replay_rebuild(&plan, root, NULL, NULL, &n_changed, msg);

@@ -187,6 +187,7 @@ static int interpret(struct frame *frames, size_t n, struct replay_outcome *o, c
 			o->strict = !strcmp(field(fr, 4), "1");
 			snprintf(o->release, sizeof(o->release), "%s", field(fr, 5));
 			snprintf(o->machine, sizeof(o->machine), "%s", field(fr, 6));
+			o->plan_id = (uint32_t)strtoul(field(fr, 7), NULL, 16);
 			if (strcmp(field(fr, 0), "1")) {
 				snprintf(errmsg, 512, "the results are in stream version %s, not 1",
 					 field(fr, 0));

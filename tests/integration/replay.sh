@@ -102,6 +102,58 @@ expect_eq "--keep: exit 0" 0 $?
 [ -f "$T/kept$W/a.txt" ] && [ -L "$T/kept$W/link" ] && pass "--keep: the starting tree is kept" ||
 	fail "--keep: no $T/kept$W/a.txt"
 
+# --ignore: the divergences of whole system calls are not reported.
+mutate "ignored" "UPDATE call SET ret = -13 WHERE seq = $(seq_of "name = 'openat' AND args LIKE '%\"missing\"%'")"
+"$PCOW" replay m.db --json --ignore openat,statx >i.out 2>i.err
+expect_eq "--ignore openat: exit 0" 0 $?
+expect_match "--ignore openat: counted as ignored" '"divergences":0,"ignored":1' "$(cat i.out)"
+"$PCOW" replay m.db --ignore nosuchcall >i.out 2>i.err
+expect_eq "--ignore of an unknown call: exit 2" 2 $?
+expect_match "--ignore of an unknown call: named" "nosuchcall.*no such system call" "$(cat i.err)"
+
+# A bundle run by pcow-replayer by hand, its results reported by --results;
+# the same mutated log: the same one divergence as replayed here.
+"$PCOW" replay m.db --export-bundle eb >eb.out 2>eb.err
+expect_eq "--export-bundle: exit 0" 0 $?
+[ -s eb/replay.bundle ] && [ -x eb/pcow-replayer ] &&
+	pass "--export-bundle: the bundle and pcow-replayer are in DIR" ||
+	fail "--export-bundle: $(ls eb 2>&1) $(cat eb.err)"
+mv "$W" "$W.away" # the replayer needs nothing but the bundle
+eb/pcow-replayer -o res eb/replay.bundle 2>rp.err
+expect_eq "pcow-replayer: exit 0" 0 $?
+mv "$W.away" "$W"
+expect_match "pcow-replayer: frames, each sent twice" '^@pcow:0:H:1:.*
+@pcow:0:H:1:' "$(cat res)"
+"$PCOW" replay m.db --results res --json >r.out 2>r.err
+st=$?
+expect_one "--results" "$(sql m.db "SELECT min(seq) FROM syscall WHERE name = 'openat' AND args LIKE '%\"missing\"%'")" result
+expect_match "--results: the kernel that ran the calls" "\"kernel\":\"$(uname -r)\"" "$(tail -1 r.out)"
+# A console log: kernel messages around and inside the frames.
+awk 'NR == 1 { print "[    1.000000] random: crng init done" }
+	NR % 2 == 1 { print substr($0, 1, 9) "[    2.5] noise" substr($0, 10); print; next }
+	{ print "[    3.0] more noise " $0 }' res >noisy
+"$PCOW" replay m.db --results noisy --json >r2.out 2>r2.err
+expect_eq "--results with console noise: exit 1" 1 $?
+expect_eq "--results with console noise: the same report" "$(cat r.out)" "$(cat r2.out)"
+# Both copies of a frame damaged: garbled, exit 2.
+sed 's/^\(@pcow:1:[A-Z]:\)./\1#/' res >garbled
+"$PCOW" replay m.db --results garbled >g.out 2>g.err
+expect_eq "--results garbled: exit 2" 2 $?
+expect_match "--results garbled: says which frame" 'garbled: frame 1 ' "$(cat g.err)"
+head -n 2 res >cut
+"$PCOW" replay m.db --results cut >g.out 2>g.err
+expect_eq "--results cut short: exit 2" 2 $?
+expect_match "--results cut short: says so" 'ends early' "$(cat g.err)"
+"$PCOW" replay "$T/s" --results res >g.out 2>g.err
+expect_eq "--results of the same run in another log (its results changed): exit 2" 2 $?
+expect_match "--results of another recording: says so" 'another recording' "$(cat g.err)"
+printf 'x' >>eb/replay.bundle
+eb/pcow-replayer eb/replay.bundle >res2 2>rp.err
+expect_eq "pcow-replayer, damaged bundle: exit 2" 2 $?
+expect_match "pcow-replayer, damaged bundle: an E frame says why" '^@pcow:0:E:.*corrupt' "$(cat res2)"
+"$PCOW" replay m.db --results res2 >g.out 2>g.err
+expect_eq "--results of a replayer that could not run: exit 2" 2 $?
+
 # Real files changed since the recording: refused, the paths named.
 printf 'changed\n' >"$W/a.txt"
 rm "$W/dir/yfile"
