@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/replay.sh — replay throughput on the tar and build traces.
 #
-# Usage (from the build directory):  sh ../bench/replay.sh [-n RUNS] [tar] [build]
+# Usage (from the build directory):
+#   sh ../bench/replay.sh [-n RUNS] [-k IMAGE] [tar] [build]
 #
 # Each workload (the same as bench/bench.sh's: tar xf of a tarball of
 # /usr/include then rm -rf of it; make -j2 of a 40-file C project) is traced
@@ -10,9 +11,21 @@
 # wall time, the replay's (median), their ratio, the calls replayed and
 # skipped, and replayed file calls per second.  Goal (issue 4): replay at
 # least 5x faster than the traced run, and at least 200,000 calls/s.
+#
+# With -k IMAGE, each trace is also replayed once in that kernel booted in
+# QEMU (`pcow replay --kernel IMAGE`), with KVM and with TCG: the time from
+# command to report, and its split (PCOW_REPLAY_TIMES) between building the
+# bundle and initramfs, the guest's boot, and its execution (issue 5).
 set -u
 runs=3
-if [ "${1:-}" = "-n" ]; then runs=$2; shift 2; fi
+kernel=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) runs=$2; shift 2 ;;
+	-k) kernel=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 workloads=${*:-tar build}
 build=$(pwd)
 PCOW="$build/pcow"
@@ -56,4 +69,19 @@ for wl in $workloads; do
 		"$(echo "$trace_s / $replay_s" | bc -l)" "${1:-?}" "${2:-?}" \
 		"$(echo "${1:-0} / $replay_s" | bc -l)"
 	grep -q ' 0 divergences' "$W/out" || { echo "  (divergences:)"; sed -n '2,12p' "$W/out"; }
+	[ -n "$kernel" ] || continue
+	for accel in kvm tcg; do
+		t0=$(now)
+		PCOW_QEMU_ACCEL=$accel PCOW_REPLAY_TIMES=1 "$PCOW" replay "$W/store" \
+			--kernel "$kernel" --timeout 300 >"$W/out" 2>"$W/err"
+		st=$?
+		t1=$(now)
+		printf '  %s in QEMU (%s): %.3f s, exit %d: %s\n' "$wl" "$accel" \
+			"$(echo "$t1 - $t0" | bc)" "$st" "$(head -n 1 "$W/out")"
+		if [ $st -le 1 ]; then
+			sed -n 's/^pcow: replay times: /    /p' "$W/err"
+		else
+			sed -n '2,3s/^/    /p' "$W/err"
+		fi
+	done
 done

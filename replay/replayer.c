@@ -68,10 +68,13 @@ static void frame_error(struct replay_stream *s, const char *msg)
 	replay_stream_frame(s, 'E', 1, f);
 }
 
-/* Run the bundle at path with its tree under root; the outcome goes to s. */
-static int run_bundle(const char *path, const char *root, struct replay_stream *s)
+/*
+ * Run the bundle at path with its tree under root; the outcome goes to s.
+ * Returns 0, or -errno with msg (512 bytes) when the calls could not run.
+ */
+static int run_bundle(const char *path, const char *root, struct replay_stream *s, char *msg)
 {
-	char msg[512], num[4][32], crc[16], id[16], times[4][32];
+	char num[4][32], crc[16], id[16], times[4][32];
 	struct replay_plan plan;
 	struct replay_compare *cmp;
 	const struct replay_divergence *d;
@@ -100,16 +103,19 @@ static int run_bundle(const char *path, const char *root, struct replay_stream *
 	}
 	t1 = now_s();
 	err = replay_rebuild(&plan, root, NULL, NULL, &n_changed, msg);
+	(void)n_changed; /* a bundle's objects are its own: nothing can have changed */
 	t2 = now_s();
 	cmp = err ? NULL : replay_compare_new(&plan, plan.strict);
 	if (!err && !cmp) {
-		snprintf(msg, sizeof(msg), "out of memory");
+		snprintf(msg, 512, "out of memory");
 		err = -ENOMEM;
 	}
 	if (!err)
 		err = replay_execute(&plan, root, on_result, cmp, msg);
 	if (err) {
-		frame_error(s, err == -ENOMEM ? "out of memory" : msg);
+		if (err == -ENOMEM)
+			snprintf(msg, 512, "out of memory");
+		frame_error(s, msg);
 		replay_compare_free(cmp);
 		replay_plan_free(&plan);
 		return err;
@@ -147,6 +153,8 @@ static int run_bundle(const char *path, const char *root, struct replay_stream *
 	}
 	replay_compare_free(cmp);
 	replay_plan_free(&plan);
+	if (s->err)
+		snprintf(msg, 512, "cannot write the results: %s", strerror(-s->err));
 	return s->err;
 }
 
@@ -183,7 +191,7 @@ static void power_off(int out)
 
 static void as_init(void)
 {
-	char buf[4096], buf2[4096];
+	char buf[4096], buf2[4096], msg[512];
 	const char *out_path, *bundle;
 	struct replay_stream s;
 	struct termios tio;
@@ -208,7 +216,7 @@ static void as_init(void)
 	}
 	bundle = cmdline("pcow.bundle", "/pcow/bundle", buf2, sizeof(buf2));
 	replay_stream_init(&s, out);
-	run_bundle(bundle, "/scratch", &s);
+	run_bundle(bundle, "/scratch", &s, msg);
 	power_off(out);
 }
 
@@ -234,7 +242,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *keep = NULL, *tmp = getenv("TMPDIR");
-	char root[PATH_MAX];
+	char root[PATH_MAX], msg[512];
 	struct replay_stream s;
 	int opt, out = 1, err;
 
@@ -279,13 +287,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	replay_stream_init(&s, out);
-	err = run_bundle(argv[optind], root, &s);
+	err = run_bundle(argv[optind], root, &s, msg);
 	if (!keep)
 		nftw(root, rm_one, 64, FTW_DEPTH | FTW_PHYS);
-	if (out != 1 && close(out) < 0 && !err)
+	if (out != 1 && close(out) < 0 && !err) {
 		err = -errno;
+		snprintf(msg, sizeof(msg), "%s: %s", output, strerror(errno));
+	}
 	if (err)
-		fprintf(stderr, "pcow-replayer: the calls could not run (%s); see the results\n",
-			strerror(-err));
+		fprintf(stderr, "pcow-replayer: %s\n", msg);
 	return err ? 2 : 0;
 }
