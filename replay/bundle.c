@@ -28,7 +28,8 @@ enum { STEP_DATA = 1, STEP_LOST = 2, STEP_HASH = 4, STEP_STR0 = 1 << 8 };
 
 /* ------------------------------------------------------------- CRC-32 */
 
-static uint32_t crc_table[256];
+/* Slicing-by-8: eight tables, eight bytes a step (bundles are hundreds of MiB). */
+static uint32_t crc_table[8][256];
 
 static void crc_init(void)
 {
@@ -37,19 +38,33 @@ static void crc_init(void)
 
 		for (int k = 0; k < 8; k++)
 			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
+		crc_table[0][i] = c;
 	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = crc_table[0][crc_table[t - 1][i] & 0xff] ^
+					  (crc_table[t - 1][i] >> 8);
 }
 
 uint32_t replay_crc32(uint32_t crc, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
-	if (!crc_table[1])
+	if (!crc_table[0][1])
 		crc_init();
 	crc = ~crc;
+	while (len >= 8) {
+		uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+				     (uint32_t)p[3] << 24);
+
+		crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^ crc_table[3][p[4]] ^
+		      crc_table[2][p[5]] ^ crc_table[1][p[6]] ^ crc_table[0][p[7]];
+		p += 8;
+		len -= 8;
+	}
 	while (len--)
-		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+		crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
