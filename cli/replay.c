@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -147,17 +146,6 @@ static void on_changed(const char *path, const char *why, void *opaque)
 	fputs("  ", stderr);
 	cli_put_path(stderr, path);
 	fprintf(stderr, " (%s)\n", why);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
 }
 
 /*
@@ -560,7 +548,7 @@ static int replay_here(struct db *db, struct replay_plan *plan, const struct opt
 		print_times(t_phase, plan);
 out:
 	if (made_root && !o->keep)
-		nftw(root, rm_one, 64, FTW_DEPTH | FTW_PHYS);
+		replay_remove_tree(root);
 	replay_compare_free(cmp);
 	return status;
 }
@@ -586,33 +574,6 @@ static int write_bundle(struct replay_plan *plan, const struct opts *o, const ch
 	return 0;
 }
 
-static int copy_file(const char *src, const char *dst, mode_t mode)
-{
-	char buf[1 << 16];
-	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, err = 0;
-	ssize_t n;
-
-	if (in >= 0)
-		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (in < 0 || out < 0) {
-		err = -errno;
-		if (in >= 0)
-			close(in);
-		return err;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			err = errno ? -errno : -EIO;
-			break;
-		}
-	if (n < 0)
-		err = -errno;
-	close(in);
-	if (close(out) < 0 && !err)
-		err = -errno;
-	return err;
-}
-
 /* --export-bundle DIR: DIR/replay.bundle and DIR/pcow-replayer. */
 static int export_bundle(struct replay_plan *plan, const struct opts *o)
 {
@@ -628,10 +589,10 @@ static int export_bundle(struct replay_plan *plan, const struct opts *o)
 	if (write_bundle(plan, o, path, &size) < 0)
 		return EXIT_BAD_INPUT;
 	if (cli_replayer_path(replayer, sizeof(replayer)) == 0) {
-		char dst[PATH_MAX];
+		char dst[PATH_MAX], real[PATH_MAX];
 
 		snprintf(dst, sizeof(dst), "%.4000s/pcow-replayer", o->export_dir);
-		err = copy_file(replayer, dst, 0755);
+		err = realpath(replayer, real) ? replay_copy(real, dst, 0755, NULL) : -errno;
 		if (err)
 			cli_warn("replay: cannot copy pcow-replayer to %s: %s", dst, strerror(-err));
 	} else {
@@ -753,7 +714,7 @@ static int replay_vm(struct db *db, struct replay_plan *plan, struct opts *o,
 			out.times[3], (double)(cli_now_ns() - t_phase[3]) / 1e9);
 out:
 	if (!o->keep)
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		replay_remove_tree(dir);
 	replay_outcome_free(&out);
 	return status;
 }

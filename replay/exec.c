@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
@@ -95,8 +96,7 @@ static int mkdir_parents(char *path)
 	return err;
 }
 
-/* Copy the real regular file src to dst, hashing it on the way. */
-static int copy_hash(const char *src, const char *dst, mode_t mode, uint64_t *ret_hash)
+int replay_copy(const char *src, const char *dst, mode_t mode, uint64_t *ret_hash)
 {
 	struct cow_hasher h;
 	char buf[65536];
@@ -114,7 +114,8 @@ static int copy_hash(const char *src, const char *dst, mode_t mode, uint64_t *re
 	}
 	cow_hash_init(&h);
 	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		cow_hash_update(&h, buf, (size_t)n);
+		if (ret_hash)
+			cow_hash_update(&h, buf, (size_t)n);
 		if (write(out, buf, (size_t)n) != n) {
 			err = errno ? -errno : -EIO;
 			break;
@@ -122,11 +123,28 @@ static int copy_hash(const char *src, const char *dst, mode_t mode, uint64_t *re
 	}
 	if (n < 0)
 		err = -errno;
-	*ret_hash = cow_hash_final(&h);
+	if (ret_hash)
+		*ret_hash = cow_hash_final(&h);
 	close(in);
 	if (close(out) < 0 && !err)
 		err = -errno;
 	return err;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+int replay_remove_tree(const char *dir)
+{
+	return nftw(dir, remove_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 static int write_content(const char *dst, const void *data, size_t len, mode_t mode)
@@ -261,7 +279,7 @@ static int make_one(const struct replay_touch *t, const char *dst, replay_change
 			err = write_content(dst, "", 0, 0600);
 			break;
 		}
-		err = copy_hash(src, dst, 0600, &h);
+		err = replay_copy(src, dst, 0600, &h);
 		why = regular_why(t, err, h);
 		if (why && err)
 			err = write_content(dst, "", 0, 0600);

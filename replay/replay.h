@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "replay/plan.h"
 
@@ -43,6 +44,15 @@ typedef void (*replay_changed_fn)(const char *path, const char *why, void *opaqu
  */
 int replay_rebuild(const struct replay_plan *plan, const char *root, replay_changed_fn changed,
 		   void *opaque, size_t *ret_changed, char *errmsg);
+
+/*
+ * Copy the regular file src (not a symbolic link) to dst, made with mode;
+ * with ret_hash, hash it on the way (cow_hash).  0 or -errno.
+ */
+int replay_copy(const char *src, const char *dst, mode_t mode, uint64_t *ret_hash);
+
+/* Remove the tree at dir, dir included, as far as it can be. */
+int replay_remove_tree(const char *dir);
 
 /*
  * Make the plan carry the starting tree itself, for a bundle: read every

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -222,17 +221,6 @@ static void as_init(void)
 
 /* ------------------------------------------------------------ by hand */
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -289,7 +277,7 @@ int main(int argc, char **argv)
 	replay_stream_init(&s, out);
 	err = run_bundle(argv[optind], root, &s, msg);
 	if (!keep)
-		nftw(root, rm_one, 64, FTW_DEPTH | FTW_PHYS);
+		replay_remove_tree(root);
 	if (out != 1 && close(out) < 0 && !err) {
 		err = -errno;
 		snprintf(msg, sizeof(msg), "%s: %s", output, strerror(errno));
