@@ -28,24 +28,27 @@ static int sys_ficlone(int dst_fd, int src_fd)
 	return ioctl(dst_fd, FICLONE, src_fd);
 }
 
-static const struct cow_sys cow_sys_default = {
-	.openat = sys_openat,
-	.read = read,
-	.write = write,
-	.fsync = fsync,
-	.renameat = renameat,
-	.copy_file_range = sys_copy_file_range,
-	.ficlone = sys_ficlone,
-	.mkdirat = mkdirat,
-	.unlinkat = unlinkat,
-	.symlinkat = symlinkat,
-	.mknodat = mknodat,
-	.linkat = linkat,
-	.ftruncate = ftruncate,
-	.fsetxattr = fsetxattr,
-};
+/* The libc entries: what cow_sys starts as and cow_sys_reset puts back. */
+#define COW_SYS_DEFAULT { \
+	.openat = sys_openat, \
+	.read = read, \
+	.write = write, \
+	.fsync = fsync, \
+	.renameat = renameat, \
+	.copy_file_range = sys_copy_file_range, \
+	.ficlone = sys_ficlone, \
+	.mkdirat = mkdirat, \
+	.unlinkat = unlinkat, \
+	.symlinkat = symlinkat, \
+	.mknodat = mknodat, \
+	.linkat = linkat, \
+	.ftruncate = ftruncate, \
+	.fsetxattr = fsetxattr, \
+}
 
-struct cow_sys cow_sys = cow_sys_default;
+static const struct cow_sys cow_sys_default = COW_SYS_DEFAULT;
+
+struct cow_sys cow_sys = COW_SYS_DEFAULT;
 
 void cow_sys_reset(void)
 {

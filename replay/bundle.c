@@ -404,14 +404,83 @@ static void read_body(struct rd *r, struct replay_plan *plan)
 		r->bad = true;
 }
 
+/* The smallest encoding of each record: its fixed part and its blobs' length words. */
+#define TASK_MIN 16
+#define TOUCH_MIN (88 + 3 * 8)
+#define STEP_MIN (88 + 8)
+
+int replay_bundle_parse(const void *buf, size_t len, struct replay_plan *plan, char *errmsg)
+{
+	const unsigned char *m = buf;
+	struct rd r = { m + 8, m + HEADER_SIZE, false };
+	uint32_t version, crc;
+	uint64_t body_len, least;
+	int err = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	if (len < HEADER_SIZE || memcmp(m, bundle_magic, 8)) {
+		snprintf(errmsg, 512, "not a pcow replay bundle");
+		return -EINVAL;
+	}
+	version = get_u32(&r);
+	plan->strict = get_u32(&r) & REPLAY_BUNDLE_STRICT;
+	body_len = get_u64(&r);
+	crc = get_u32(&r);
+	plan->n_tasks = get_u32(&r);
+	plan->n_touches = get_u32(&r);
+	plan->n_steps = get_u32(&r);
+	plan->bundle_crc = crc;
+	least = (uint64_t)plan->n_tasks * TASK_MIN + (uint64_t)plan->n_touches * TOUCH_MIN +
+		(uint64_t)plan->n_steps * STEP_MIN;
+	if (version != REPLAY_BUNDLE_VERSION) {
+		snprintf(errmsg, 512, "bundle version %u; this pcow-replayer reads version %d",
+			 version, REPLAY_BUNDLE_VERSION);
+		err = -EPROTONOSUPPORT;
+	} else if (body_len != len - HEADER_SIZE ||
+		   replay_crc32(0, m + HEADER_SIZE, (size_t)body_len) != crc) {
+		snprintf(errmsg, 512, "the bundle is truncated or corrupt (checksum)");
+		err = -EBADMSG;
+	} else if (least > body_len) {
+		snprintf(errmsg, 512, "the bundle's record counts exceed its size");
+		err = -EBADMSG;
+	}
+	if (err) {
+		plan->n_tasks = plan->n_touches = plan->n_steps = 0;
+		return err;
+	}
+	if (alloc_array((void **)&plan->tasks, plan->n_tasks, sizeof(*plan->tasks)) ||
+	    alloc_array((void **)&plan->touches, plan->n_touches, sizeof(*plan->touches)) ||
+	    alloc_array((void **)&plan->steps, plan->n_steps, sizeof(*plan->steps))) {
+		snprintf(errmsg, 512, "out of memory");
+		err = -ENOMEM;
+	}
+	if (!err) {
+		r = (struct rd){ m + HEADER_SIZE, m + len, false };
+		read_body(&r, plan);
+		if (r.bad || !plan->argv || !plan->cwd || !plan->kernel_release) {
+			snprintf(errmsg, 512, "the bundle's records are malformed");
+			err = -EBADMSG;
+		}
+	}
+	if (err) {
+		/* Keep the counts consistent with what was allocated before freeing. */
+		if (!plan->tasks)
+			plan->n_tasks = 0;
+		if (!plan->touches)
+			plan->n_touches = 0;
+		if (!plan->steps)
+			plan->n_steps = 0;
+		replay_plan_free(plan);
+	}
+	return err;
+}
+
 int replay_bundle_read(const char *path, struct replay_plan *plan, char *errmsg)
 {
+	char why[512];
 	struct stat sb;
-	struct rd r;
-	const unsigned char *m;
-	uint32_t version, crc;
-	uint64_t body_len;
-	int fd, err = 0;
+	void *map;
+	int fd, err;
 
 	memset(plan, 0, sizeof(*plan));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -427,59 +496,20 @@ int replay_bundle_read(const char *path, struct replay_plan *plan, char *errmsg)
 		snprintf(errmsg, 512, "%.400s: not a pcow replay bundle (too short)", path);
 		return -EINVAL;
 	}
-	plan->map_len = (size_t)sb.st_size;
-	plan->map = mmap(NULL, plan->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (plan->map == MAP_FAILED) {
+	if (map == MAP_FAILED) {
 		err = -errno;
-		plan->map = NULL;
 		snprintf(errmsg, 512, "%.400s: cannot map: %s", path, strerror(-err));
 		return err;
 	}
-	m = plan->map;
-	r = (struct rd){ m + 8, m + HEADER_SIZE, false };
-	version = get_u32(&r);
-	plan->strict = get_u32(&r) & REPLAY_BUNDLE_STRICT;
-	body_len = get_u64(&r);
-	crc = get_u32(&r);
-	plan->n_tasks = get_u32(&r);
-	plan->n_touches = get_u32(&r);
-	plan->n_steps = get_u32(&r);
-	if (memcmp(m, bundle_magic, 8)) {
-		snprintf(errmsg, 512, "%.400s: not a pcow replay bundle", path);
-		err = -EINVAL;
-	} else if (version != REPLAY_BUNDLE_VERSION) {
-		snprintf(errmsg, 512, "%.400s: bundle version %u; this pcow-replayer reads version %d",
-			 path, version, REPLAY_BUNDLE_VERSION);
-		err = -EPROTONOSUPPORT;
-	} else if (body_len != plan->map_len - HEADER_SIZE ||
-		   replay_crc32(0, m + HEADER_SIZE, (size_t)body_len) != crc) {
-		snprintf(errmsg, 512, "%.400s: the bundle is truncated or corrupt (checksum)", path);
-		err = -EBADMSG;
-	} else if (alloc_array((void **)&plan->tasks, plan->n_tasks, sizeof(*plan->tasks)) ||
-		   alloc_array((void **)&plan->touches, plan->n_touches, sizeof(*plan->touches)) ||
-		   alloc_array((void **)&plan->steps, plan->n_steps, sizeof(*plan->steps))) {
-		snprintf(errmsg, 512, "out of memory");
-		err = -ENOMEM;
-	}
-	plan->bundle_crc = crc;
-	if (!err) {
-		r = (struct rd){ m + HEADER_SIZE, m + plan->map_len, false };
-		read_body(&r, plan);
-		if (r.bad || !plan->argv || !plan->cwd || !plan->kernel_release) {
-			snprintf(errmsg, 512, "%.400s: the bundle's records are malformed", path);
-			err = -EBADMSG;
-		}
-	}
+	err = replay_bundle_parse(map, (size_t)sb.st_size, plan, why);
 	if (err) {
-		/* Keep the counts consistent with what was allocated before freeing. */
-		if (!plan->tasks)
-			plan->n_tasks = 0;
-		if (!plan->touches)
-			plan->n_touches = 0;
-		if (!plan->steps)
-			plan->n_steps = 0;
-		replay_plan_free(plan);
+		munmap(map, (size_t)sb.st_size);
+		snprintf(errmsg, 512, "%.400s: %.100s", path, why);
+		return err;
 	}
-	return err;
+	plan->map = map;
+	plan->map_len = (size_t)sb.st_size;
+	return 0;
 }

@@ -168,6 +168,7 @@ int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, ch
 			 "run %lld was recorded without replay data (--no-cow, a --log"
 			 " selection, or an older pcow): its starting state is unknown",
 			 (long long)run.id);
+		replay_plan_free(plan);
 		return -ENODATA;
 	}
 	n_state = emu_replay_state_nrs(&state);
@@ -179,5 +180,7 @@ int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, ch
 	if (err == -ENOMEM)
 		snprintf(errmsg, DB_ERRMSG_SIZE, "out of memory while loading run %lld",
 			 (long long)run.id);
+	if (err)
+		replay_plan_free(plan); /* nothing for the caller to free */
 	return err;
 }

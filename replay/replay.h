@@ -26,7 +26,8 @@ struct db;
 
 /*
  * Load run run_id (0: the latest) of db.  -ENODATA when the run has no
- * replay data; errors fill errmsg (DB_ERRMSG_SIZE bytes).
+ * replay data; errors fill errmsg (DB_ERRMSG_SIZE bytes) and leave plan
+ * empty (replay_plan_free on it is harmless).
  */
 int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg);
 
@@ -83,6 +84,9 @@ int replay_bundle_write(const struct replay_plan *plan, bool strict, const char 
  * and checksum.  Returns 0 or -errno with errmsg (512 bytes).
  */
 int replay_bundle_read(const char *path, struct replay_plan *plan, char *errmsg);
+
+/* The same, of len bytes at buf, which must outlive the plan. */
+int replay_bundle_parse(const void *buf, size_t len, struct replay_plan *plan, char *errmsg);
 
 /*
  * What names a plan's recorded calls: the CRC-32 of its run id, call
