@@ -33,7 +33,7 @@ snap() {
 # PEEK: what other programs see of the tree, with the tree as cwd (a
 # directory's size and blocks depend on the file system's history: left out)
 PEEK='find . | LC_ALL=C sort
-find . -type f | LC_ALL=C sort | xargs cat | sha256sum
+find . -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum
 ls -lnR --time-style=+ . | awk '\''/^total / { next } /^d/ { $5 = "-" } { print }'\'''
 
 # same WHAT EXPECTED_FILE ACTUAL_FILE: pass, or fail showing the diff and,

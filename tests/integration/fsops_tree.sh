@@ -18,6 +18,8 @@ setup() {
 	seq 1 20000 >base/big.txt
 	printf 'x\n' >base/dir/x && printf 'y\n' >base/dir/y && printf 'z\n' >base/dir/z
 	printf 'deep\n' >base/sub/deep/f
+	printf 'nl\n' >"base/$(printf 'nl\nname')"
+	printf 'bad\n' >"base/$(printf 'bad\377')"
 	ln -s a.txt base/link
 	ln -s c.txt base/slink
 	ln -s loop2 base/loop1 && ln -s loop1 base/loop2
