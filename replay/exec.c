@@ -439,14 +439,96 @@ static void set_times(const struct replay_touch *t, const char *dst)
 	utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
 }
 
+/* An absolute path without empty, "." or ".." names (as the recorder writes them). */
+static bool canonical(const char *path)
+{
+	const char *p = path;
+
+	if (*p != '/')
+		return false;
+	if (!strcmp(path, "/"))
+		return true;
+	while (*p == '/') {
+		const char *name = ++p;
+
+		while (*p && *p != '/')
+			p++;
+		if (p == name || (p - name == 1 && name[0] == '.') ||
+		    (p - name == 2 && name[0] == '.' && name[1] == '.'))
+			return false;
+	}
+	return *p == '\0';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Refuse a starting tree that would reach outside root: every path
+ * canonical, and none below one of the tree's own symbolic links (a
+ * recording names objects by their resolved paths; a forged log or bundle
+ * could use a link to /etc to write there).  0, or -EINVAL with errmsg.
+ */
+static int check_tree(const struct replay_plan *plan, char *errmsg)
+{
+	const char **links = malloc((plan->n_touches + 1) * sizeof(*links));
+	size_t n_links = 0;
+	int err = 0;
+
+	if (!links) {
+		snprintf(errmsg, ERRMSG_SIZE, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < plan->n_touches; i++)
+		if (S_ISLNK(plan->touches[i].type))
+			links[n_links++] = plan->touches[i].path;
+	qsort(links, n_links, sizeof(*links), cmp_str);
+	for (size_t i = 0; i < plan->n_touches && !err; i++) {
+		const char *path = plan->touches[i].path;
+		char prefix[PATH_MAX];
+
+		if (!plan->touches[i].type)
+			continue;
+		if (!canonical(path) || strlen(path) >= sizeof(prefix)) {
+			snprintf(errmsg, ERRMSG_SIZE,
+				 "the recorded starting tree is malformed: %.400s is not a canonical path",
+				 path);
+			err = -EINVAL;
+			break;
+		}
+		for (const char *slash = strchr(path + 1, '/'); slash && n_links;
+		     slash = strchr(slash + 1, '/')) {
+			const char *key = prefix;
+
+			memcpy(prefix, path, (size_t)(slash - path));
+			prefix[slash - path] = '\0';
+			if (bsearch(&key, links, n_links, sizeof(*links), cmp_str)) {
+				snprintf(errmsg, ERRMSG_SIZE,
+					 "the recorded starting tree is malformed: %.300s lies below"
+					 " the symbolic link %.100s",
+					 path, prefix);
+				err = -EINVAL;
+				break;
+			}
+		}
+	}
+	free(links);
+	return err;
+}
+
 int replay_rebuild(const struct replay_plan *plan, const char *root, replay_changed_fn changed,
 		   void *opaque, size_t *ret_changed, char *errmsg)
 {
 	struct link_seen *links = NULL;
 	size_t n_links = 0, n_changed = 0;
 	char dst[PATH_MAX];
-	int err = 0;
+	int err = check_tree(plan, errmsg);
 
+	*ret_changed = 0;
+	if (err)
+		return err;
 	for (size_t i = 0; i < plan->n_touches; i++) {
 		const struct replay_touch *t = &plan->touches[i];
 		int r;
@@ -1176,7 +1258,8 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 	int fd0 = (int)st->args[0];
 	long nr = st->nr;
 
-	if (!p || !sc || st->data_lost) {
+	/* Only what the recorder records: a forged plan runs nothing else (chroot, mount ...). */
+	if (!p || !sc || st->data_lost || emu_replay_kind(EMU_ABI_X86_64, st->nr) == EMU_RK_NONE) {
 		r->status = REPLAY_SKIPPED;
 		return;
 	}

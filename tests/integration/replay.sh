@@ -154,6 +154,34 @@ expect_match "pcow-replayer, damaged bundle: an E frame says why" '^@pcow:0:E:.*
 "$PCOW" replay m.db --results res2 >g.out 2>g.err
 expect_eq "--results of a replayer that could not run: exit 2" 2 $?
 
+# A forged log (the store is the program's to write) cannot make replay
+# write outside its scratch tree: not with "..", not through a link.
+rm -rf "$T/outside"
+cp "$T/s/log.db" f.db && sql f.db "INSERT INTO touch (run_id, path, type, mode, uid, gid,
+	size, mtime_ns, dev, ino, nlink, listed, content, source)
+	VALUES (1, '$W/../../../../../../..$T/outside', 32768, 420, 0, 0, 1, 0, 1, 999999, 1, 0, X'41', '')" >/dev/null ||
+	harness "SQL failed"
+"$PCOW" replay f.db >f.out 2>f.err
+expect_eq "a forged '..' in the starting tree: exit 2" 2 $?
+expect_match "a forged '..': refused, named" 'malformed: .* is not a canonical path' "$(cat f.err)"
+[ -e "$T/outside" ] && fail "a forged '..': $T/outside was made" || pass "a forged '..': nothing made outside"
+mkdir -p "$T/outside"
+cp "$T/s/log.db" f.db && sql f.db "INSERT INTO touch (run_id, path, type, mode, uid, gid,
+	size, mtime_ns, dev, ino, nlink, listed, target, source)
+	VALUES (1, '/evil', 40960, 511, 0, 0, 0, 0, 1, 999998, 1, 0, '$T/outside', '');
+	INSERT INTO touch (run_id, path, type, mode, uid, gid, size, mtime_ns, dev, ino, nlink, listed,
+	content, source) VALUES (1, '/evil/planted', 32768, 420, 0, 0, 1, 0, 1, 999997, 1, 0, X'41', '')" \
+	>/dev/null || harness "SQL failed"
+"$PCOW" replay f.db >f.out 2>f.err
+expect_eq "a forged link in the starting tree: exit 2" 2 $?
+expect_match "a forged link: refused, named" 'below the symbolic link /evil' "$(cat f.err)"
+[ -e "$T/outside/planted" ] && fail "a forged link: $T/outside/planted was made" ||
+	pass "a forged link: nothing made outside"
+"$PCOW" replay f.db --export-bundle fb >/dev/null 2>&1 && fb/pcow-replayer fb/replay.bundle >fres 2>/dev/null
+expect_match "a forged bundle: pcow-replayer refuses it too" '^@pcow:[0-9]+:E:.*below%3a? ?the|E:.*symbolic' "$(cat fres)"
+[ -e "$T/outside/planted" ] && fail "a forged bundle: $T/outside/planted was made" ||
+	pass "a forged bundle: nothing made outside"
+
 # Real files changed since the recording: refused, the paths named.
 printf 'changed\n' >"$W/a.txt"
 rm "$W/dir/yfile"
