@@ -50,7 +50,7 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);
 	x->pend->is_dir = w.err == 0 && w.res.inode.type == EMU_FT_DIR;
 	if (w.special)
-		return DB_ACTION_PASS;
+		return writes || creat ? cw_deny(x, -EACCES) : DB_ACTION_PASS;
 	if (how && how->resolve && (w.touched || base_moved || writes || creat))
 		return cw_deny(x, -ENOSYS); /* RESOLVE_* through the overlay: not modelled */
 	if (w.err == -ENOENT && w.res.parent_exists && creat && cw_in_cow(x, w.res.virt_path)) {
@@ -127,7 +127,7 @@ static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *t
 
 	cw_walk(x->ec, x->c, dirfd, pi, 0, &w, &base_moved);
 	if (w.special)
-		return DB_ACTION_PASS;
+		return cw_deny(x, -EACCES);
 	if (!cw_in_cow(x, w.res.virt_path) && (w.err == 0 || w.res.parent_exists))
 		return cw_read_only(x, &w, base_moved, pi);
 	if (w.err == 0)
@@ -197,7 +197,7 @@ static bool walk_in_scope(struct ctx *x, int dirfd, int pi, unsigned flags, stru
 
 	cw_walk(x->ec, x->c, dirfd, pi, flags, w, &base_moved);
 	if (w->special)
-		*ret_action = DB_ACTION_PASS;
+		*ret_action = cw_deny(x, -EACCES);
 	else if (w->err && (w->touched || cw_in_cow(x, w->res.virt_path)))
 		*ret_action = cw_emulate(x, w->err);
 	else if (w->err || !cw_in_cow(x, w->res.virt_path))
@@ -285,7 +285,7 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 	cw_walk(x->ec, x->c, ofd, oi, 0, ow, &obm);
 	cw_walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
 	if (ow->special || nw->special) {
-		action = ow->special && nw->special ? DB_ACTION_PASS : cw_emulate(x, -EXDEV);
+		action = cw_deny(x, -EACCES);
 		goto out;
 	}
 	/* do_renameat2: a last component "." or ".." is busy. */
@@ -355,7 +355,7 @@ int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 	cw_walk(x->ec, x->c, ofd, oi, (flags & AT_SYMLINK_FOLLOW) ? EMU_WALK_FOLLOW : 0, ow, &obm);
 	cw_walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
 	if (ow->special || nw->special) {
-		action = ow->special && nw->special ? DB_ACTION_PASS : cw_emulate(x, -EXDEV);
+		action = cw_deny(x, -EACCES);
 		goto out;
 	}
 	if (ow->err) {
@@ -581,7 +581,9 @@ int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t le
 	int err;
 
 	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
-	if (w.special || w.err || !cw_in_cow(x, w.res.virt_path))
+	if (w.special)
+		return cw_deny(x, -EACCES); /* the store is pcow's */
+	if (w.err || !cw_in_cow(x, w.res.virt_path))
 		return cw_read_only(x, &w, base_moved, pi);
 	if (length >= -1) { /* truncate: may_open's checks */
 		pc = cw_cred_of(x->ec, x->c);

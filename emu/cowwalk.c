@@ -107,10 +107,16 @@ bool cw_under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
+/*
+ * The store: pcow's own, which the program may read but never change
+ * (calls that would are refused with EACCES and logged as denied).
+ * /dev, /sys and /proc are walked like any path outside the scope, so
+ * their links (/dev/fd, /dev/stdin, a link in /dev/shm) and ".." lead
+ * where the kernel would go, copy-on-write included.
+ */
 bool cw_special_path(const struct emu_cow *ec, const char *vp)
 {
-	return cw_under(vp, "/proc") || cw_under(vp, "/sys") || cw_under(vp, "/dev") ||
-	       cw_under(vp, ec->store_dir);
+	return cw_under(vp, ec->store_dir);
 }
 
 uint8_t cw_ftype_of(mode_t m)

@@ -48,6 +48,46 @@ expect_match "refused calls are logged as denied" 'io_uring_setup.*= -1 ENOSYS .
 expect_match "status lists the file created through the dirfd" 'A .*/r/d/through_dirfd' "$(cat status.out)"
 expect_eq "int 0x80 open of a real file: ENOSYS" "int80_open ENOSYS" "$(grep '^int80_open' out)"
 
+# /dev, /sys and /proc are walked like any path: /dev/fd/N and /dev/stdin
+# of a file opened read-only, ".." out of /dev, and a link made in /dev/shm
+# that points into the scope all land in the overlay.
+before=$(snap)
+shm=/dev/shm/pcow-escape.$$
+"$PCOW" trace -q --store st --cow "$T/r" -- sh -c "
+	exec 3<r/f; echo via-dev-fd >/dev/fd/3; exec 3<&-
+	echo via-dev-stdin <r/g >/dev/stdin
+	echo via-dev-dotdot >/dev/..$T/r/h
+	ln -s $T/r/f $shm && echo via-dev-shm >>$shm; rm -f $shm
+	cat r/f r/g r/h" >out 2>err
+expect_eq "the program sees its writes through /dev" "via-dev-fd
+via-dev-shm
+via-dev-stdin
+via-dev-dotdot" "$(cat out)"
+expect_eq "real files unchanged by /dev/fd, /dev/stdin, /dev/.., a link in /dev/shm" \
+	"$before" "$(snap)"
+rm -f "$shm"
+
+# The store is pcow's: the program may read it, never change it.
+cp st/log.db log.before
+"$PCOW" trace -q --store st --cow "$T/r" -- sh -c "
+	echo x >st/log.db; echo write \$?
+	rm -f st/log.db; echo unlink \$?
+	mv st/log.db st/moved; echo rename \$?
+	truncate -s 0 st/log.db; echo truncate \$?
+	mkdir st/new; echo mkdir \$?
+	cat st/log.db >/dev/null; echo read \$?" >out 2>err
+expect_eq "writes, unlink, rename, truncate and mkdir in the store fail; reads work" \
+	"write 2
+unlink 1
+rename 1
+truncate 1
+mkdir 1
+read 0" "$(cat out)"
+expect_match "refused with EACCES" 'Permission denied' "$(cat err)"
+[ ! -e st/moved ] && [ ! -e st/new ] && pass "nothing renamed or made in the store" ||
+	fail "the store changed: $(ls st)"
+expect_match "logged as denied" 'unlinkat.*log\.db.*EACCES.*\(denied\)' "$("$PCOW" log st)"
+
 # A rewritten path must reach the kernel even when the stack pointer sits
 # just above an unmapped page (pcow's writes never grow a stack).
 mkdir r/low
