@@ -26,6 +26,32 @@
 
 /* --------------------------------------------------------- open */
 
+/*
+ * /proc/PID/mem or /proc/PID/task/TID/mem: written, it changes even
+ * read-only pages, pcow's copies of checked paths among them.
+ */
+static bool proc_mem(const char *vp)
+{
+	const char *p = vp;
+
+	if (strncmp(p, "/proc/", 6))
+		return false;
+	p += 6;
+	for (int part = 0; part < 2; part++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (!strcmp(p, "/mem"))
+			return true;
+		if (part == 0 && !strncmp(p, "/task/", 6))
+			p += 6;
+		else
+			return false;
+	}
+	return false;
+}
+
 int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
 		   const struct open_how *how)
 {
@@ -51,6 +77,8 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	x->pend->is_dir = w.err == 0 && w.res.inode.type == EMU_FT_DIR;
 	if (w.special)
 		return writes || creat ? cw_deny(x, -EACCES) : DB_ACTION_PASS;
+	if (writes && proc_mem(w.res.virt_path))
+		return cw_deny(x, -EACCES);
 	if (how && how->resolve && (w.touched || base_moved || writes || creat))
 		return cw_deny(x, -ENOSYS); /* RESOLVE_* through the overlay: not modelled */
 	if (w.err == -ENOENT && w.res.parent_exists && creat && cw_in_cow(x, w.res.virt_path)) {

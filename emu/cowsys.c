@@ -467,9 +467,14 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	pend->is_dir = false;
 	if (c->abi != EMU_ABI_X86_64) {
 		/* Other ABIs' file calls would pass the overlay by: refuse them. */
+		const struct emu_syscall *same =
+			c->sc ? emu_syscall_by_name(EMU_ABI_X86_64, c->sc->name) : NULL;
+
 		if (c->sc && (c->sc->flags & EMU_F_FILE))
 			return cw_deny(&x, -ENOSYS);
-		return DB_ACTION_PASS;
+		/* And what is refused in x86_64 is refused in all (i386 io_uring_setup). */
+		err = same ? refused(same->nr) : 0;
+		return err ? cw_deny(&x, err) : DB_ACTION_PASS;
 	}
 	err = refused(c->nr);
 	if (err)

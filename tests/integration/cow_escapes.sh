@@ -47,6 +47,10 @@ expect_match "refused calls are logged as denied" 'io_uring_setup.*= -1 ENOSYS .
 "$PCOW" status st >status.out
 expect_match "status lists the file created through the dirfd" 'A .*/r/d/through_dirfd' "$(cat status.out)"
 expect_eq "int 0x80 open of a real file: ENOSYS" "int80_open ENOSYS" "$(grep '^int80_open' out)"
+expect_eq "int 0x80 io_uring_setup: ENOSYS" "int80_io_uring_setup ENOSYS" \
+	"$(grep '^int80_io_uring_setup' out)"
+expect_eq "/proc/self/mem opened for writing: EACCES" "proc_self_mem_write EACCES" \
+	"$(grep '^proc_self_mem_write' out)"
 
 # /dev, /sys and /proc are walked like any path: /dev/fd/N and /dev/stdin
 # of a file opened read-only, ".." out of /dev, and a link made in /dev/shm

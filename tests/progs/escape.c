@@ -87,7 +87,19 @@ int main(int argc, char **argv)
 				r = -1;
 			}
 			report("int80_open", r >= 0 ? 0 : -1);
+			/* i386 io_uring_setup (425): a ring would run unseen */
+			memset(low + 2048, 0, 1024); /* struct io_uring_params, zeroed */
+			r = int80(425, 1, (long)(low + 2048), 0);
+			if (r >= 0)
+				close((int)r);
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+			report("int80_io_uring_setup", r >= 0 ? 0 : -1);
 		}
 	}
+	/* /proc/self/mem opened for writing: it writes even read-only pages. */
+	report("proc_self_mem_write", open("/proc/self/mem", O_RDWR) >= 0 ? 0 : -1);
 	return 0;
 }
