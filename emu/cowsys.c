@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -633,6 +634,21 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			return cw_do_meta_fd(&x, dfd, &m);
 		return cw_do_meta_path(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), &m);
 #endif
+	case __NR_ioctl: {
+		/*
+		 * Inode flags and fsxattr (chattr) set through a descriptor of a
+		 * real file would change it: the overlay does not model them.
+		 */
+		char vp[4096];
+		struct emu_inode ino;
+		unsigned long cmd = (unsigned long)(unsigned int)a[1];
+
+		if ((cmd == FS_IOC_SETFLAGS || cmd == FS_IOC32_SETFLAGS || cmd == FS_IOC_FSSETXATTR ||
+		     cmd == FS_IOC_SETVERSION || cmd == FS_IOC32_SETVERSION) &&
+		    cw_fd_in_scope(&x, dfd, vp, sizeof(vp), &ino))
+			return cw_deny(&x, -EOPNOTSUPP);
+		return DB_ACTION_PASS;
+	}
 	case __NR_fchmod:
 		m.op = META_CHMOD;
 		m.mode = (mode_t)a[1];

@@ -8,7 +8,7 @@
 # another thread after pcow's check is never the one the kernel uses.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
-mkdir r && echo orig >r/f && echo orig >r/g && echo orig >r/h && mkdir r/d
+mkdir r && echo orig >r/f && echo orig >r/g && echo orig >r/h && mkdir r/d && echo orig >r/attr
 snap() { (cd r && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort && cat f g h); }
 before=$(snap)
 
@@ -27,7 +27,7 @@ via-hardlink" "$(cat out)"
 expect_eq "real files unchanged by /proc/self/fd, /proc/self/cwd, symlink, hard link" \
 	"$before" "$(snap)"
 
-"$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/escape" "$T/r/f" "$T/r/d" >out 2>err
+"$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/escape" "$T/r/f" "$T/r/d" "$T/r/attr" >out 2>err
 expect_eq "escape exits 0" 0 $?
 expect_eq "O_PATH open works" "opath 0" "$(grep '^opath' out)"
 expect_eq "fchownat(AT_EMPTY_PATH) is emulated" "fchownat_empty 0" "$(grep '^fchownat_empty' out)"
@@ -49,6 +49,20 @@ expect_match "status lists the file created through the dirfd" 'A .*/r/d/through
 expect_eq "int 0x80 open of a real file: ENOSYS" "int80_open ENOSYS" "$(grep '^int80_open' out)"
 expect_eq "int 0x80 io_uring_setup: ENOSYS" "int80_io_uring_setup ENOSYS" \
 	"$(grep '^int80_io_uring_setup' out)"
+if grep -q '^fs_ioc_setflags unsupported' out; then
+	echo "    (the file system of $T has no inode flags: chattr not tested)"
+else
+	expect_eq "chattr +d through a read-only descriptor: EOPNOTSUPP" \
+		"fs_ioc_setflags EOPNOTSUPP" "$(grep '^fs_ioc_setflags' out)"
+	expect_eq "chattr +d: the real file's flags unchanged" "nodump_after 0" \
+		"$(grep '^nodump_after' out)"
+	# --log=none: the seccomp filter must still stop ioctl for the overlay.
+	out2=$("$PCOW" trace -q --log=none --store st-none --cow "$T/r" -- \
+		"$PROGS/escape" "$T/r/f" "$T/r/d" "$T/r/attr" 2>/dev/null)
+	expect_eq "chattr +d under --log=none: EOPNOTSUPP, flags unchanged" \
+		"fs_ioc_setflags EOPNOTSUPP
+nodump_after 0" "$(echo "$out2" | grep '^fs_ioc_setflags\|^nodump_after')"
+fi
 expect_eq "/proc/self/mem opened for writing: EACCES" "proc_self_mem_write EACCES" \
 	"$(grep '^proc_self_mem_write' out)"
 

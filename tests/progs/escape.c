@@ -6,6 +6,8 @@
  * name), for the test to compare.
  */
 #include <errno.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +44,7 @@ int main(int argc, char **argv)
 	int mount_id, fd;
 	long r;
 
-	if (argc != 3)
+	if (argc != 3 && argc != 4)
 		return 2;
 	/* O_PATH, then changes through AT_EMPTY_PATH. */
 	fd = open(argv[1], O_PATH);
@@ -98,6 +100,23 @@ int main(int argc, char **argv)
 			}
 			report("int80_io_uring_setup", r >= 0 ? 0 : -1);
 		}
+	}
+	/* chattr +d through a descriptor opened read-only of argv[3], real and untouched. */
+	fd = open(argc > 3 ? argv[3] : argv[1], O_RDONLY);
+	{
+		int flags = 0;
+
+		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0) {
+			printf("fs_ioc_setflags unsupported\n"); /* tmpfs: nothing to test */
+		} else {
+			int nd = flags | FS_NODUMP_FL;
+
+			report("fs_ioc_setflags", ioctl(fd, FS_IOC_SETFLAGS, &nd));
+			flags = 0;
+			ioctl(fd, FS_IOC_GETFLAGS, &flags);
+			printf("nodump_after %d\n", !!(flags & FS_NODUMP_FL));
+		}
+		close(fd);
 	}
 	/* /proc/self/mem opened for writing: it writes even read-only pages. */
 	report("proc_self_mem_write", open("/proc/self/mem", O_RDWR) >= 0 ? 0 : -1);
