@@ -95,7 +95,7 @@ int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp)
 	int err = x->g->set_arg_data(x->g->ctx, i, path, strlen(path) + 1);
 
 	if (err)
-		return cw_emulate(x, err == -ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT);
+		return cw_emulate(x, err == -ENAMETOOLONG || err == -EAGAIN ? err : -EFAULT);
 	x->pend->moved = strcmp(path, vp) != 0;
 	return DB_ACTION_REWRITE;
 }

@@ -373,17 +373,46 @@ int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val)
 
 /*
  * Rewritten arguments go to the scratch region pcow maps read-only into
- * each 64-bit address space (one slot per thread, by tid), written
- * through /proc/PID/mem, so the program's other threads cannot change
- * them between pcow's check and the kernel's read; without one (i386,
+ * each 64-bit address space, written through /proc/PID/mem, so the
+ * program's other threads cannot change them between pcow's check and the
+ * kernel's read.  Each call with rewritten arguments holds a slot of its
+ * own until its exit (two calls in flight never share one: a slot by tid
+ * modulo the count once let one thread's path replace another's); when
+ * all are held the call fails with EAGAIN.  Without a region (i386,
+ * or the mmap failed), the arguments go without one (i386,
  * or the mmap failed), below the stack pointer past the red zone.  The
  * stack may end just below the stack pointer: pcow's writes do not grow
  * it, which is why the region exists at all.
  */
 #define RED_ZONE 128
 #define SCRATCH_MAX 65536		     /* bytes per call */
-#define SCRATCH_SLOTS 16
+#define SCRATCH_SLOTS TRACER_SCRATCH_SLOTS
 #define SCRATCH_SIZE (SCRATCH_SLOTS * SCRATCH_MAX)
+
+/* Let go of the slot t's call holds. */
+static void scratch_release(struct pcow_tracee *t)
+{
+	int slot = t->call.scratch_slot;
+
+	if (slot >= 0 && t->proc->scratch_owner[slot] == t->tid)
+		t->proc->scratch_owner[slot] = 0;
+	t->call.scratch_slot = -1;
+}
+
+/* A free slot for t's call (taken), or -1. */
+static int scratch_take(struct pcow_tracee *t)
+{
+	if (t->call.scratch_slot >= 0)
+		return t->call.scratch_slot;
+	for (int i = 0; i < SCRATCH_SLOTS; i++) {
+		if (!t->proc->scratch_owner[i]) {
+			t->proc->scratch_owner[i] = t->tid;
+			t->call.scratch_slot = (int8_t)i;
+			return i;
+		}
+	}
+	return -1;
+}
 
 int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len)
 {
@@ -394,8 +423,11 @@ int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t l
 	if (len > SCRATCH_MAX || call->scratch_used + len > SCRATCH_MAX)
 		return -ENAMETOOLONG;
 	if (t->proc->scratch && call->abi == EMU_ABI_X86_64) {
-		addr = t->proc->scratch + (uint64_t)((unsigned)t->tid % SCRATCH_SLOTS) * SCRATCH_MAX +
-		       call->scratch_used;
+		int slot = scratch_take(t);
+
+		if (slot < 0)
+			return -EAGAIN;
+		addr = t->proc->scratch + (uint64_t)slot * SCRATCH_MAX + call->scratch_used;
 		call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
 		err = tracer_mem_write_force(t, addr, data, len);
 	} else {
@@ -484,6 +516,7 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 	struct pcow_call *call = &t->call;
 	int64_t result = 0;
 
+	scratch_release(t); /* a call that never reached its exit stop */
 	tracee_call_reset(call);
 	call->active = true;
 	call->abi = sc->abi;
@@ -577,6 +610,7 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 		record_call(l->cfg->writer, t, ret, now_ns(), DB_CALL_COMPLETE);
 		l->res->n_calls++;
 	}
+	scratch_release(t);
 	tracee_call_reset(call);
 }
 
@@ -687,6 +721,7 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 		t->proc->execed = true;
 		t->proc->elf_class = 0; /* until record_exec_facts reads it */
 		t->proc->scratch = 0;	/* gone with the old address space */
+		memset(t->proc->scratch_owner, 0, sizeof(t->proc->scratch_owner));
 		t->proc->scratch_failed = false;
 		if (l->stacks)
 			tracer_stack_exec(t->proc);

@@ -38,6 +38,11 @@ static void process_put(struct pcow_process *proc)
 
 static void tracee_free(struct pcow_tracee *t)
 {
+	int slot = t->call.scratch_slot;
+
+	/* A thread gone in the middle of a call: its scratch slot is free again. */
+	if (slot >= 0 && t->proc && t->proc->scratch_owner[slot] == t->tid)
+		t->proc->scratch_owner[slot] = 0;
 	tracer_stack_thread_free(t);
 	process_put(t->proc);
 	emu_fs_put(t->fs);
@@ -112,6 +117,7 @@ struct pcow_tracee *tracee_add(struct tracee_table *tab, pid_t tid, pid_t tgid,
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
+	t->call.scratch_slot = -1;
 	if (!proc) {
 		proc = calloc(1, sizeof(*proc));
 		if (!proc) {

@@ -27,6 +27,12 @@
 struct tracer_stack_proc;
 struct tracer_unwind_thread;
 
+/*
+ * The scratch region's slots (tracer/loop.c): one per call in flight that
+ * has rewritten arguments, held from the rewrite to the call's exit.
+ */
+#define TRACER_SCRATCH_SLOTS 64
+
 struct pcow_process {
 	pid_t tgid;
 	int refs;     /* tracees pointing here */
@@ -41,6 +47,8 @@ struct pcow_process {
 	 */
 	uint64_t scratch;
 	bool scratch_failed; /* the injection failed: use the stack */
+	/* The thread whose call holds each slot of the region, 0: free. */
+	pid_t scratch_owner[TRACER_SCRATCH_SLOTS];
 };
 
 /* The system call a tracee is inside, from entry to exit. */
@@ -55,6 +63,7 @@ struct pcow_call {
 	uint64_t sp;	   /* user stack pointer at entry */
 	uint8_t restore_mask; /* bit i: argument register i was changed, restore at exit */
 	uint32_t scratch_used; /* bytes placed below the stack for rewritten arguments */
+	int8_t scratch_slot; /* the slot of the scratch region it holds, -1 none */
 	int64_t t_enter;   /* ns since the epoch */
 	int64_t result;	   /* EMULATE/DENY: what the program will see */
 	uint64_t clone_flags; /* clone/clone3: its flags (a thread or a process?) */

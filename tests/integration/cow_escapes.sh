@@ -120,4 +120,13 @@ expect_eq "a swapped path never reaches the real file" "orig" "$(cat r/swap)"
 expect_eq "the outside file was written" "opens some" "$(echo "$out" | grep '^opens')"
 expect_eq "munmap of pcow's scratch region: EPERM" "munmap EPERM" "$(echo "$out" | grep '^munmap')"
 expect_eq "mprotect of pcow's scratch region: EPERM" "mprotect EPERM" "$(echo "$out" | grep '^mprotect')"
+
+# Two threads with ids equal modulo 16, both in calls whose paths pcow
+# rewrites: one path must never replace the other (a writer's open once
+# landed on a real file that way).
+echo orig >r/slot.txt
+"$PCOW" trace -q --store st-slot --cow "$T/r" -- sh -c \
+	"mkdir '$T/r/sd' && '$PROGS/slotrace' '$T/r/slotnew' '$T/r/sd/../slot.txt' 20000" >out 2>err
+expect_eq "threads sharing a tid modulo 16 both ran" "pair same" "$(cat out)"
+expect_eq "a rewritten path never lands in another thread's call" "orig" "$(cat r/slot.txt)"
 finish

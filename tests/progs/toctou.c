@@ -3,7 +3,7 @@
  * opens it for writing: "OUTSIDE" (outside the copy-on-write scope, let
  * through) one moment, "REAL" (a real file in the scope) the next.  Under
  * pcow the real file must never be written.  Then it looks for pcow's
- * read-only scratch region (1 MiB, r--p, anonymous) in /proc/self/maps
+ * read-only scratch region (4 MiB, r--p, anonymous) in /proc/self/maps
  * and tries to unmap it and make it writable.
  * Usage: toctou OUTSIDE REAL ITERATIONS.  Prints "opens N", then
  * "munmap RESULT" and "mprotect RESULT" (0 or the errno name; "none" when
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	while (maps && fgets(line, sizeof(line), maps)) {
 		int fields = sscanf(line, "%lx-%lx %7s %*s %*s 0", &lo, &hi, perms);
 
-		if (fields == 3 && hi - lo == 1 << 20 && !strcmp(perms, "r--p") &&
+		if (fields == 3 && hi - lo == 4 << 20 && !strcmp(perms, "r--p") &&
 		    strlen(line) < 60) {
 			found = lo;
 			break;
