@@ -634,6 +634,13 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			return cw_do_meta_fd(&x, dfd, &m);
 		return cw_do_meta_path(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), &m);
 #endif
+	/*
+	 * Signals to pcow itself, and a pidfd of it: refused, so the program
+	 * cannot kill its tracer (its tracees would die with it, unlogged).
+	 * Signals to a process group reach pcow as the kernel sends them.
+	 */
+	case __NR_kill: case __NR_tkill: case __NR_tgkill: case __NR_pidfd_open:
+		return (pid_t)a[0] == getpid() ? cw_deny(&x, -EPERM) : DB_ACTION_PASS;
 	case __NR_ioctl: {
 		/*
 		 * Inode flags and fsxattr (chattr) set through a descriptor of a

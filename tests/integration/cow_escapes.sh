@@ -121,6 +121,18 @@ expect_eq "the outside file was written" "opens some" "$(echo "$out" | grep '^op
 expect_eq "munmap of pcow's scratch region: EPERM" "munmap EPERM" "$(echo "$out" | grep '^munmap')"
 expect_eq "mprotect of pcow's scratch region: EPERM" "mprotect EPERM" "$(echo "$out" | grep '^mprotect')"
 
+# The program cannot kill pcow (its parent, here): refused, logged, and
+# pcow finishes the run.
+for lg in all none; do
+	"$PCOW" trace -q --log=$lg --store st-kill-$lg --cow "$T/r" -- sh -c \
+		'kill -KILL $PPID; echo "kill $?"; kill -STOP $PPID; echo "stop $?"' >out 2>err
+	expect_eq "--log=$lg: pcow exits as the program did" 0 $?
+	expect_eq "--log=$lg: kill -KILL and -STOP of pcow fail" "kill 1
+stop 1" "$(cat out)"
+done
+expect_match "the kill is logged as denied" 'kill\([0-9]+, SIGKILL\) = -1 EPERM.*\(denied\)' \
+	"$("$PCOW" log st-kill-all)"
+
 # Two threads with ids equal modulo 16, both in calls whose paths pcow
 # rewrites: one path must never replace the other (a writer's open once
 # landed on a real file that way).
