@@ -174,11 +174,8 @@ static const char *scratch_base(const struct replay_plan *plan)
 }
 
 /* The scratch tree's root: --keep DIR (new or empty), else a new temporary directory. */
-static int make_root(const struct opts *o, const struct replay_plan *plan, char *root,
-		     size_t size)
+static int make_root(const struct opts *o, const char *base, char *root, size_t size)
 {
-	const char *tmp = scratch_base(plan);
-
 	if (o->keep) {
 		if (mkdir(o->keep, 0755) < 0 && errno != EEXIST)
 			return -errno;
@@ -189,7 +186,7 @@ static int make_root(const struct opts *o, const struct replay_plan *plan, char 
 		cli_error("replay: --keep %s: the directory is not empty", o->keep);
 		return -ENOTEMPTY;
 	}
-	if (snprintf(root, size, "%s/pcow-replay.XXXXXX", tmp) >= (int)size)
+	if (snprintf(root, size, "%s/pcow-replay.XXXXXX", base) >= (int)size)
 		return -ENAMETOOLONG;
 	if (!mkdtemp(root))
 		return -errno;
@@ -504,7 +501,7 @@ static int replay_here(struct db *db, struct replay_plan *plan, const struct opt
 
 	if (uname(&uts) < 0)
 		snprintf(uts.release, sizeof(uts.release), "?");
-	err = make_root(o, plan, root, sizeof(root));
+	err = make_root(o, scratch_base(plan), root, sizeof(root));
 	if (err) {
 		if (err != -ENOTEMPTY)
 			cli_error("replay: cannot make the scratch directory: %s", strerror(-err));
@@ -679,13 +676,8 @@ static int replay_vm(struct db *db, struct replay_plan *plan, struct opts *o,
 		cli_error("replay: --kernel %s: %s", o->vm.kernel, strerror(errno));
 		return EXIT_BAD_INPUT;
 	}
-	if (o->keep)
-		err = make_root(o, plan, dir, sizeof(dir));
-	else
-		err = snprintf(dir, sizeof(dir), "%s/pcow-vm.XXXXXX", tmp && *tmp ? tmp : "/tmp") <
-				      (int)sizeof(dir) && mkdtemp(dir)
-			      ? 0
-			      : -errno;
+	/* The bundle and initramfs are big: $TMPDIR or /tmp, never /dev/shm. */
+	err = make_root(o, tmp && *tmp ? tmp : "/tmp", dir, sizeof(dir));
 	if (err) {
 		if (err != -ENOTEMPTY)
 			cli_error("replay: cannot make a work directory: %s", strerror(-err));
@@ -703,6 +695,8 @@ static int replay_vm(struct db *db, struct replay_plan *plan, struct opts *o,
 			cli_replay_console_tail(dir, 15);
 		goto out;
 	}
+	if (!outcome_fits(&out, plan, "the guest"))
+		goto out;
 	status = report_outcome(db, plan, &out, o, o->vm.kvm ? "QEMU, KVM" : "QEMU, TCG");
 	if (getenv("PCOW_REPLAY_TIMES"))
 		fprintf(stderr, "pcow: replay times: plan %.3fs, bundle %.3fs (%.1f MiB), initramfs"

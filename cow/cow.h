@@ -274,6 +274,8 @@ void cow_hash_update(struct cow_hasher *hs, const void *data, size_t len);
 uint64_t cow_hash_final(const struct cow_hasher *hs);
 /* Hash the content of the regular file fd from offset 0. */
 int cow_hash_fd(int fd, uint64_t *ret_hash);
+/* The same of the file name (relative to dirfd), not following a final link. */
+int cow_hash_file(int dirfd, const char *name, uint64_t *ret_hash);
 /* The content hash of len bytes in memory. */
 uint64_t cow_hash_buf(const void *data, size_t len);
 /* FNV-1a of a string's bytes: the key hash of path tables. */

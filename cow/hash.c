@@ -6,6 +6,7 @@
  * every input bit reaches every output bit.  Neither is cryptographic.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -111,4 +112,16 @@ uint64_t cow_path_hash(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
 	return h;
+}
+
+int cow_hash_file(int dirfd, const char *name, uint64_t *ret_hash)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = cow_hash_fd(fd, ret_hash);
+	close(fd);
+	return err;
 }

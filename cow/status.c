@@ -26,18 +26,6 @@
 
 #include "cow/cow_internal.h"
 
-static int hash_path(int dirfd, const char *name, uint64_t *ret)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	err = cow_hash_fd(fd, ret);
-	close(fd);
-	return err;
-}
-
 /* Compare the upper object of e with the real object at real_path. */
 static char compare(struct cow_store *store, const struct cow_entry *e, const char *real_path)
 {
@@ -55,8 +43,8 @@ static char compare(struct cow_store *store, const struct cow_entry *e, const ch
 	if (S_ISREG(us.st_mode)) {
 		if (us.st_size != rs.st_size)
 			return 'M';
-		if (hash_path(store->upper_fd, cow_rel(e->virt_path), &uh) ||
-		    hash_path(AT_FDCWD, real_path, &rh) || uh != rh)
+		if (cow_hash_file(store->upper_fd, cow_rel(e->virt_path), &uh) ||
+		    cow_hash_file(AT_FDCWD, real_path, &rh) || uh != rh)
 			return 'M';
 	} else if (S_ISLNK(us.st_mode)) {
 		n1 = readlinkat(store->upper_fd, cow_rel(e->virt_path), t1, sizeof(t1));

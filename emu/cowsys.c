@@ -455,6 +455,36 @@ static int refused(long nr)
 	}
 }
 
+/*
+ * refused() for a call of another ABI, by its row (the same name as an
+ * x86_64 call): a table per ABI made at its first call, so the name
+ * search is not paid at every call.
+ */
+static int refused_other(const struct emu_cow_call *c)
+{
+	static int8_t *tabs[EMU_ABI_COUNT];
+	size_t count;
+	const struct emu_syscall *rows;
+
+	if (!c->sc || c->abi >= EMU_ABI_COUNT)
+		return 0;
+	rows = emu_syscall_rows((enum emu_abi)c->abi, &count);
+	if (!tabs[c->abi]) {
+		int8_t *t = calloc(count ? count : 1, 1);
+
+		if (!t)
+			return -ENOSYS; /* fail closed */
+		for (size_t i = 0; i < count; i++) {
+			const struct emu_syscall *same =
+				emu_syscall_by_name(EMU_ABI_X86_64, rows[i].name);
+
+			t[i] = (int8_t)(same ? -refused(same->nr) : 0);
+		}
+		tabs[c->abi] = t;
+	}
+	return c->sc >= rows && c->sc < rows + count ? -tabs[c->abi][c->sc - rows] : 0;
+}
+
 static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t *ret_result)
 {
@@ -468,13 +498,10 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	pend->is_dir = false;
 	if (c->abi != EMU_ABI_X86_64) {
 		/* Other ABIs' file calls would pass the overlay by: refuse them. */
-		const struct emu_syscall *same =
-			c->sc ? emu_syscall_by_name(EMU_ABI_X86_64, c->sc->name) : NULL;
-
 		if (c->sc && (c->sc->flags & EMU_F_FILE))
 			return cw_deny(&x, -ENOSYS);
 		/* And what is refused in x86_64 is refused in all (i386 io_uring_setup). */
-		err = same ? refused(same->nr) : 0;
+		err = refused_other(c);
 		return err ? cw_deny(&x, err) : DB_ACTION_PASS;
 	}
 	err = refused(c->nr);

@@ -213,18 +213,6 @@ static void *slurp(const char *real, size_t size)
 	return buf;
 }
 
-static int hash_file(const char *real, uint64_t *ret)
-{
-	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	err = cow_hash_fd(fd, ret);
-	close(fd);
-	return err;
-}
-
 /*
  * Record path's current state as its starting state, or with listed set
  * as a name seen in a directory listing (type, link target only).
@@ -262,7 +250,7 @@ static struct seen *record(struct emu_rec *r, struct seen *s, const char *path, 
 			s->target = read_link(real);
 			t.target = s->target;
 		} else if (S_ISREG(st.st_mode) && !listed) {
-			t.has_hash = hash_file(real, &t.hash) == 0;
+			t.has_hash = cow_hash_file(AT_FDCWD, real, &t.hash) == 0;
 			if (where == 1 && (uint64_t)st.st_size <= CONTENT_MAX) {
 				content = slurp(real, (size_t)st.st_size);
 				t.content = content;

@@ -178,9 +178,31 @@ expect_match "a forged link: refused, named" 'below the symbolic link /evil' "$(
 [ -e "$T/outside/planted" ] && fail "a forged link: $T/outside/planted was made" ||
 	pass "a forged link: nothing made outside"
 "$PCOW" replay f.db --export-bundle fb >/dev/null 2>&1 && fb/pcow-replayer fb/replay.bundle >fres 2>/dev/null
-expect_match "a forged bundle: pcow-replayer refuses it too" '^@pcow:[0-9]+:E:.*below%3a? ?the|E:.*symbolic' "$(cat fres)"
+expect_match "a forged bundle: pcow-replayer refuses it too" \
+	'^@pcow:[0-9]+:E:.*lies%20below%20the%20symbolic%20link%20/evil:' "$(cat fres)"
 [ -e "$T/outside/planted" ] && fail "a forged bundle: $T/outside/planted was made" ||
 	pass "a forged bundle: nothing made outside"
+
+# --kernel's QEMU command line and initramfs, with a QEMU that only
+# writes down its arguments (the real boots: replay_qemu.sh).
+printf '#!/bin/sh\nfor a; do echo "$a"; done >"%s/qemu.args"\nexit 3\n' "$(pwd)" >fakeqemu &&
+	chmod +x fakeqemu && printf 'not a kernel\n' >fakeimage || harness "cannot make the fake QEMU"
+PCOW_QEMU_ACCEL=tcg "$PCOW" replay "$T/s" --kernel fakeimage --qemu ./fakeqemu --memory 777 \
+	--qemu-arg=-smp --qemu-arg=2 --keep vmk >q.out 2>q.err
+expect_eq "a QEMU that fails: exit 2" 2 $?
+expect_match "a QEMU that fails: says so" 'QEMU failed \(exit status 3\)' "$(cat q.err)"
+expect_eq "QEMU gets --memory, the accelerator, the image, the initramfs, --qemu-arg last" \
+	"-m 777 -accel tcg -kernel fakeimage -initrd $(pwd)/vmk/initrd.cpio -smp 2" \
+	"$(grep -x -A1 -e -m -e -accel -e -kernel -e -initrd qemu.args | grep -v '^--$' | tr '\n' ' ')$(tail -n 2 qemu.args | tr '\n' ' ' | sed 's/ $//')"
+expect_match "the results come on the second serial port" "^file:$(pwd)/vmk/results.log\$" \
+	"$(grep -A1 -x -e -serial qemu.args | tail -n 1)"
+for name in init pcow/bundle dev/console TRAILER!!!; do
+	grep -aq "$name" vmk/initrd.cpio && pass "the initramfs holds $name" ||
+		fail "the initramfs has no $name"
+done
+"$PCOW" replay "$T/s" --kernel fakeimage --qemu ./no-such-qemu >q.out 2>q.err
+expect_eq "a QEMU that is not there: exit 2" 2 $?
+expect_match "a QEMU that is not there: named" 'no-such-qemu' "$(cat q.err)"
 
 # Real files changed since the recording: refused, the paths named.
 printf 'changed\n' >"$W/a.txt"
@@ -189,6 +211,11 @@ rm "$W/dir/yfile"
 expect_eq "changed real files: exit 2" 2 $?
 expect_match "changed real files: the changed content is named" "$W/a.txt \(content changed\)" "$(cat err)"
 expect_match "changed real files: --force is suggested" 'force' "$(cat err)"
+"$PCOW" replay "$T/s" --export-bundle cb >out 2>err
+expect_eq "changed real files, --export-bundle: exit 2" 2 $?
+expect_match "changed real files, --export-bundle: named" "$W/a.txt \(content changed\)" "$(cat err)"
+[ -e cb/replay.bundle ] && fail "changed real files: a bundle was written anyway" ||
+	pass "changed real files: no bundle written"
 "$PCOW" replay "$T/s" --force >out 2>err
 st=$?
 [ $st -eq 1 ] && pass "--force replays anyway and reports the differences (exit 1)" ||
