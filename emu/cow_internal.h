@@ -121,7 +121,7 @@ mode_t cw_umask_of(struct ctx *x);
 
 /* cowops.c: the handlers */
 int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
-	       const struct open_how *how);
+	       struct open_how *how);
 int cw_do_mkdir(struct ctx *x, int dirfd, int pi, mode_t mode);
 int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode);
 int cw_do_symlink(struct ctx *x, int dirfd, int pi);

@@ -53,7 +53,7 @@ static bool proc_mem(const char *vp)
 }
 
 int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
-		   const struct open_how *how)
+		   struct open_how *how)
 {
 	const struct emu_proc_cred *pc;
 	struct walk w;
@@ -99,10 +99,8 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 			return cw_emulate(x, err);
 		/* It exists now: the kernel must not refuse it for O_EXCL. */
 		if (how) {
-			struct open_how h = *how;
-
-			h.flags &= ~(uint64_t)O_EXCL;
-			err = x->g->set_arg_data(x->g->ctx, 2, &h, sizeof(h));
+			how->flags &= ~(uint64_t)O_EXCL; /* the caller pins it */
+			err = 0;
 		} else if (flags_arg >= 0) {
 			err = x->g->set_arg(x->g->ctx, flags_arg, (uint64_t)(flags & ~O_EXCL));
 		}

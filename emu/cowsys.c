@@ -496,6 +496,12 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	pend->what = PEND_NONE;
 	pend->moved = false;
 	pend->is_dir = false;
+	/*
+	 * Fail closed: a number the table does not know (a newer kernel's
+	 * call) may take a path or a descriptor pcow cannot check.
+	 */
+	if (!c->sc)
+		return cw_deny(&x, -ENOSYS);
 	if (c->abi != EMU_ABI_X86_64) {
 		/* Other ABIs' file calls would pass the overlay by: refuse them. */
 		if (c->sc && (c->sc->flags & EMU_F_FILE))
@@ -527,12 +533,30 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		PATH(1);
 		return cw_do_open(&x, dfd, 1, 2, (int)a[2], (mode_t)a[3], NULL);
 	case __NR_openat2: {
-		struct open_how how = { 0 };
+		/*
+		 * The whole struct as the kernel will read it (its tail must be
+		 * zero), checked and then pinned like the path: another thread
+		 * could otherwise make a read-only open a writing one.
+		 */
+		unsigned char raw[4096];
+		struct open_how how;
+		size_t size = (size_t)a[3];
 
 		PATH(1);
-		if (a[3] < sizeof(how) || x.g->read(x.g->ctx, a[2], &how, sizeof(how)))
-			return DB_ACTION_PASS; /* the kernel's EINVAL / EFAULT */
-		return cw_do_open(&x, dfd, 1, -1, (int)how.flags, (mode_t)how.mode, &how);
+		if (size < sizeof(how))
+			return cw_emulate(&x, -EINVAL);
+		if (size > sizeof(raw))
+			return cw_emulate(&x, -E2BIG);
+		if (x.g->read(x.g->ctx, a[2], raw, size))
+			return cw_emulate(&x, -EFAULT);
+		memcpy(&how, raw, sizeof(how));
+		action = cw_do_open(&x, dfd, 1, -1, (int)how.flags, (mode_t)how.mode, &how);
+		if (action == DB_ACTION_PASS || action == DB_ACTION_REWRITE) {
+			memcpy(raw, &how, sizeof(how)); /* O_EXCL gone if pcow created it */
+			if (x.g->set_arg_data(x.g->ctx, 2, raw, size) < 0)
+				return cw_emulate(&x, -EFAULT);
+		}
+		return action;
 	}
 	/* ---- read-only path calls */
 	case __NR_stat:
@@ -786,10 +810,13 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	 * A call that may change the file system and goes to the kernel as
 	 * the program wrote it is given pcow's copy of each path (in memory
 	 * the program cannot write), so that another thread cannot swap the
-	 * path between pcow's check and the kernel's read.
+	 * path between pcow's check and the kernel's read.  So is chdir:
+	 * pcow resolves every later relative path from the directory it
+	 * checked, which must be the kernel's.
 	 */
 	if (action == DB_ACTION_PASS && c->abi == EMU_ABI_X86_64 && c->sc &&
-	    (c->sc->flags & EMU_F_FILE) && (c->sc->flags & EMU_F_WRITES)) {
+	    (c->sc->flags & EMU_F_FILE) &&
+	    ((c->sc->flags & EMU_F_WRITES) || c->nr == __NR_chdir)) {
 		for (int i = 0; i < 6; i++) {
 			if (!c->path[i] || c->sc->args[i].kind != EK_PATH)
 				continue;

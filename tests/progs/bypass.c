@@ -1,0 +1,145 @@
+/*
+ * bypass — ways around the path layer that pcow must refuse or send
+ * through the overlay.  Usage: bypass DIR, where DIR is a real directory
+ * in the scope holding the files f, g, x (a shell script) and h.  Prints
+ * one line per attempt, "name result" (the return value, or the errno
+ * name), for the test to compare with a native run and with what pcow
+ * promises.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#endif
+
+static void report(const char *name, long ret)
+{
+	if (ret >= 0)
+		printf("%s %ld\n", name, ret);
+	else
+		printf("%s %s\n", name, strerrorname_np(errno));
+	fflush(stdout);
+}
+
+static long openat2_how(const char *path, uint64_t flags, uint64_t resolve)
+{
+	struct open_how how = { .flags = flags, .resolve = resolve };
+	long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	if (fd >= 0)
+		close((int)fd);
+	return fd >= 0 ? 0 : -1;
+}
+
+/* Through /proc/CHILD/cwd and /proc/CHILD/root of another traced process. */
+static void other_process(const char *dir)
+{
+	int to_parent[2], to_child[2];
+	char path[4200], c;
+	pid_t pid;
+	int fd;
+
+	if (pipe(to_parent) < 0 || pipe(to_child) < 0)
+		exit(2);
+	pid = fork();
+	if (pid == 0) {
+		if (chdir(dir) < 0)
+			_exit(2);
+		(void)!write(to_parent[1], "r", 1);
+		(void)!read(to_child[0], &c, 1);
+		_exit(0);
+	}
+	if (read(to_parent[0], &c, 1) != 1)
+		exit(2);
+	snprintf(path, sizeof(path), "/proc/%d/cwd/f", (int)pid);
+	fd = open(path, O_WRONLY | O_APPEND);
+	report("proc_pid_cwd_open", fd >= 0 ? 0 : -1);
+	if (fd >= 0) {
+		report("proc_pid_cwd_write", write(fd, "via-cwd\n", 8));
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/root%s/g", (int)pid, dir);
+	fd = open(path, O_WRONLY | O_APPEND);
+	report("proc_pid_root_open", fd >= 0 ? 0 : -1);
+	if (fd >= 0) {
+		report("proc_pid_root_write", write(fd, "via-root\n", 9));
+		close(fd);
+	}
+	(void)!write(to_child[1], "x", 1);
+	waitpid(pid, NULL, 0);
+}
+
+int main(int argc, char **argv)
+{
+	char f[4096], g[4096], h[4096], x[4096];
+	const char *dir;
+	void *p;
+	pid_t pid;
+	int fd, status;
+
+	if (argc != 2)
+		return 2;
+	dir = argv[1];
+	snprintf(f, sizeof(f), "%s/f", dir);
+	snprintf(g, sizeof(g), "%s/g", dir);
+	snprintf(h, sizeof(h), "%s/h", dir);
+	snprintf(x, sizeof(x), "%s/x", dir);
+
+	/* A number no kernel pcow knows: refused, whatever it would do. */
+	report("unknown_syscall", syscall(1000, h, 0, 0, 0, 0, 0));
+	/* A changing call pcow does not model (6.13's setxattrat): refused. */
+	{
+		struct { uint64_t value; uint32_t size, flags; } xa = { (uintptr_t)"v", 1, 0 };
+
+		report("setxattrat", syscall(SYS_setxattrat, AT_FDCWD, h, 0, "user.pcow", &xa,
+					     sizeof(xa)));
+	}
+
+	/* openat2 with RESOLVE_ flags: reading an untouched file works. */
+	report("openat2_resolve_read", openat2_how(h, O_RDONLY, RESOLVE_NO_SYMLINKS));
+	report("openat2_resolve_write", openat2_how(h, O_WRONLY | O_APPEND, RESOLVE_NO_SYMLINKS));
+	report("openat2_plain_write", openat2_how(g, O_WRONLY | O_APPEND, 0));
+
+	/* A writable shared mapping of a descriptor opened read-only. */
+	fd = open(h, O_RDONLY);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	report("mmap_shared_write_rdonly_fd", p == MAP_FAILED ? -1 : 0);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	report("mmap_shared_read", p == MAP_FAILED ? -1 : 0);
+	if (p != MAP_FAILED)
+		report("mprotect_shared_write", mprotect(p, 4096, PROT_READ | PROT_WRITE));
+	close(fd);
+
+	/* Change the script in the overlay, then run it by descriptor. */
+	fd = open(x, O_WRONLY | O_TRUNC);
+	if (fd < 0 || write(fd, "#!/bin/sh\necho overlay\n", 23) != 23)
+		return 2;
+	close(fd);
+	fd = open(x, O_PATH);
+	pid = fork();
+	if (pid == 0) {
+		char name[] = "x";
+		char *const args[] = { name, NULL };
+
+		syscall(SYS_execveat, fd, "", args, environ, AT_EMPTY_PATH);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	report("execveat_empty_path", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	close(fd);
+
+	other_process(dir);
+	return 0;
+}

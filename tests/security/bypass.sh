@@ -1,0 +1,60 @@
+#!/bin/sh
+# Ways around the path layer (issue 8, doc/security.md): a system call
+# number pcow does not know and a changing call it does not model are
+# refused with ENOSYS and logged as denied; openat2 with RESOLVE_ flags
+# reads like the kernel but may not write through the overlay; a writable
+# shared mapping of a read-only descriptor fails as natively; a script
+# changed in the overlay and run by descriptor (execveat AT_EMPTY_PATH) is
+# the overlay's; /proc/PID/cwd and /proc/PID/root of another traced
+# process lead into the overlay.  Every other answer is the kernel's, and
+# the real files never change.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+mk() {
+	mkdir "$1" && for n in f g h; do echo orig >"$1/$n"; done &&
+		printf '#!/bin/sh\necho real\n' >"$1/x" && chmod +x "$1/x"
+}
+mk r && mk native || harness "cannot make the trees"
+snap() { (cd r && find . -printf '%p %y %m %s\n' | LC_ALL=C sort && cat f g h x); }
+before=$(snap)
+
+"$PROGS/bypass" "$T/native" >native.out 2>&1
+expect_eq "bypass exits 0 natively" 0 $?
+"$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/bypass" "$T/r" >pcow.out 2>err
+expect_eq "bypass exits 0 under pcow" 0 $?
+
+# What pcow refuses, against what the kernel did.
+expect_eq "an unknown call: ENOSYS natively" "unknown_syscall ENOSYS" \
+	"$(grep '^unknown_syscall' native.out)"
+expect_eq "an unknown call: ENOSYS under pcow" "unknown_syscall ENOSYS" \
+	"$(grep '^unknown_syscall' pcow.out)"
+if grep -q '^setxattrat ENOSYS' native.out; then
+	echo "    (this kernel has no setxattrat: the refusal is the kernel's)"
+else
+	expect_eq "setxattrat: ENOSYS under pcow (not modelled)" "setxattrat ENOSYS" \
+		"$(grep '^setxattrat' pcow.out)"
+fi
+expect_eq "openat2 RESOLVE_ write: ENOSYS under pcow" "openat2_resolve_write ENOSYS" \
+	"$(grep '^openat2_resolve_write' pcow.out)"
+log=$("$PCOW" log st --failed)
+expect_match "the unknown call is logged as denied" 'syscall_0x3e8\(.*ENOSYS.*\(denied\)' "$log"
+expect_match "setxattrat is logged as denied" 'setxattrat\(.*ENOSYS.*\(denied\)' "$log"
+
+# Everything else as natively.
+for name in openat2_resolve_read openat2_plain_write mmap_shared_write_rdonly_fd \
+	mmap_shared_read mprotect_shared_write execveat_empty_path proc_pid_cwd_open \
+	proc_pid_cwd_write proc_pid_root_open proc_pid_root_write; do
+	expect_eq "$name as natively" "$(grep "^$name " native.out)" "$(grep "^$name " pcow.out)"
+done
+expect_eq "execveat(AT_EMPTY_PATH) ran the overlay's script" "overlay" "$(grep -x 'overlay\|real' pcow.out)"
+expect_eq "mmap(MAP_SHARED, PROT_WRITE) of a read-only descriptor: EACCES" \
+	"mmap_shared_write_rdonly_fd EACCES" "$(grep '^mmap_shared_write_rdonly_fd' pcow.out)"
+
+expect_eq "the real files are unchanged" "$before" "$(snap)"
+"$PCOW" diff st >diff.out 2>&1
+expect_match "the write through /proc/PID/cwd is in the overlay" '^\+via-cwd$' "$(cat diff.out)"
+expect_match "the write through /proc/PID/root is in the overlay" '^\+via-root$' "$(cat diff.out)"
+"$PCOW" commit st >/dev/null 2>&1
+expect_eq "after commit the tree equals the native run's" \
+	"$(cat native/f native/g native/h native/x)" "$(cat r/f r/g r/h r/x)"
+finish
