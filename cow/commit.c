@@ -145,8 +145,7 @@ static int rm_cb(const char *path, const struct stat *sb, int type, struct FTW *
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-/* rm -rf of a real path (a directory the overlay replaced or deleted). */
-static int remove_tree(const char *real_path)
+int cow_remove_tree(const char *real_path)
 {
 	struct stat st;
 
@@ -284,7 +283,7 @@ static int make_dir(const struct cow_entry *e)
 
 	if (lstat(e->virt_path, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
-	err = remove_tree(e->virt_path);
+	err = cow_remove_tree(e->virt_path);
 	if (!err && mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
 		err = -errno;
 	return err;
@@ -530,7 +529,7 @@ static int apply_entry(struct commit *c, struct cow_entry *e)
 		unlink(tmp);
 		err = e->kind == COW_KIND_FILE ? put_link_or_file(c, e, tmp) : put_node(c, e, tmp);
 		if (!err && lstat(e->virt_path, &st) == 0 && S_ISDIR(st.st_mode))
-			err = remove_tree(e->virt_path); /* a type change */
+			err = cow_remove_tree(e->virt_path); /* a type change */
 		if (!err && cow_sys.renameat(AT_FDCWD, tmp, AT_FDCWD, e->virt_path) < 0)
 			err = -errno;
 		if (err) {
@@ -670,7 +669,7 @@ int cow_commit(struct cow_store *store, const struct cow_commit_options *opt, in
 
 		if (c.skip[i] || e->kind != COW_KIND_WHITEOUT || e->state == 2)
 			continue;
-		err = remove_tree(e->virt_path);
+		err = cow_remove_tree(e->virt_path);
 		if (!err)
 			err = cow_index_set_state(store, e, 2);
 	}
@@ -681,7 +680,7 @@ int cow_commit(struct cow_store *store, const struct cow_commit_options *opt, in
 		if (c.skip[i] || (e->kind != COW_KIND_OPAQUE && e->kind != COW_KIND_REDIRECT))
 			continue;
 		aside_name(e, old, sizeof(old));
-		err = remove_tree(old);
+		err = cow_remove_tree(old);
 	}
 	for (size_t i = c.n; i-- > 0 && !err;) {
 		enum cow_kind k = c.all[i]->kind;
@@ -733,5 +732,5 @@ int cow_discard(struct cow_store *store)
 		return -errno;
 	close(store->upper_fd);
 	store->upper_fd = fd;
-	return remove_tree(old);
+	return cow_remove_tree(old);
 }

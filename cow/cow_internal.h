@@ -60,6 +60,7 @@ struct cow_store {
 	uint64_t quota;		/* 0: none */
 	uint64_t used;		/* apparent bytes of upper regular files */
 	unsigned tmp_seq;	/* names of temporaries in work/ */
+	bool marked;		/* STORE/live.PID made (recover.c) */
 };
 
 /* ---- index.c */
@@ -106,6 +107,21 @@ int cow_copy_data(int src_fd, int dst_fd, off_t size);
 int cow_copy_xattrs(int src_fd, int dst_fd);
 /* A fresh name in work/ ("tmp.N"); buf at least 32 bytes. */
 void cow_work_name(struct cow_store *store, char *buf, size_t size);
+
+/* ---- recover.c */
+/*
+ * At opening, after the index is loaded: mark the store open by this
+ * process, remove the temporaries of dead processes, and when one died
+ * with the store open (and none other has it open) the orphans in upper/
+ * that hold nothing of the program's.  Best effort: never fails.
+ */
+void cow_recover(struct cow_store *store);
+/* At closing: remove this process's mark. */
+void cow_recover_close(struct cow_store *store);
+
+/* ---- commit.c */
+/* rm -rf of real_path (absent: 0); symbolic links are removed, not followed. */
+int cow_remove_tree(const char *real_path);
 
 /* ---- paths (store.c) */
 /* Relative name of virt_path below upper/ ("." for the root). */

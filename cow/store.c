@@ -273,6 +273,7 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 		goto out_free;
 	}
 	count_used(store);
+	cow_recover(store);
 	/* An empty index over a non-empty upper/ is a discard that crashed
 	   halfway (the index goes first): finish it, or a later copy-up would
 	   meet the debris. */
@@ -300,6 +301,7 @@ void cow_store_close(struct cow_store *store)
 {
 	if (!store)
 		return;
+	cow_recover_close(store);
 	cow_index_free(store);
 	db_close(store->db);
 	if (store->upper_fd >= 0)

@@ -1,0 +1,220 @@
+/*
+ * cow/recover.c — clearing what a pcow killed with the store open left
+ * behind, at the next opening.
+ *
+ * A copy-up or a creation builds its object in work/ ("tmp.PID.N"),
+ * renames it into upper/, then writes the index entry (cow/copyup.c,
+ * cow/ops.c).  SIGKILL between two of those steps leaves a temporary in
+ * work/, or an object in upper/ that the index does not name (an orphan):
+ * status and commit never see it, the quota does not count it, and it
+ * breaks the invariant of cow_internal.h that upper/ and the index agree.
+ *
+ * Each process that opens a store marks it ("STORE/live.PID", removed by
+ * cow_store_close).  An opening that finds the marker or the temporaries
+ * of a process that no longer exists knows a pcow died with the store
+ * open.  Temporaries of dead processes are removed at once.  Orphans are
+ * looked for only when no other live process has the store open (one
+ * could be between its rename and its index write), and an orphan is
+ * removed only when it holds nothing the program wrote: a copy equal to
+ * its real object (same type and content, an empty directory), or an
+ * empty new file or directory, or a FIFO.  Anything else (a killed rename
+ * of the program's own data moves an object and then its entries) is left
+ * in place: found, never destroyed.  The dead markers go once the sweep
+ * is done.  A dead process whose PID was reused looks alive: its leftovers
+ * wait until the PID is free again.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cow/cow_internal.h"
+
+static bool pid_gone(long pid)
+{
+	return pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Parse "PREFIX.PID" or "PREFIX.PID.N" (with_seq); false when name is neither. */
+static bool parse_name(const char *name, const char *prefix, bool with_seq, long *ret_pid)
+{
+	size_t n = strlen(prefix);
+	unsigned seq;
+	int end = 0;
+
+	if (strncmp(name, prefix, n) || name[n] != '.')
+		return false;
+	if (with_seq ? sscanf(name + n + 1, "%ld.%u%n", ret_pid, &seq, &end) != 2
+		     : sscanf(name + n + 1, "%ld%n", ret_pid, &end) != 1)
+		return false;
+	return !name[n + 1 + end] && *ret_pid > 0;
+}
+
+static bool dir_empty_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	bool empty = true;
+	DIR *dir;
+
+	if (fd < 0)
+		return false;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return false;
+	}
+	while (empty && (de = readdir(dir)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(dir);
+	return empty;
+}
+
+/* Whether the unindexed upper object of virt_path holds nothing of the program's. */
+static bool orphan_removable(struct cow_store *store, const char *virt_path, const struct stat *st)
+{
+	char lower[COW_REAL_MAX], t1[PATH_MAX], t2[PATH_MAX];
+	const char *rel = cow_rel(virt_path);
+	uint64_t h1, h2;
+	struct stat ls;
+	ssize_t n1, n2;
+
+	if (S_ISFIFO(st->st_mode))
+		return true;
+	if (S_ISDIR(st->st_mode))
+		return dir_empty_at(store->upper_fd, rel);
+	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)) || lstat(lower, &ls) < 0)
+		return S_ISREG(st->st_mode) && st->st_size == 0; /* a new empty file */
+	if ((ls.st_mode & S_IFMT) != (st->st_mode & S_IFMT))
+		return false;
+	if (S_ISREG(st->st_mode))
+		return ls.st_size == st->st_size && !cow_hash_file(store->upper_fd, rel, &h1) &&
+		       !cow_hash_file(AT_FDCWD, lower, &h2) && h1 == h2;
+	if (S_ISLNK(st->st_mode)) {
+		n1 = readlinkat(store->upper_fd, rel, t1, sizeof(t1));
+		n2 = readlink(lower, t2, sizeof(t2));
+		return n1 >= 0 && n1 == n2 && !memcmp(t1, t2, (size_t)n1);
+	}
+	return false;
+}
+
+/* Remove the removable orphans below the upper directory virt (len bytes; "/": upper/). */
+static void sweep(struct cow_store *store, char *virt, size_t len)
+{
+	int fd = openat(store->upper_fd, cow_rel(virt), O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+							  O_CLOEXEC);
+	const struct cow_entry *e;
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+	size_t n;
+
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		n = strlen(de->d_name);
+		if (len + 1 + n >= COW_REAL_MAX)
+			continue;
+		/* virt is "/" or "/a/b": append "x" or "/x". */
+		snprintf(virt + len, COW_REAL_MAX - len, "%s%s", len == 1 ? "" : "/", de->d_name);
+		if (fstatat(store->upper_fd, cow_rel(virt), &st, AT_SYMLINK_NOFOLLOW) < 0)
+			goto next;
+		e = cow_index_get(store, virt);
+		if (e && e->kind != COW_KIND_WHITEOUT) {
+			if (S_ISDIR(st.st_mode))
+				sweep(store, virt, strlen(virt));
+		} else if (orphan_removable(store, virt, &st)) {
+			unlinkat(store->upper_fd, cow_rel(virt), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+		}
+next:
+		virt[len] = '\0';
+	}
+	closedir(dir);
+}
+
+/* Scan dir_path for "live.PID" marks: *ret_dead when one is a dead process's. */
+static void scan_marks(const char *dir_path, bool unlink_dead, bool *ret_dead, bool *ret_others)
+{
+	DIR *dir = opendir(dir_path);
+	char path[PATH_MAX];
+	struct dirent *de;
+	long pid;
+
+	while (dir && (de = readdir(dir))) {
+		if (!parse_name(de->d_name, "live", false, &pid) || pid == (long)getpid())
+			continue;
+		if (!pid_gone(pid)) {
+			*ret_others = true;
+			continue;
+		}
+		*ret_dead = true;
+		if (unlink_dead && snprintf(path, sizeof(path), "%s/%s", dir_path, de->d_name) <
+					   (int)sizeof(path))
+			unlink(path);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+void cow_recover(struct cow_store *store)
+{
+	char path[PATH_MAX], virt[COW_REAL_MAX] = "/";
+	bool crashed = false, others = false;
+	struct dirent *de;
+	DIR *dir;
+	long pid;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/live.%ld", store->store_dir, (long)getpid()) <
+	    (int)sizeof(path)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd);
+			store->marked = true;
+		}
+	}
+	scan_marks(store->store_dir, false, &crashed, &others);
+	fd = openat(store->work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir && fd >= 0)
+		close(fd);
+	while (dir && (de = readdir(dir))) {
+		if (!parse_name(de->d_name, "tmp", true, &pid) || !pid_gone(pid))
+			continue;
+		crashed = true;
+		if (snprintf(path, sizeof(path), "%s/work/%s", store->store_dir, de->d_name) <
+		    (int)sizeof(path))
+			cow_remove_tree(path);
+	}
+	if (dir)
+		closedir(dir);
+	if (crashed && !others) {
+		sweep(store, virt, 1);
+		scan_marks(store->store_dir, true, &crashed, &others);
+	}
+}
+
+void cow_recover_close(struct cow_store *store)
+{
+	char path[PATH_MAX];
+
+	if (!store->marked)
+		return;
+	if (snprintf(path, sizeof(path), "%s/live.%ld", store->store_dir, (long)getpid()) <
+	    (int)sizeof(path))
+		unlink(path);
+	store->marked = false;
+}

@@ -1,0 +1,150 @@
+#!/bin/sh
+# pcow killed with SIGKILL at every step of (a) a copy-up, (b) a commit and
+# (c) a log flush loses nothing (doc/security.md, "A failed or killed
+# copy-up or commit loses nothing", "The log survives a killed pcow").
+#
+# tests/faults/libkillat.so is preloaded into pcow and raises SIGKILL just
+# before the Nth call of the libc functions through which cow/ and SQLite
+# change files (tests/faults/killat.c); N runs over every point of the
+# operation, until the operation completes without reaching N.  After each
+# kill:
+#   - the store opens (pcow status exits 0) and its work/ is empty after;
+#   - the index (table overlay) names exactly the objects in STORE/upper;
+#   - the real files are untouched by a killed copy-up or run, and after a
+#     killed commit every file is either as before or as committed;
+#   - what the program sees through the overlay is one whole state, never
+#     a partial copy; a later run on the same paths works on top of it;
+#   - pcow commit, run again, exits 0 and leaves the real tree equal to the
+#     merged view from before the kill.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+KILLAT="$top_builddir/tests/faults/libkillat.so"
+DRIVE="$top_builddir/tests/progs/cowdrive"
+[ -f "$KILLAT" ] || harness "$KILLAT is not built"
+command -v sqlite3 >/dev/null || skip "sqlite3 (the command-line shell) is needed"
+# A pcow built with ASan wants its runtime first in the library list.
+export ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0"
+
+# killat N FUNCS THREAD CMD...: run CMD with pcow killed before the Nth call.
+killat() {
+	n=$1 funcs=$2 thread=$3
+	shift 3
+	rm -f "$T/count"
+	LD_PRELOAD="$KILLAT" PCOW_KILLAT=$n PCOW_KILLAT_FUNCS=$funcs \
+		PCOW_KILLAT_THREAD=$thread PCOW_KILLAT_COUNT="$T/count" "$@"
+}
+
+# consistent WHAT STORE: the index names exactly what is in upper/ (every
+# entry but a whiteout has an object, every object has an entry), the store
+# opens, and work/ is empty once it was opened.
+consistent() {
+	what=$1 st=$2
+	"$PCOW" status "$st" >"$T/status.out" 2>"$T/status.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$what: pcow status exits $rc: $(cat "$T/status.err")"
+		return 1
+	fi
+	idx=$(sql "$st/log.db" "SELECT virt_path FROM overlay WHERE kind <> 5" | LC_ALL=C sort)
+	up=$(cd "$st/upper" && find . -mindepth 1 | sed 's|^\.||' | LC_ALL=C sort)
+	if [ "$idx" != "$up" ]; then
+		fail "$what: the index and upper/ disagree"
+		printf '%s\n' "$idx" >"$T/idx"; printf '%s\n' "$up" >"$T/up"
+		diff "$T/idx" "$T/up" | sed 's/^/    /' | head -10
+		return 1
+	fi
+	# Every line status prints names an index entry (or a real path
+	# below a deleted, replaced or renamed directory).
+	lines=$(sed 's/^. //; s/.* -> //' "$T/status.out")
+	for p in $lines; do
+		sql "$st/log.db" "SELECT 1 FROM overlay WHERE '$p' = virt_path OR
+			'$p' LIKE virt_path || '/%'" | grep -q 1 ||
+			{ fail "$what: status lists $p, which the index does not hold"; return 1; }
+	done
+	w=$(ls -A "$st/work")
+	if [ -n "$w" ]; then
+		fail "$what: work/ keeps $(echo $w) after the store was opened"
+		return 1
+	fi
+	return 0
+}
+
+# ---------------------------------------------------------------- (a)
+# Copy-up of a 3 MB file (three copy_file_range calls on ext4, more writes
+# elsewhere) and of its parent directories, killed at each call of pcow's
+# main thread (the tracer and cow/; the log writer's thread is (c)).
+D="$T/d"
+mkdir -p "$D"
+head -c 3000000 /dev/urandom >"$T/big.orig" || harness "no random data"
+printf 'more\n' >"$T/more"
+cat "$T/big.orig" "$T/more" >"$T/big.more"
+printf 'again\n' >"$T/again"
+"$PCOW" trace -q --cow "$D" --store "$T/s.tmpl" -- true || harness "cannot make a store"
+
+# points FROM_RE TO_RE STRIDE < TRACE: every call from the first matching
+# FROM_RE to 6 past the last matching TO_RE, every STRIDE-th elsewhere
+# (SQLite's opening and closing), then the first past the end.
+points() {
+	awk -v from="$1" -v to="$2" -v stride="$3" '
+		{ name[$1] = $2; n = $1 }
+		first == "" && $2 ~ from { first = $1 }
+		$2 ~ to { last = $1 }
+		END {
+			for (i = 1; i <= n + 1; i++)
+				if ((i >= first && i <= last + 6) || i % stride == 1 || i > n)
+					print i
+		}'
+}
+
+# run_a N: the copy-up run with pcow killed before call N (0: never).
+run_a() {
+	rm -rf "$T/s" "$D"
+	mkdir -p "$D" && cp -a "$T/big.orig" "$D/big" && cp -a "$T/s.tmpl" "$T/s" ||
+		harness "cannot reset (a)"
+	rm -f "$T/trace"
+	PCOW_KILLAT_TRACE=$2 killat $1 all main "$PCOW" trace -q --cow "$D" --store "$T/s" -- \
+		sh -c "echo more >>'$D/big'" 2>"$T/err"
+}
+
+run_a 0 "$T/trace.a" || harness "the copy-up run fails: $(cat "$T/err")"
+a_points=0 a_bad=0
+for n in $(points 'mkdirat|openat|copy_file_range' 'renameat' 4 <"$T/trace.a"); do
+	run_a $n ""
+	rc=$?
+	[ $rc -eq 0 ] && break
+	a_points=$((a_points + 1))
+	what="copy-up killed at call $n ($(sed -n "${n}s/^[0-9]* //p" "$T/trace.a"))"
+	[ $rc -eq 137 ] || { fail "$what: pcow exits $rc, not 137: $(head -3 "$T/err")"; break; }
+	f0=$failures
+	cmp -s "$D/big" "$T/big.orig" || fail "$what: the real file changed"
+	consistent "$what" "$T/s"
+	"$PCOW" trace -q --cow "$D" --store "$T/s" -- cat "$D/big" >"$T/seen" 2>"$T/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$what: cat under pcow exits $rc: $(head -3 "$T/err")"
+	elif cmp -s "$T/seen" "$T/big.orig"; then
+		cp "$T/big.orig" "$T/want"
+	elif cmp -s "$T/seen" "$T/big.more"; then
+		cp "$T/big.more" "$T/want"
+	else
+		fail "$what: the program sees $(wc -c <"$T/seen") bytes, neither before nor after"
+		cp "$T/big.orig" "$T/want"
+	fi
+	"$PCOW" trace -q --cow "$D" --store "$T/s" -- sh -c "echo again >>'$D/big'" 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] || fail "$what: a later run exits $rc: $(head -3 "$T/err")"
+	cat "$T/again" >>"$T/want"
+	"$PCOW" commit "$T/s" >/dev/null 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] || fail "$what: pcow commit exits $rc: $(head -3 "$T/err")"
+	cmp -s "$D/big" "$T/want" || fail "$what: after commit the real file is not the merged view"
+	left=$(ls -A "$T/s/upper" "$T/s/work" | grep -v -e '^$' -e ':$'; ls "$T/s" | grep '^live\.')
+	[ -z "$left" ] || fail "$what: left in the store after commit: $(echo $left)"
+	[ $failures -gt $f0 ] && a_bad=$((a_bad + 1))
+	[ $a_bad -ge 3 ] && { fail "(a): more failures not shown"; break; }
+done
+expect_eq "(a) the run completes once past the last point" 0 "$rc"
+[ "$a_points" -ge 40 ] && pass "(a) copy-up: killed at $a_points points" ||
+	fail "(a) copy-up: only $a_points kill points"
+
+finish
