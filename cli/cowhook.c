@@ -4,8 +4,10 @@
  * that lets emu reach the program through the tracer.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "cli/cli.h"
 #include "db/db.h"
@@ -73,15 +75,56 @@ static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)
 	}
 }
 
+static bool open_writes(uint64_t flags)
+{
+	return !(flags & O_PATH) &&
+	       ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) ||
+		(flags & O_TMPFILE) == O_TMPFILE);
+}
+
+/*
+ * The calls that run under the tracer's serial lock: those that may
+ * change the file system through a path, and chdir, whose path pcow's
+ * later walks start from.  When pcow lets one through as written, the
+ * kernel walks its path again; with the lock, no other call of the
+ * program can swap a symlink or a directory on that path meanwhile.
+ */
+static bool serial_call(const struct pcow_call *call)
+{
+	const struct emu_syscall *sc = call->sc;
+
+	if (call->abi != EMU_ABI_X86_64 || !sc || !(sc->flags & EMU_F_FILE))
+		return false;
+	switch (call->nr) {
+	case __NR_open:
+		return open_writes(call->args[1]);
+	case __NR_openat:
+		return open_writes(call->args[2]);
+	case __NR_chdir:
+		return true;
+	default:
+		return sc->flags & EMU_F_WRITES;
+	}
+}
+
 static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 {
 	struct emu_cow_call c;
 	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_attach, t };
+	bool serial = serial_call(&t->call);
+	int action;
 
-	if (!t->hook_data && !(t->hook_data = malloc(sizeof(struct emu_cow_pending))))
-		return DB_ACTION_PASS; /* out of memory: the next call retries */
+	if (!t->hook_data && !(t->hook_data = malloc(sizeof(struct emu_cow_pending)))) {
+		*ret_result = -ENOMEM; /* never let a call by unchecked */
+		return DB_ACTION_DENY;
+	}
+	if (serial && !tracer_serial_take(t))
+		return TRACER_WAIT;
 	make_call(t, &c);
-	return emu_cow_enter(opaque, &c, &g, t->hook_data, ret_result);
+	action = emu_cow_enter(opaque, &c, &g, t->hook_data, ret_result);
+	if (serial && (action == DB_ACTION_EMULATE || action == DB_ACTION_DENY))
+		tracer_serial_drop(t); /* the kernel will not run it */
+	return action;
 }
 
 static void hook_exit(void *opaque, struct pcow_tracee *t, int64_t result)

@@ -30,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,6 +177,135 @@ static void resume(const struct loop *l, struct pcow_tracee *t, int sig)
 
 	/* ESRCH: killed meanwhile; its death comes through waitpid. */
 	ptrace(req, t->tid, NULL, (void *)(long)sig);
+}
+
+/* ------------------------------------------------------ the serial lock */
+
+/*
+ * The copy-on-write hooks take the lock for every call that may change
+ * the file system and that the kernel runs on the program's own paths
+ * (outside the scope).  The kernel walks those paths again after pcow's
+ * walk, so no other call that could change what they name (a rename of
+ * a symlink over one of their components, say) may run meanwhile.  A
+ * tracee that cannot take it stays at its entry stop, parked, and its
+ * entry is made again from the start when the lock is free, so pcow's
+ * check happens after the holder's change.  A holder asleep in the
+ * kernel (the open of a FIFO with no reader yet) is past its path walk
+ * and does not keep the lock: the parked are looked at again every 10 ms
+ * (SIGALRM) while any wait.  One loop per pcow, hence a static.
+ */
+static struct {
+	struct pcow_tracee *holder;
+	struct pcow_tracee *parked, *parked_tail; /* first come, first served */
+	bool ticking;
+} serial;
+
+static void on_alarm(int sig)
+{
+	(void)sig; /* only to interrupt waitpid */
+}
+
+static void serial_tick(bool on)
+{
+	struct itimerval it = { { 0, on ? 10000 : 0 }, { 0, on ? 10000 : 0 } };
+
+	if (serial.ticking != on && setitimer(ITIMER_REAL, &it, NULL) == 0)
+		serial.ticking = on;
+}
+
+/* The state letter of /proc/TID/stat ('S': asleep in the kernel). */
+static char task_state(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+static bool serial_free_for(const struct pcow_tracee *t)
+{
+	return !serial.holder || serial.holder == t || task_state(serial.holder->tid) == 'S';
+}
+
+bool tracer_serial_take(struct pcow_tracee *t)
+{
+	if (!serial_free_for(t))
+		return false;
+	serial.holder = t;
+	return true;
+}
+
+void tracer_serial_drop(struct pcow_tracee *t)
+{
+	if (serial.holder == t)
+		serial.holder = NULL;
+}
+
+static bool park(struct pcow_tracee *t, const struct arch_syscall *sc)
+{
+	t->park_sc = malloc(sizeof(*sc));
+	if (!t->park_sc)
+		return false;
+	*t->park_sc = *sc;
+	t->park_next = NULL;
+	if (serial.parked_tail)
+		serial.parked_tail->park_next = t;
+	else
+		serial.parked = t;
+	serial.parked_tail = t;
+	serial_tick(true);
+	return true;
+}
+
+/* t is going away: out of the queue, and the lock let go. */
+static void serial_forget(struct pcow_tracee *t)
+{
+	struct pcow_tracee **pp = &serial.parked, *prev = NULL;
+
+	for (; *pp; prev = *pp, pp = &(*pp)->park_next) {
+		if (*pp != t)
+			continue;
+		*pp = t->park_next;
+		if (serial.parked_tail == t)
+			serial.parked_tail = prev;
+		free(t->park_sc);
+		t->park_sc = NULL;
+		break;
+	}
+	tracer_serial_drop(t);
+}
+
+static bool on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_syscall *sc);
+
+/* Let the parked make their entries again, in order, while the lock allows. */
+static void unpark(struct loop *l)
+{
+	while (serial.parked && serial_free_for(serial.parked)) {
+		struct pcow_tracee *t = serial.parked;
+		struct arch_syscall sc = *t->park_sc;
+
+		serial.holder = NULL; /* free, or its holder asleep past its walk */
+		serial.parked = t->park_next;
+		if (!serial.parked)
+			serial.parked_tail = NULL;
+		free(t->park_sc);
+		t->park_sc = NULL;
+		if (on_entry(l, t, &sc))
+			break; /* parked again: not expected with the lock free */
+		resume(l, t, 0);
+	}
+	serial_tick(serial.parked != NULL);
 }
 
 /* ------------------------------------------------------------- tasks */
@@ -354,7 +484,9 @@ static void on_death(struct loop *l, pid_t tid, int status)
 		return;
 	finish_unreturned(l, t);
 	proc_event(l, t, DB_PROC_EXIT, 0, shell_status(status));
+	serial_forget(t);
 	tracee_remove(&l->tab, t);
+	unpark(l);
 }
 
 /* ------------------------------------------------------------ syscalls */
@@ -511,7 +643,8 @@ static void finish_inject(struct pcow_tracee *t)
 	t->flags &= ~TRACEE_IN_SYSCALL;
 }
 
-static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_syscall *sc)
+/* True when the call was parked (not to be resumed). */
+static bool on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_syscall *sc)
 {
 	struct pcow_call *call = &t->call;
 	int64_t result = 0;
@@ -533,7 +666,7 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 	if (!(t->flags & TRACEE_RECORDING)) {
 		/* pcow's own start-up calls in the child end at its execve. */
 		if (sc->abi != EMU_ABI_X86_64 || sc->nr != __NR_execve)
-			return;
+			return false;
 		t->flags |= TRACEE_RECORDING;
 	}
 	/* The first call of an address space the hooks may rewrite: map the region. */
@@ -541,7 +674,7 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 	    sc->abi == EMU_ABI_X86_64 && sc->nr != __NR_execve && sc->nr != __NR_execveat &&
 	    start_inject(t)) {
 		call->active = false;
-		return;
+		return false;
 	}
 	call->record = l->cfg->writer &&
 		       (!l->cfg->log_sel || emu_select_has(l->cfg->log_sel, sc->abi, sc->nr));
@@ -558,7 +691,7 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 		call->action = DB_ACTION_DENY;
 		call->result = -EPERM;
 		arch_skip_syscall(t->tid);
-		return;
+		return false;
 	}
 
 	/* clone(2): remember whether it makes a thread (checked at the event). */
@@ -570,12 +703,21 @@ static void on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 	if (l->cfg->hooks && l->cfg->hooks->enter) {
 		int action = l->cfg->hooks->enter(l->cfg->hooks->opaque, t, &result);
 
+		if (action == TRACER_WAIT) {
+			if (park(t, sc)) {
+				call->active = false;
+				return true;
+			}
+			action = DB_ACTION_DENY; /* never unchecked */
+			result = -ENOMEM;
+		}
 		call->action = (uint8_t)action;
 		if (action == DB_ACTION_EMULATE || action == DB_ACTION_DENY) {
 			arch_skip_syscall(t->tid);
 			call->result = result;
 		}
 	}
+	return false;
 }
 
 static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
@@ -612,6 +754,10 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 	}
 	scratch_release(t);
 	tracee_call_reset(call);
+	if (serial.holder == t) {
+		serial.holder = NULL;
+		unpark(l);
+	}
 }
 
 static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
@@ -634,10 +780,12 @@ static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 		entering = true;
 	else if (sc.op == ARCH_OP_EXIT)
 		entering = false;
-	if (entering)
-		on_entry(l, t, &sc);
-	else
+	if (entering) {
+		if (on_entry(l, t, &sc))
+			return; /* parked: resumed by unpark */
+	} else {
 		on_exit_stop(l, t, sc.ret);
+	}
 	resume(l, t, 0);
 }
 
@@ -645,8 +793,8 @@ static void on_seccomp_stop(struct loop *l, struct pcow_tracee *t)
 {
 	struct arch_syscall sc;
 
-	if (arch_get_syscall(t->tid, l->use_info, true, &sc) == 0)
-		on_entry(l, t, &sc);
+	if (arch_get_syscall(t->tid, l->use_info, true, &sc) == 0 && on_entry(l, t, &sc))
+		return; /* parked: resumed by unpark */
 	resume(l, t, 0); /* PTRACE_SYSCALL: the exit will stop */
 }
 
@@ -708,7 +856,9 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 				/* The old leader's pending call never returns;
 				 * the executing thread's tid ends here. */
 				finish_unreturned(l, t);
+				serial_forget(t);
 				tracee_remove(&l->tab, t);
+				unpark(l);
 				proc_event(l, execer, DB_PROC_EXIT, 0, 0);
 				tracee_rekey(&l->tab, execer, leader_tid);
 				t = execer;
@@ -751,8 +901,10 @@ static int run_loop(struct loop *l)
 
 		pid = waitpid(-1, &status, __WALL);
 		if (pid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				unpark(l); /* SIGALRM: is a holder asleep? */
 				continue;
+			}
 			if (errno == ECHILD)
 				return 0;
 			fprintf(stderr, "pcow: waitpid: %s\n", strerror(errno));
@@ -851,6 +1003,7 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 		.before_exec = cfg->filter ? install_filter : NULL,
 		.opaque = (void *)cfg->filter,
 	};
+	struct sigaction alarm_sa, saved_alarm;
 	struct spawn_result child;
 	struct pcow_tracee *t;
 	struct loop l;
@@ -898,9 +1051,16 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 		return -ENOMEM;
 	}
 	install_forwarding(child.pid, saved);
+	memset(&serial, 0, sizeof(serial));
+	memset(&alarm_sa, 0, sizeof(alarm_sa));
+	alarm_sa.sa_handler = on_alarm; /* no SA_RESTART: waitpid returns */
+	sigemptyset(&alarm_sa.sa_mask);
+	sigaction(SIGALRM, &alarm_sa, &saved_alarm);
 	resume(&l, t, 0);
 
 	err = run_loop(&l);
+	serial_tick(false);
+	sigaction(SIGALRM, &saved_alarm, NULL);
 	restore_signals(saved);
 	res->exec_errno = spawn_exec_errno(child.err_fd);
 	tracee_table_destroy(&l.tab);

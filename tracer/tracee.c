@@ -50,6 +50,7 @@ static void tracee_free(struct pcow_tracee *t)
 	free(t->call.arena);
 	free(t->hook_data);
 	free(t->inject_save);
+	free(t->park_sc);
 	free(t);
 }
 

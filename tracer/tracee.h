@@ -100,6 +100,9 @@ struct pcow_tracee {
 	void *hook_data; /* the hooks' per-thread state (malloc'd; freed with the tracee) */
 	bool injecting;	 /* between an injected call's entry and exit */
 	struct arch_regs_save *inject_save; /* malloc'd while injecting */
+	/* Parked at its entry until the serial lock is free (loop.c). */
+	struct pcow_tracee *park_next;
+	struct arch_syscall *park_sc; /* malloc'd while parked */
 };
 
 /* Open-addressing hash table tid → tracee. */

@@ -39,12 +39,32 @@ struct tracer_hooks {
 	 */
 	int (*enter)(void *opaque, struct pcow_tracee *t, int64_t *ret_result);
 	/*
+	 * enter may also return TRACER_WAIT when tracer_serial_take failed:
+	 * the tracee stays at its entry and enter is called again, from the
+	 * start, once the lock is free.
+	 */
+	/*
 	 * At syscall exit of every call enter saw, with the result the program
 	 * will see; t->hook_data is the hook's own (malloc'd, freed with t).
 	 */
 	void (*exit)(void *opaque, struct pcow_tracee *t, int64_t result);
 	void *opaque;
 };
+
+/* From tracer_hooks.enter: park the call until the serial lock is free. */
+#define TRACER_WAIT 0x7f
+
+/*
+ * The serial lock: at most one tracee at a time holds it, from its entry
+ * (where enter took it) to the exit of that call or its death.  Calls
+ * that must not run in the kernel beside each other take it.  True when
+ * t holds it now (it did already, it was free, or its holder is asleep
+ * in the kernel: blocked, for example in the open of a FIFO, and so past
+ * its path walk).
+ */
+bool tracer_serial_take(struct pcow_tracee *t);
+/* Let it go before the call's exit (the call will not run in the kernel). */
+void tracer_serial_drop(struct pcow_tracee *t);
 
 struct tracer_config {
 	const char *path;	      /* the program, resolved (spawn_find_program) */
