@@ -312,8 +312,14 @@ static int place_dir(struct commit *c, struct cow_entry *e, bool perform)
 	int err = 0;
 
 	relocate(c, e->origin, cur, sizeof(cur));
-	if (!perform && e->state != 2)
-		return move_aside(c, e, false);
+	if (!perform && e->state != 2) {
+		err = move_aside(c, e, false);
+		/* State 1 and the staged source gone: an interrupted run placed
+		   it (killed before state 2), as the perform branch below finds. */
+		if (!err && e->state == 1 && !exists(cur) && exists(e->virt_path))
+			err = push_move(c, cur, e->virt_path);
+		return err;
+	}
 	if (!perform || e->state == 2) {
 		err = move_aside(c, e, false);
 		return err ? err : push_move(c, cur, e->virt_path);

@@ -96,6 +96,19 @@ points() {
 		}'
 }
 
+# around RE STRIDE < TRACE: every call whose function matches RE and the
+# call after it, every STRIDE-th other call, then the first past the end.
+around() {
+	awk -v re="$1" -v stride="$2" '
+		{ name[$1] = $2; n = $1 }
+		END {
+			for (i = 1; i <= n + 1; i++)
+				if (name[i] ~ re || (i > 1 && name[i - 1] ~ re) ||
+				    i % stride == 1 || i > n)
+					print i
+		}'
+}
+
 # run_a N: the copy-up run with pcow killed before call N (0: never).
 run_a() {
 	rm -rf "$T/s" "$D"
@@ -146,5 +159,99 @@ done
 expect_eq "(a) the run completes once past the last point" 0 "$rc"
 [ "$a_points" -ge 40 ] && pass "(a) copy-up: killed at $a_points points" ||
 	fail "(a) copy-up: only $a_points kill points"
+
+# ---------------------------------------------------------------- (b)
+# pcow commit of changed, created, deleted and renamed files and
+# directories (the overlay built by tests/progs/cowdrive, no tracee),
+# killed at every call.  After the kill each real object is as before or
+# as committed (the names commit leaves beside, .pcow-*, apart), and a
+# second commit finishes the job.
+R="$T/r"
+head -c 2000000 /dev/urandom >"$T/big2" || harness "no random data"
+
+mkreal() {
+	rm -rf "$R" && mkdir -p "$R/dir/sub" "$R/gone" && cp "$T/big2" "$R/big" &&
+		printf 'one\n' >"$R/text" && printf 'bye\n' >"$R/del" &&
+		printf 'r\n' >"$R/ren" && printf 'k\n' >"$R/keep" &&
+		printf 'x\n' >"$R/dir/x" && printf 'deep\n' >"$R/dir/sub/deep" &&
+		printf 'g\n' >"$R/gone/g" || harness "cannot make the real tree"
+}
+
+mkoverlay() {
+	rm -rf "$T/s"
+	"$DRIVE" "$T/s" append "$R/big" 'tail\n' write "$R/text" 'new\n' rm "$R/del" \
+		mv "$R/ren" "$R/ren2" mv "$R/dir" "$R/moved" \
+		write "$R/moved/sub/deep" 'deeper\n' mkdir "$R/new" \
+		write "$R/new/file" 'hello\n' symlink keep "$R/link" chmod "$R/keep" 600 \
+		rm "$R/gone/g" rmdir "$R/gone" fifo "$R/fifo" mkdir "$R/moved/sub/nd" \
+		write "$R/moved/sub/nd/f" 'f\n' >"$T/err" 2>&1 ||
+		harness "cowdrive: $(cat "$T/err")"
+}
+
+# manifest DIR: one line per object (path, type, mode, size, target, md5),
+# the names commit leaves beside (.pcow-*) and what is below them apart.
+manifest() {
+	(cd "$1" && find . -name '.pcow-*' -prune -o -printf '%p %y %m %s %l\n' |
+		LC_ALL=C sort | while read -r p y m sz l; do
+			case $y in
+			f) echo "$p f $m $sz $(md5sum <"$p" | cut -c1-32)" ;;
+			d) echo "$p d" ;; # modes of directories are set last
+			*) echo "$p $y $m${l:+ -> $l}" ;;
+			esac
+		done)
+}
+
+mkreal
+# A file below a renamed directory may be at its new name with its old
+# content: the directory is placed before the files are written.
+before=$(manifest "$R" | sed 'p; s|^\./dir/|./moved/|; s|^\./ren |./ren2 |' | LC_ALL=C sort -u)
+mkoverlay
+rm -f "$T/trace.b"
+PCOW_KILLAT_TRACE="$T/trace.b" killat 0 all any "$PCOW" commit "$T/s" >/dev/null 2>"$T/err" ||
+	harness "commit: $(cat "$T/err")"
+after=$(manifest "$R")
+after_modes=$(cd "$R" && find . -type d -printf '%p %m\n' | LC_ALL=C sort)
+[ "$before" != "$after" ] || harness "the commit changed nothing"
+
+# Every rename, sync, removal and creation, the index write after each,
+# every 4th other call (the copies' data, SQLite's own bookkeeping).
+b_points=0 b_bad=0
+for n in $(around '^(rename|fsync|fdatasync|unlink|rmdir|remove|mkdir|symlink|mknod|link)' 4 \
+	<"$T/trace.b"); do
+	mkreal
+	mkoverlay
+	killat $n all any "$PCOW" commit "$T/s" >/dev/null 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] && break
+	b_points=$((b_points + 1))
+	what="commit killed at call $n ($(sed -n "${n}s/^[0-9]* //p" "$T/trace.b"))"
+	[ $rc -eq 137 ] || { fail "$what: pcow commit exits $rc, not 137: $(head -3 "$T/err")"; break; }
+	f0=$failures
+	consistent "$what" "$T/s"
+	now=$(manifest "$R")
+	printf '%s\n' "$now" | while read -r line; do
+		p=${line%% *}
+		printf '%s\n' "$before" "$after" | grep -qxF -- "$line" ||
+			echo "$p: [$line] is neither as before nor as committed"
+	done >"$T/partial"
+	[ -s "$T/partial" ] && fail "$what: $(head -3 "$T/partial")"
+	"$PCOW" commit "$T/s" >/dev/null 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] || fail "$what: the second commit exits $rc: $(head -3 "$T/err")"
+	expect_eq_q() { [ "$2" = "$3" ] || fail "$what: $1"; }
+	expect_eq_q "after the second commit the real tree is not the merged view" "$after" \
+		"$(manifest "$R")"
+	expect_eq_q "directory modes after the second commit" "$after_modes" \
+		"$(cd "$R" && find . -type d -printf '%p %m\n' | LC_ALL=C sort)"
+	[ -z "$(find "$R" -name '.pcow-*')" ] ||
+		fail "$what: left beside: $(find "$R" -name '.pcow-*' | head -3)"
+	left=$(ls -A "$T/s/upper" "$T/s/work" | grep -v -e '^$' -e ':$'; ls "$T/s" | grep '^live\.')
+	[ -z "$left" ] || fail "$what: left in the store after commit: $(echo $left)"
+	[ $failures -gt $f0 ] && b_bad=$((b_bad + 1))
+	[ $b_bad -ge 3 ] && { fail "(b): more failures not shown"; break; }
+done
+expect_eq "(b) the commit completes once past the last point" 0 "$rc"
+[ "$b_points" -ge 40 ] && pass "(b) commit: killed at $b_points points" ||
+	fail "(b) commit: only $b_points kill points"
 
 finish
