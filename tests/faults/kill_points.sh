@@ -254,4 +254,52 @@ expect_eq "(b) the commit completes once past the last point" 0 "$rc"
 [ "$b_points" -ge 40 ] && pass "(b) commit: killed at $b_points points" ||
 	fail "(b) commit: only $b_points kill points"
 
+# ---------------------------------------------------------------- (c)
+# The log writer's thread killed at its writes and syncs while a program
+# creates files between bursts of calls: the log opens and is intact, the
+# overlay holds each file whole or not at all, and commits.
+C="$T/c"
+prog="i=1; while [ \$i -le 8 ]; do echo \$i >'$C'/f\$i; '$PROGS/getppid_loop' 3000; i=\$((i + 1)); done"
+run_c() {
+	rm -rf "$T/s" "$C" && mkdir -p "$C" && cp -a "$T/s.tmpl" "$T/s" || harness "reset (c)"
+	rm -f "$T/trace.c"
+	PCOW_KILLAT_TRACE=$2 killat $1 pwrite64,pwrite,write,fdatasync,fsync other \
+		"$PCOW" trace -q --cow "$C" --store "$T/s" -- sh -c "$prog" 2>"$T/err"
+}
+run_c 0 "$T/trace.c" || harness "the (c) run fails: $(cat "$T/err")"
+total=$(wc -l <"$T/trace.c")
+[ "$total" -ge 10 ] || harness "the log writer made only $total writes"
+stride=$((total / 12 + 1))
+c_points=0 c_bad=0 n=1
+while [ $n -le "$total" ]; do
+	run_c $n ""
+	rc=$?
+	what="log writer killed at its write $n of about $total"
+	n=$((n + stride))
+	[ $rc -eq 0 ] && continue # the timing of batches varies: fewer writes
+	c_points=$((c_points + 1))
+	[ $rc -eq 137 ] || { fail "$what: pcow exits $rc, not 137: $(head -3 "$T/err")"; continue; }
+	f0=$failures
+	"$PCOW" log "$T/s" >/dev/null 2>"$T/err" || fail "$what: the log does not open: $(cat "$T/err")"
+	expect_eq_q() { [ "$2" = "$3" ] || fail "$what: $1: [$3]"; }
+	expect_eq_q "integrity_check" ok "$(sql "$T/s/log.db" 'PRAGMA integrity_check')"
+	consistent "$what" "$T/s"
+	: >"$T/want"
+	for i in 1 2 3 4 5 6 7 8; do
+		seen=$("$PCOW" trace -q --cow "$C" --store "$T/s" -- cat "$C/f$i" 2>/dev/null)
+		case $seen in
+		"$i") echo "$i" >>"$T/want" ;;
+		"") ;;
+		*) fail "$what: f$i reads [$seen]" ;;
+		esac
+	done
+	"$PCOW" commit "$T/s" >/dev/null 2>"$T/err" ||
+		fail "$what: commit exits $?: $(head -3 "$T/err")"
+	expect_eq_q "committed files" "$(cat "$T/want")" "$(cat "$C"/f* 2>/dev/null)"
+	[ $failures -gt $f0 ] && c_bad=$((c_bad + 1))
+	[ $c_bad -ge 3 ] && { fail "(c): more failures not shown"; break; }
+done
+[ "$c_points" -ge 5 ] && pass "(c) log flush: killed at $c_points points" ||
+	fail "(c) log flush: only $c_points kill points"
+
 finish
