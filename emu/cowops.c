@@ -69,8 +69,12 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 		wflags |= EMU_WALK_FOLLOW;
 	if ((flags & O_DIRECTORY) && !creat)
 		wflags |= EMU_WALK_DIRECTORY;
-	if (!writes && !creat && !(flags & O_DIRECTORY) && cw_quiet(x, pi, dirfd))
+	if (!writes && !creat && !(flags & O_DIRECTORY) && cw_quiet(x, pi, dirfd)) {
+		x->pend->what = PEND_OPEN; /* the path the kernel opened, at exit */
+		x->pend->vpath[0] = '\0';
+		x->pend->is_dir = false;
 		return DB_ACTION_PASS;
+	}
 	cw_walk(x->ec, x->c, dirfd, pi, wflags, &w, &base_moved);
 	x->pend->what = PEND_OPEN;
 	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);

@@ -805,6 +805,7 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	/* Before anything changes: what the call finds is starting state. */
 	emu_rec_enter(ec->rec, c, g, &pend->rec);
 	action = decide(ec, c, g, pend, ret_result);
+	pend->passed = action == DB_ACTION_PASS;
 
 	/*
 	 * A call that may change the file system and goes to the kernel as
@@ -829,6 +830,34 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	return action;
 }
 
+/*
+ * A passed open: what the kernel opened is what later calls through the
+ * descriptor (openat, fchdir, getdents) must start from.  pcow's walk
+ * can differ from the kernel's (a symlink on the path renamed over by
+ * another thread meanwhile), and a quiet open has only the path as
+ * written, symlinks and all (a link the program points elsewhere later
+ * would move the descriptor in pcow's eyes, not in the kernel's).  So
+ * the kernel's path wins, unless it is in the store or special.
+ */
+static void kernel_opened(struct emu_cow *ec, pid_t tid, int fd, struct emu_cow_pending *pend)
+{
+	char name[64], real[sizeof(pend->vpath)];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)tid, fd);
+	n = readlink(name, real, sizeof(real) - 1);
+	if (n <= 0 || real[0] != '/')
+		return; /* a pipe, a socket, an anonymous inode */
+	real[n] = '\0';
+	if (!strcmp(real, pend->vpath) || cw_special_path(ec, real))
+		return;
+	if (n > 10 && !strcmp(real + n - 10, " (deleted)"))
+		return;
+	memcpy(pend->vpath, real, (size_t)n + 1);
+	pend->is_dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t result)
 {
@@ -842,6 +871,10 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 
 		if (result < 0 || !(f = emu_files_get(c->files, (int)result)))
 			break;
+		if (pend->passed)
+			kernel_opened(ec, c->tid, (int)result, pend);
+		if (!pend->vpath[0])
+			break; /* keep the descriptor table's own path */
 		if (emu_files_set_vpath(c->files, (int)result, pend->vpath, pend->moved) < 0)
 			break;
 		if (pend->is_dir && !cw_special_path(ec, pend->vpath) &&

@@ -70,6 +70,7 @@ struct emu_cow_call {
 struct emu_cow_pending {
 	int what;		/* enum in cowsys.c: what the exit must update */
 	bool moved;		/* the kernel got another path than the virtual one */
+	bool passed;		/* the kernel ran the call as the program wrote it */
 	bool is_dir;
 	uint64_t addr;		/* a buffer of the program's the exit fixes */
 	char vpath[4096];	/* the object's virtual path */

@@ -4,7 +4,10 @@
  * in the scope holding the files f, g, x (a shell script) and h.  Prints
  * one line per attempt, "name result" (the return value, or the errno
  * name), for the test to compare with a native run and with what pcow
- * promises.
+ * promises.  With a second argument OUTDIR (a directory outside the
+ * scope, holding an empty h), also: a descriptor opened through a
+ * symlink to DIR, the symlink then pointed at OUTDIR, and h opened for
+ * appending through the descriptor.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +84,30 @@ static void other_process(const char *dir)
 	waitpid(pid, NULL, 0);
 }
 
+/* openat through a descriptor whose symlink now points elsewhere. */
+static void relink(const char *dir, const char *outdir)
+{
+	char link[4096], tmp[4200];
+	int dfd, fd;
+
+	snprintf(link, sizeof(link), "%s/../bypass-link", outdir);
+	snprintf(tmp, sizeof(tmp), "%s.new", link);
+	unlink(link);
+	unlink(tmp);
+	if (symlink(dir, link) < 0 || (dfd = open(link, O_RDONLY)) < 0)
+		exit(2);
+	if (symlink(outdir, tmp) < 0 || rename(tmp, link) < 0)
+		exit(2);
+	fd = openat(dfd, "h", O_WRONLY | O_APPEND);
+	report("relink_dirfd_open", fd >= 0 ? 0 : -1);
+	if (fd >= 0) {
+		report("relink_dirfd_write", write(fd, "relink\n", 7));
+		close(fd);
+	}
+	close(dfd);
+	unlink(link);
+}
+
 int main(int argc, char **argv)
 {
 	char f[4096], g[4096], h[4096], x[4096];
@@ -89,7 +116,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 	int fd, status;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 		return 2;
 	dir = argv[1];
 	snprintf(f, sizeof(f), "%s/f", dir);
@@ -97,6 +124,11 @@ int main(int argc, char **argv)
 	snprintf(h, sizeof(h), "%s/h", dir);
 	snprintf(x, sizeof(x), "%s/x", dir);
 
+	/* First, while the overlay is empty (pcow's quiet opens). */
+	/* openat2 with RESOLVE_ flags: reading an untouched file works. */
+	report("openat2_resolve_read", openat2_how(f, O_RDONLY, RESOLVE_NO_SYMLINKS));
+	if (argc == 3)
+		relink(dir, argv[2]);
 	/* A number no kernel pcow knows: refused, whatever it would do. */
 	report("unknown_syscall", syscall(1000, h, 0, 0, 0, 0, 0));
 	/* A changing call pcow does not model (6.13's setxattrat): refused. */
@@ -107,8 +139,6 @@ int main(int argc, char **argv)
 					     sizeof(xa)));
 	}
 
-	/* openat2 with RESOLVE_ flags: reading an untouched file works. */
-	report("openat2_resolve_read", openat2_how(h, O_RDONLY, RESOLVE_NO_SYMLINKS));
 	report("openat2_resolve_write", openat2_how(h, O_WRONLY | O_APPEND, RESOLVE_NO_SYMLINKS));
 	report("openat2_plain_write", openat2_how(g, O_WRONLY | O_APPEND, 0));
 

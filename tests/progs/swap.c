@@ -16,6 +16,10 @@
  *                                thread renames a link to OUTSIDE and one
  *                                to REAL over DIR/l in turn (DIR: where
  *                                OUTSIDE is, which the program owns)
+ *   swap dirlink OUTDIR REALDIR N  the same with links to two directories,
+ *                                opened read-only as directories; then
+ *                                "f" is opened for appending through the
+ *                                descriptor (openat)
  *
  * Prints "writes some" or "writes none": whether any write went through
  * (it must, or the race was never run).
@@ -73,6 +77,15 @@ static int open_one(long i)
 			return -1;
 		return fd;
 	}
+	if (!strcmp(mode, "dirlink")) {
+		int dfd = open(links[0], O_RDONLY | O_DIRECTORY), fd;
+
+		if (dfd < 0)
+			return -1;
+		fd = openat(dfd, "f", O_WRONLY | O_APPEND);
+		close(dfd);
+		return fd;
+	}
 	return open(links[0], O_WRONLY | O_APPEND);
 }
 
@@ -89,7 +102,7 @@ int main(int argc, char **argv)
 	n = atol(argv[4]);
 	how.flags = O_RDONLY;
 	strcpy(buf, paths[0]);
-	if (!strcmp(mode, "link")) {
+	if (!strcmp(mode, "link") || !strcmp(mode, "dirlink")) {
 		char dir[4000];
 
 		snprintf(dir, sizeof(dir), "%s", paths[0]);

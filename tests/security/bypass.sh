@@ -6,21 +6,24 @@
 # shared mapping of a read-only descriptor fails as natively; a script
 # changed in the overlay and run by descriptor (execveat AT_EMPTY_PATH) is
 # the overlay's; /proc/PID/cwd and /proc/PID/root of another traced
-# process lead into the overlay.  Every other answer is the kernel's, and
-# the real files never change.
+# process lead into the overlay; a descriptor opened through a symlink
+# stays on what the kernel opened when the link is pointed elsewhere
+# (openat through it once wrote the real file).  Every other answer is
+# the kernel's, and the real files never change.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 mk() {
 	mkdir "$1" && for n in f g h; do echo orig >"$1/$n"; done &&
 		printf '#!/bin/sh\necho real\n' >"$1/x" && chmod +x "$1/x"
 }
-mk r && mk native || harness "cannot make the trees"
+mk r && mk native && mkdir out && : >out/h || harness "cannot make the trees"
 snap() { (cd r && find . -printf '%p %y %m %s\n' | LC_ALL=C sort && cat f g h x); }
 before=$(snap)
 
-"$PROGS/bypass" "$T/native" >native.out 2>&1
+"$PROGS/bypass" "$T/native" "$T/out" >native.out 2>&1
 expect_eq "bypass exits 0 natively" 0 $?
-"$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/bypass" "$T/r" >pcow.out 2>err
+: >out/h
+"$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/bypass" "$T/r" "$T/out" >pcow.out 2>err
 expect_eq "bypass exits 0 under pcow" 0 $?
 
 # What pcow refuses, against what the kernel did.
@@ -43,7 +46,8 @@ expect_match "setxattrat is logged as denied" 'setxattrat\(.*ENOSYS.*\(denied\)'
 # Everything else as natively.
 for name in openat2_resolve_read openat2_plain_write mmap_shared_write_rdonly_fd \
 	mmap_shared_read mprotect_shared_write execveat_empty_path proc_pid_cwd_open \
-	proc_pid_cwd_write proc_pid_root_open proc_pid_root_write; do
+	proc_pid_cwd_write proc_pid_root_open proc_pid_root_write relink_dirfd_open \
+	relink_dirfd_write; do
 	expect_eq "$name as natively" "$(grep "^$name " native.out)" "$(grep "^$name " pcow.out)"
 done
 expect_eq "execveat(AT_EMPTY_PATH) ran the overlay's script" "overlay" "$(grep -x 'overlay\|real' pcow.out)"
@@ -51,9 +55,12 @@ expect_eq "mmap(MAP_SHARED, PROT_WRITE) of a read-only descriptor: EACCES" \
 	"mmap_shared_write_rdonly_fd EACCES" "$(grep '^mmap_shared_write_rdonly_fd' pcow.out)"
 
 expect_eq "the real files are unchanged" "$before" "$(snap)"
+expect_eq "the directory the symlink points at later is untouched" "" "$(cat out/h)"
 "$PCOW" diff st >diff.out 2>&1
 expect_match "the write through /proc/PID/cwd is in the overlay" '^\+via-cwd$' "$(cat diff.out)"
 expect_match "the write through /proc/PID/root is in the overlay" '^\+via-root$' "$(cat diff.out)"
+expect_match "the write through the relinked descriptor is in the overlay" '^\+relink$' \
+	"$(cat diff.out)"
 "$PCOW" commit st >/dev/null 2>&1
 expect_eq "after commit the tree equals the native run's" \
 	"$(cat native/f native/g native/h native/x)" "$(cat r/f r/g r/h r/x)"

@@ -13,9 +13,13 @@
 #   outside and one to a real file inside, while the first thread opens
 #   it for appending: pcow's walk and the kernel's must see the same
 #   link, which the tracer's serial lock ensures (no rename runs while a
-#   changing call pcow let through is in the kernel).
-# All three changed real files before their defences (tried: 114 of 500
-# files; every relative write; about one open in three).
+#   changing call pcow let through is in the kernel);
+# - the same with links to two directories, opened read-only as
+#   directories, and a file opened for appending through the descriptor:
+#   after a passed open, pcow takes the descriptor's path from the
+#   kernel, not from its own walk.
+# All four changed real files before their defences (tried: 114 of 500
+# files; every relative write; about one open in three; about half).
 # The lock must not hang a program whose holder blocks: a writer of a
 # FIFO waits for a reader that first removes and renames files.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
@@ -40,6 +44,10 @@ echo orig >r/f || harness "cannot make r/f"
 out=$("$PCOW" trace -q --store st-link --cow "$T/r" -- "$PROGS/swap" link "$T/out/x" "$T/r/f" 5000)
 expect_eq "a swapped symlink: the writes went somewhere" "writes some" "$out"
 expect_eq "a swapped symlink: the real file unchanged" "orig" "$(cat r/f)"
+
+out=$("$PCOW" trace -q --store st-dirlink --cow "$T/r" -- "$PROGS/swap" dirlink "$T/out" "$T/r/d" 5000)
+expect_eq "a swapped directory symlink: the writes went somewhere" "writes some" "$out"
+expect_eq "a swapped directory symlink: the real file unchanged" "orig" "$(cat r/d/f)"
 
 for where in out r; do
 	mkdir "$T/$where/fifo" && touch "$T/$where/fifo/x" "$T/$where/fifo/y" ||
