@@ -108,6 +108,7 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 	struct emu_inode dir_ino;
 	size_t glen = strlen(guest_path);
 	int links = 0, err;
+	bool dead;
 	const char *p;
 
 	memset(res, 0, sizeof(*res));
@@ -126,8 +127,17 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			return -ENAMETOOLONG;
 		strcpy(res->virt_path, start_dir);
 	}
+	/*
+	 * A start directory that is gone (a cwd or dirfd whose directory was
+	 * removed, for real or in the overlay) is still held by the kernel:
+	 * nothing can be looked up or created in it (IS_DEADDIR: ENOENT in
+	 * lookup_slow and lookup_open), but ".." still leads to the parent it
+	 * was removed from (follow_dotdot: d_parent).  Its mode cannot be
+	 * looked up by path, so search permission on it is not checked.
+	 */
 	err = lookup_dir_inode(ops, res->virt_path, &dir_ino);
-	if (err)
+	dead = err == -ENOENT && guest_path[0] != '/';
+	if (err && !dead)
 		return err;
 	memcpy(rest, guest_path, glen + 1);
 	p = rest;
@@ -142,6 +152,8 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			p++;
 		if (!*p) {
 			/* Nothing left: the object is the directory we are in. */
+			if (dead)
+				return -ENOENT;
 			res->inode = dir_ino;
 			return 0;
 		}
@@ -153,7 +165,7 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 		last = *after == '\0';
 
 		/* may_lookup: search permission on the directory we are in. */
-		err = emu_permission(cred, &dir_ino, 1);
+		err = dead ? 0 : emu_permission(cred, &dir_ino, 1);
 		if (err)
 			return err;
 		if (len > NAME_MAX_)
@@ -167,9 +179,12 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			err = lookup_dir_inode(ops, res->virt_path, &dir_ino);
 			if (err)
 				return err;
+			dead = false;
 			p = comp + len;
 			continue;
 		}
+		if (dead)
+			return -ENOENT; /* the parent is gone: parent_exists stays false */
 
 		strcpy(next, res->virt_path);
 		err = push(next, comp, len);

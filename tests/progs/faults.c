@@ -1,0 +1,546 @@
+/*
+ * faults — programs that meet faults around them, run natively and under
+ * `pcow trace` by tests/faults/tracee.sh.
+ *
+ * Usage: faults MODE ARG...
+ *   rewrite SYNC FILE CHUNKS SIZE   open FILE O_RDWR (a copy-up under pcow),
+ *                                   then overwrite it chunk by chunk with 'B';
+ *                                   "opening" and "chunk I" lines go to SYNC
+ *   chunks FILE SIZE                print FILE as runs of chunk letters:
+ *                                   "B*3 A*125 (400000 bytes)"
+ *   piperead SYNC FILE              write "before" to FILE, say "reading" on
+ *                                   SYNC, then read stdin (a pipe) forever
+ *   busy SYNC DIR                   loop: append "I" to DIR/log, write
+ *                                   "gen I" to DIR/tmp, rename it over DIR/cur
+ *   execstorm ROUNDS THREADS        THREADS threads loop on getppid and stat
+ *                                   (half of them exit on their own), one
+ *                                   executes this program with ROUNDS-1;
+ *                                   round 0 prints "done" and exits 7
+ *   doublefork FILE                 the child forks a grandchild and exits;
+ *                                   the parent sees it a zombie and exits 3
+ *                                   without waiting; the grandchild outlives
+ *                                   the parent and writes FILE
+ *   closeall DIR RESULT             close_range(3, ~0U) then (0, ~0U), each
+ *                                   followed by opens, writes and renames in
+ *                                   DIR; the results go to RESULT at the end
+ *   deadcwd DIR SYNC GO [DIR2]      chdir to DIR, say "in" on SYNC, wait for
+ *                                   "go" on GO (the test removes DIR), then
+ *                                   try relative names; with DIR2 (a path
+ *                                   relative to DIR's parent) the program
+ *                                   itself removes DIR with rmdir("../DIR2")
+ *
+ * Results print as "call = result" or "= -1 ENAME".  Nothing printed depends
+ * on pids, inode numbers or times.  Exit status 0 unless said otherwise; 99
+ * when the program itself broke.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static void die(const char *what)
+{
+	fprintf(stderr, "faults: %s: %s\n", what, strerror(errno));
+	exit(99);
+}
+
+/* "= 0" or "= -1 ENOENT" (errno by name, so the output is locale-free) */
+static const char *res(long r, int err)
+{
+	static char buf[64];
+
+	if (r >= 0)
+		snprintf(buf, sizeof(buf), "%ld", r);
+	else
+		snprintf(buf, sizeof(buf), "-1 %s", strerrorname_np(err) ? strerrorname_np(err) : "E?");
+	return buf;
+}
+
+static void say(int fd, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (write(fd, buf, (size_t)n) != n)
+		die("write sync");
+}
+
+static int open_sync(const char *name)
+{
+	int fd = open(name, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(name);
+	say(fd, "pid %d\n", (int)getpid());
+	return fd;
+}
+
+/* ------------------------------------------------------------ rewrite */
+
+static int do_rewrite(char **av)
+{
+	int sync = open_sync(av[0]);
+	long chunks = atol(av[2]), size = atol(av[3]);
+	char *buf = malloc((size_t)size);
+	int fd;
+
+	if (!buf)
+		die("malloc");
+	memset(buf, 'B', (size_t)size);
+	say(sync, "opening\n");
+	fd = open(av[1], O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die(av[1]);
+	for (long i = 0; i < chunks; i++) {
+		if (pwrite(fd, buf, (size_t)size, i * size) != size)
+			die("pwrite");
+		say(sync, "chunk %ld\n", i);
+	}
+	close(fd);
+	say(sync, "done\n");
+	return 0;
+}
+
+static int do_chunks(char **av)
+{
+	long size = atol(av[1]), total = 0, run = 0;
+	char *buf = malloc((size_t)size), cur = 0;
+	int fd = open(av[0], O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (!buf || fd < 0)
+		die(av[0]);
+	while ((n = pread(fd, buf, (size_t)size, total)) > 0) {
+		char c = buf[0];
+
+		for (ssize_t i = 1; i < n; i++)
+			if (buf[i] != c)
+				c = '?'; /* a chunk of mixed content */
+		if (c != cur && run) {
+			printf("%c*%ld ", cur, run);
+			run = 0;
+		}
+		cur = c;
+		run++;
+		total += n;
+	}
+	if (run)
+		printf("%c*%ld ", cur, run);
+	printf("(%ld bytes)\n", total);
+	return 0;
+}
+
+/* ----------------------------------------------------------- piperead */
+
+static int do_piperead(char **av)
+{
+	int sync = open_sync(av[0]);
+	int fd = open(av[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char c;
+
+	if (fd < 0)
+		die(av[1]);
+	if (write(fd, "before\n", 7) != 7)
+		die("write");
+	say(sync, "reading\n");
+	for (;;)
+		if (read(0, &c, 1) <= 0)
+			return 0;
+}
+
+/* --------------------------------------------------------------- busy */
+
+static int do_busy(char **av)
+{
+	int sync = open_sync(av[0]);
+	char logp[4096], tmpp[4096], curp[4096], line[32];
+
+	snprintf(logp, sizeof(logp), "%s/log", av[1]);
+	snprintf(tmpp, sizeof(tmpp), "%s/tmp", av[1]);
+	snprintf(curp, sizeof(curp), "%s/cur", av[1]);
+	for (long i = 0;; i++) {
+		int fd = open(logp, O_WRONLY | O_APPEND | O_CLOEXEC);
+		int n = snprintf(line, sizeof(line), "%ld\n", i);
+
+		if (fd < 0 || write(fd, line, (size_t)n) != n)
+			die(logp);
+		close(fd);
+		fd = open(tmpp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		n = snprintf(line, sizeof(line), "gen %08ld\n", i);
+		if (fd < 0 || write(fd, line, (size_t)n) != n)
+			die(tmpp);
+		close(fd);
+		if (rename(tmpp, curp) < 0)
+			die("rename");
+		if (i == 0)
+			say(sync, "started\n");
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- execstorm */
+
+static pthread_barrier_t barrier;
+static const char *self;
+static long rounds;
+
+static void *spinner(void *arg)
+{
+	long idx = (long)arg;
+	struct stat st;
+
+	pthread_barrier_wait(&barrier);
+	for (long i = 0; idx % 2 == 0 || i < 200 + idx * 10; i++) {
+		syscall(SYS_getppid);
+		stat("/", &st);
+	}
+	return NULL; /* odd threads exit on their own, around the exec */
+}
+
+static void *execer(void *arg)
+{
+	char r[32];
+
+	(void)arg;
+	pthread_barrier_wait(&barrier);
+	snprintf(r, sizeof(r), "%ld", rounds - 1);
+	execl(self, self, "execstorm", r, "0", (char *)NULL);
+	die("execl");
+	return NULL;
+}
+
+static int do_execstorm(char **av)
+{
+	long n = atol(av[1]);
+	pthread_t t;
+
+	self = "/proc/self/exe";
+	rounds = atol(av[0]);
+	if (rounds <= 0) {
+		printf("done\n");
+		return 7;
+	}
+	if (n == 0)
+		n = atol(getenv("FAULTS_THREADS") ? getenv("FAULTS_THREADS") : "50");
+	printf("round %ld: %ld threads\n", rounds, n);
+	fflush(stdout);
+	if (pthread_barrier_init(&barrier, NULL, (unsigned)n + 1))
+		die("barrier");
+	for (long i = 0; i < n; i++)
+		if (pthread_create(&t, NULL, i == n / 2 ? execer : spinner, (void *)i))
+			die("pthread_create");
+	pthread_barrier_wait(&barrier);
+	for (;;)
+		pause();
+}
+
+/* --------------------------------------------------------- doublefork */
+
+/* The state letter of /proc/PID/stat, waiting up to 10 s for a zombie. */
+static char state_of(pid_t pid)
+{
+	char name[64], buf[512], *p;
+
+	snprintf(name, sizeof(name), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 10000; i++) {
+		int fd = open(name, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return '-';
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p && p[2] == 'Z')
+			return 'Z';
+		usleep(1000);
+	}
+	return p ? p[2] : '?';
+}
+
+static int do_doublefork(char **av)
+{
+	int gate[2], done[2];
+	pid_t parent = getpid(), child;
+	char c;
+
+	if (pipe(gate) < 0 || pipe(done) < 0)
+		die("pipe");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		pid_t gc = fork();
+
+		if (gc < 0)
+			die("fork");
+		if (gc == 0) {
+			/* the grandchild: wait for the parent to exit (EOF on gate) */
+			int fd;
+
+			close(gate[1]);
+			close(done[0]);
+			if (read(gate[0], &c, 1) != 0)
+				_exit(98);
+			fd = open(av[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (fd < 0)
+				_exit(97);
+			dprintf(fd, "grandchild: reparented %s\n",
+				getppid() != parent && getppid() != 0 ? "yes" : "no");
+			close(fd);
+			printf("grandchild: wrote the file\n");
+			fflush(stdout);
+			_exit(5);
+		}
+		_exit(0);
+	}
+	close(gate[0]);
+	close(done[0]);
+	close(done[1]);
+	printf("parent: child is %c\n", state_of(child));
+	fflush(stdout);
+	return 3; /* without waiting: gate[1] closes with the parent */
+}
+
+/* ----------------------------------------------------------- closeall */
+
+static char out[16384];
+static size_t outlen;
+
+static void rec(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	outlen += (size_t)vsnprintf(out + outlen, sizeof(out) - outlen, fmt, ap);
+	va_end(ap);
+}
+
+static void put(const char *dir, const char *name, const char *text, int flags)
+{
+	char p[4096];
+	int fd, err;
+	long w;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fd = open(p, flags, 0644);
+	err = errno;
+	rec("open(%s) = %s\n", name, res(fd, err));
+	if (fd < 0)
+		return;
+	w = write(fd, text, strlen(text));
+	rec("write(%s) = %s\n", name, res(w, errno));
+}
+
+static void get(const char *dir, const char *name)
+{
+	char p[4096], buf[256];
+	int fd, err;
+	long n;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fd = open(p, O_RDONLY);
+	err = errno;
+	rec("open(%s, O_RDONLY) = %s\n", name, res(fd, err));
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n >= 0) {
+		buf[n] = '\0';
+		rec("read(%s) = \"%s\"\n", name, buf);
+	}
+}
+
+static void mv(const char *dir, const char *from, const char *to)
+{
+	char a[4096], b[4096];
+	long r;
+
+	snprintf(a, sizeof(a), "%s/%s", dir, from);
+	snprintf(b, sizeof(b), "%s/%s", dir, to);
+	r = rename(a, b);
+	rec("rename(%s, %s) = %s\n", from, to, res(r, errno));
+}
+
+static int do_closeall(char **av)
+{
+	const char *dir = av[0];
+	long r;
+	int dfd, fd;
+
+	r = syscall(SYS_close_range, 3U, ~0U, 0U);
+	rec("close_range(3, ~0U, 0) = %s\n", res(r, errno));
+	put(dir, "a", "alpha\n", O_WRONLY | O_CREAT | O_EXCL);
+	mv(dir, "a", "b");
+	put(dir, "old", "appended\n", O_WRONLY | O_APPEND);
+	get(dir, "b");
+	/* a directory descriptor made close-on-exec, then closed */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	rec("open(DIR) = %s\n", res(dfd, errno));
+	r = syscall(SYS_close_range, (unsigned)dfd, (unsigned)dfd, CLOSE_RANGE_CLOEXEC);
+	rec("close_range(dfd, dfd, CLOEXEC) = %s\n", res(r, errno));
+	fd = openat(dfd, "e", O_WRONLY | O_CREAT, 0644);
+	rec("openat(dfd, e) = %s\n", res(fd, errno));
+	r = syscall(SYS_close_range, (unsigned)dfd, ~0U, 0U);
+	rec("close_range(dfd, ~0U, 0) = %s\n", res(r, errno));
+	fd = openat(dfd, "f", O_WRONLY | O_CREAT, 0644);
+	rec("openat(closed dfd, f) = %s\n", res(fd, errno));
+	r = renameat(dfd, "e", dfd, "e2");
+	rec("renameat(closed dfd, e, e2) = %s\n", res(r, errno));
+	/* the number reused by a pipe, which pcow sees made by no path */
+	{
+		int p[2];
+
+		r = pipe(p);
+		rec("pipe() = %s, reuses dfd %s\n", res(r, errno), p[0] == dfd ? "yes" : "no");
+		fd = openat(dfd, "f", O_WRONLY | O_CREAT, 0644);
+		rec("openat(pipe, f) = %s\n", res(fd, errno));
+		r = mkdirat(dfd, "fd", 0755);
+		rec("mkdirat(pipe, fd) = %s\n", res(r, errno));
+		r = syscall(SYS_close_range, (unsigned)p[0], (unsigned)p[1], 0U);
+		rec("close_range(pipe) = %s\n", res(r, errno));
+	}
+
+	r = syscall(SYS_close_range, 0U, ~0U, 0U);
+	rec("close_range(0, ~0U, 0) = %s\n", res(r, errno));
+	put(dir, "c", "gamma\n", O_WRONLY | O_CREAT | O_TRUNC);
+	get(dir, "old");
+	mv(dir, "c", "d");
+	put(dir, "d", "delta\n", O_WRONLY | O_APPEND);
+	get(dir, "d");
+	mv(dir, "old", "old2");
+	/* a directory descriptor that lands on 0..2 after the close */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	rec("open(DIR) = %s\n", res(dfd, errno));
+	fd = openat(dfd, "g", O_WRONLY | O_CREAT, 0644);
+	rec("openat(dfd, g) = %s\n", res(fd, errno));
+	r = renameat(dfd, "g", dfd, "h");
+	rec("renameat(dfd, g, h) = %s\n", res(r, errno));
+	r = syscall(SYS_close_range, 0U, ~0U, 0U);
+	rec("close_range(0, ~0U, 0) = %s\n", res(r, errno));
+
+	fd = open(av[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, out, outlen) != (ssize_t)outlen)
+		return 99;
+	return 0;
+}
+
+/* ------------------------------------------------------------ deadcwd */
+
+static void try_names(const char *tag)
+{
+	char buf[4096];
+	struct stat st;
+	long r;
+	int fd;
+
+	r = syscall(SYS_getcwd, buf, sizeof(buf));
+	printf("%s: getcwd = %s\n", tag, r < 0 ? res(r, errno) : "(a path)");
+	r = open("x", O_RDONLY);
+	printf("%s: open(x, O_RDONLY) = %s\n", tag, res(r, errno));
+	r = open("x", O_WRONLY | O_CREAT, 0644);
+	printf("%s: open(x, O_CREAT) = %s\n", tag, res(r, errno));
+	r = mkdir("sub", 0755);
+	printf("%s: mkdir(sub) = %s\n", tag, res(r, errno));
+	r = stat(".", &st);
+	printf("%s: stat(.) = %s nlink %ld\n", tag, res(r, errno), r ? -1L : (long)st.st_nlink);
+	fd = open(".", O_RDONLY | O_DIRECTORY);
+	printf("%s: open(., O_DIRECTORY) = %s\n", tag, fd < 0 ? res(fd, errno) : "fd");
+	if (fd >= 0) {
+		r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+		printf("%s: getdents64(.) = %s\n", tag, res(r, errno));
+		close(fd);
+	}
+	r = stat("..", &st);
+	printf("%s: stat(..) = %s\n", tag, res(r, errno));
+	r = open("../mark", O_RDONLY);
+	printf("%s: open(../mark) = %s\n", tag, r < 0 ? res(r, errno) : "fd");
+	if (r >= 0) {
+		long n = read((int)r, buf, sizeof(buf) - 1);
+
+		buf[n > 0 ? n : 0] = '\0';
+		printf("%s: read(../mark) = \"%.*s\"\n", tag, (int)strcspn(buf, "\n"), buf);
+		close((int)r);
+	}
+	r = open("../scope/new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	printf("%s: open(../scope/new, O_CREAT) = %s\n", tag, r < 0 ? res(r, errno) : "fd");
+	if (r >= 0) {
+		dprintf((int)r, "written from %s\n", tag);
+		close((int)r);
+	}
+	r = mkdir("../scope/newdir", 0755);
+	printf("%s: mkdir(../scope/newdir) = %s\n", tag, res(r, errno));
+	r = chdir("..");
+	printf("%s: chdir(..) = %s\n", tag, res(r, errno));
+	r = syscall(SYS_getcwd, buf, sizeof(buf));
+	printf("%s: getcwd = %s %s\n", tag, res(r < 0 ? r : 0, errno), r < 0 ? "" : strrchr(buf, '/'));
+	r = open("mark", O_RDONLY);
+	printf("%s: open(mark) after chdir(..) = %s\n", tag, r < 0 ? res(r, errno) : "fd");
+}
+
+static int do_deadcwd(char **av, int ac)
+{
+	int sync = open_sync(av[1]);
+	int go = open(av[2], O_RDWR | O_CLOEXEC); /* a FIFO: O_RDWR never blocks */
+	char c;
+	long r;
+
+	if (go < 0)
+		die(av[2]);
+	if (ac > 3)
+		mkdir(av[0], 0755); /* a directory only the overlay has */
+	if (chdir(av[0]) < 0)
+		die(av[0]);
+	if (ac > 3) {
+		r = rmdir(av[3]);
+		printf("rmdir(%s) = %s\n", av[3], res(r, errno));
+	}
+	say(sync, "in\n");
+	if (read(go, &c, 1) != 1)
+		die("read go");
+	try_names(ac > 3 ? "self" : "other");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *m = argc > 1 ? argv[1] : "";
+	char **av = argv + 2;
+	int ac = argc - 2;
+
+	if (!strcmp(m, "rewrite") && ac == 4)
+		return do_rewrite(av);
+	if (!strcmp(m, "chunks") && ac == 2)
+		return do_chunks(av);
+	if (!strcmp(m, "piperead") && ac == 2)
+		return do_piperead(av);
+	if (!strcmp(m, "busy") && ac == 2)
+		return do_busy(av);
+	if (!strcmp(m, "execstorm") && ac == 2)
+		return do_execstorm(av);
+	if (!strcmp(m, "doublefork") && ac == 1)
+		return do_doublefork(av);
+	if (!strcmp(m, "closeall") && ac == 2)
+		return do_closeall(av);
+	if (!strcmp(m, "deadcwd") && (ac == 3 || ac == 4))
+		return do_deadcwd(av, ac);
+	fprintf(stderr, "usage: faults MODE ARG... (see the source)\n");
+	return 2;
+}
