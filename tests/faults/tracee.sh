@@ -98,13 +98,25 @@ state() { sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
 
 # ===================================================== killed: long rewrite
 # scope/big (128 MiB of 'A') is opened O_RDWR (pcow copies it up) and
-# overwritten 1 MiB at a time with 'B'.  Killed at three points: while pcow
-# copies it up (a temporary in STORE/work), after 3 chunks, and after 40.
+# overwritten 1 MiB at a time with 'B'.  Killed while pcow copies it up (a
+# temporary in STORE/work; natively: before the open), and blocked in a
+# read(2) after 3 and after 40 chunks.
 CH=1048576 NCH=128
 mkdir -p "$T/tpl/scope"
 head -c $((CH * NCH)) /dev/zero | tr '\0' A >"$T/tpl/scope/big"
 echo keep >"$T/tpl/scope/other"
 snap "$T/tpl/scope" >tpl.snap
+
+# blocked DIR: until the program (pid in DIR/sync) sleeps (in its read)
+blocked() {
+	pid=$(sed -n '1s/^pid //p' "$1/sync")
+	i=0
+	until [ "$(state "$pid")" = S ]; do
+		i=$((i + 1))
+		[ $i -gt 3000 ] && harness "the program never slept: $(state "$pid")"
+		sleep 0.01
+	done
+}
 
 # chunks_ok WHAT OUT: OUT is k chunks of B, maybe one chunk cut short in
 # its write (B then A: $part is 1), then A, 128 MiB in all
@@ -116,14 +128,23 @@ chunks_ok() {
 	part=$(grep -c '?\*1' "$2")
 }
 
-for when in copyup 'chunk 2$' 'chunk 39$'; do
-	name=rewrite-$(echo "$when" | tr -dc 'a-z0-9')
+for stop in copyup 2 39; do
+	name=rewrite-$stop
 	for how in native cow; do
 		d="$T/$name-$how"
 		cp -a "$T/tpl" "$d"
-		start "$d" $how rewrite sync scope/big $NCH $CH
-		if [ "$when" = copyup ] && [ $how = cow ]; then
-			# a temporary in work/: pcow is copying the file up
+		if [ $stop != copyup ]; then
+			start "$d" $how rewrite sync scope/big $NCH $CH $stop
+			wait_for "$d/sync" "^chunk $stop\$" "$bg"
+			blocked "$d"
+		elif [ $how = native ]; then
+			start "$d" $how rewrite sync scope/big $NCH $CH -1
+			wait_for "$d/sync" '^opening' "$bg"
+			blocked "$d"
+		else
+			# until a temporary is in work/ (pcow copies the file
+			# up), or the program blocks after its first chunk
+			start "$d" $how rewrite sync scope/big $NCH $CH 0
 			i=0
 			while :; do
 				set -- "$d.store"/work/tmp.*
@@ -134,17 +155,15 @@ for when in copyup 'chunk 2$' 'chunk 39$'; do
 				[ $i -gt 200000 ] && harness "no copy-up seen"
 			done
 			[ -e "$1" ] && echo "# killed while $1 existed" ||
-				echo "# the copy-up ended before it was seen"
-		elif [ "$when" = copyup ]; then
-			wait_for "$d/sync" '^opening' "$bg"
-		else
-			wait_for "$d/sync" "$when" "$bg"
+				{ echo "# the copy-up ended before it was seen"; blocked "$d"; }
 		fi
 		killit "$d"
 		expect_eq "$name $how: status 137" 137 "$rc"
 	done
 	(cd "$T/$name-native" && "$F" chunks scope/big $CH) >"$name.native"
 	chunks_ok "$name native" "$name.native"
+	[ $stop = copyup ] && want=0 || want=$((stop + 1))
+	expect_eq "$name native: new chunks" "$want+0" "$k+$part"
 	d="$T/$name-cow"
 	ended "$name" "$d.store" 137
 	snap "$d/scope" >"$name.real"
@@ -159,6 +178,7 @@ for when in copyup 'chunk 2$' 'chunk 39$'; do
 	esac
 	(cd "$d" && traced "$d.store" "$d/scope" "$F" chunks scope/big $CH) >"$name.cow" 2>&1
 	chunks_ok "$name cow" "$name.cow"
+	[ $stop = copyup ] || expect_eq "$name cow: new chunks" "$want+0" "$k+$part"
 	done_w=$(calls "$d.store" "name = 'pwrite64' AND ret = $CH")
 	open_w=$(calls "$d.store" "name = 'pwrite64' AND ret IS NULL")
 	if [ "$k" -ge "$done_w" ] && [ $((k + part)) -le $((done_w + open_w)) ]; then

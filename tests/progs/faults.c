@@ -3,9 +3,13 @@
  * `pcow trace` by tests/faults/tracee.sh.
  *
  * Usage: faults MODE ARG...
- *   rewrite SYNC FILE CHUNKS SIZE   open FILE O_RDWR (a copy-up under pcow),
+ *   rewrite SYNC FILE CHUNKS SIZE STOP
+ *                                   open FILE O_RDWR (a copy-up under pcow),
  *                                   then overwrite it chunk by chunk with 'B';
- *                                   "opening" and "chunk I" lines go to SYNC
+ *                                   "opening" and "chunk I" lines go to SYNC;
+ *                                   after chunk STOP (before the open when
+ *                                   STOP is -1; never when below) it blocks in
+ *                                   a read of stdin, for the test to kill it
  *   chunks FILE SIZE                print FILE as runs of chunk letters:
  *                                   "B*3 A*125 (400000 bytes)"
  *   piperead SYNC FILE              write "before" to FILE, say "reading" on
@@ -93,10 +97,19 @@ static int open_sync(const char *name)
 
 /* ------------------------------------------------------------ rewrite */
 
+/* Block in read(2) of stdin until EOF. */
+static void gate(void)
+{
+	char c;
+
+	while (read(0, &c, 1) > 0)
+		;
+}
+
 static int do_rewrite(char **av)
 {
 	int sync = open_sync(av[0]);
-	long chunks = atol(av[2]), size = atol(av[3]);
+	long chunks = atol(av[2]), size = atol(av[3]), stop = atol(av[4]);
 	char *buf = malloc((size_t)size);
 	int fd;
 
@@ -104,6 +117,8 @@ static int do_rewrite(char **av)
 		die("malloc");
 	memset(buf, 'B', (size_t)size);
 	say(sync, "opening\n");
+	if (stop == -1)
+		gate();
 	fd = open(av[1], O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		die(av[1]);
@@ -111,6 +126,8 @@ static int do_rewrite(char **av)
 		if (pwrite(fd, buf, (size_t)size, i * size) != size)
 			die("pwrite");
 		say(sync, "chunk %ld\n", i);
+		if (i == stop)
+			gate();
 	}
 	close(fd);
 	say(sync, "done\n");
@@ -525,7 +542,7 @@ int main(int argc, char **argv)
 	char **av = argv + 2;
 	int ac = argc - 2;
 
-	if (!strcmp(m, "rewrite") && ac == 4)
+	if (!strcmp(m, "rewrite") && ac == 5)
 		return do_rewrite(av);
 	if (!strcmp(m, "chunks") && ac == 2)
 		return do_chunks(av);
