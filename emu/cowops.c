@@ -75,6 +75,14 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 		x->pend->is_dir = false;
 		return DB_ACTION_PASS;
 	}
+	/* "." of a cwd removed in upper/: the kernel holds the dead directory. */
+	if (!writes && !creat && dirfd == AT_FDCWD && !strcmp(x->c->path[pi], ".") && x->c->fs &&
+	    x->c->fs->moved && cw_cwd_gone(x)) {
+		x->pend->what = PEND_OPEN;
+		x->pend->vpath[0] = '\0';
+		x->pend->is_dir = false;
+		return DB_ACTION_PASS;
+	}
 	cw_walk(x->ec, x->c, dirfd, pi, wflags, &w, &base_moved);
 	x->pend->what = PEND_OPEN;
 	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);

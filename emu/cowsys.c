@@ -308,7 +308,7 @@ static int do_lseek(struct ctx *x, int fd, int64_t off, int whence)
 }
 
 /* The working directory was removed in the overlay (rmdir of the cwd). */
-static bool cwd_gone(struct ctx *x)
+bool cw_cwd_gone(struct ctx *x)
 {
 	struct walk w = { .ec = x->ec };
 	struct emu_inode ino;
@@ -323,7 +323,7 @@ static int do_getcwd(struct ctx *x, uint64_t buf, uint64_t size)
 	const char *cwd = x->c->fs ? x->c->fs->cwd : NULL;
 	size_t len;
 
-	if (cwd && cwd_gone(x))
+	if (cwd && cw_cwd_gone(x))
 		return cw_emulate(x, -ENOENT); /* getcwd(3): "the cwd has been unlinked" */
 	if (!cwd || !x->c->fs->moved)
 		return DB_ACTION_PASS;
@@ -354,7 +354,7 @@ static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_
 		return DB_ACTION_PASS;
 	/* "." of a removed cwd: the kernel still has the (upper) directory. */
 	if (dirfd == AT_FDCWD && !strcmp(x->c->path[pi], ".") && x->c->fs && x->c->fs->moved &&
-	    cwd_gone(x))
+	    cw_cwd_gone(x))
 		return DB_ACTION_PASS;
 	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
 	action = cw_read_only(x, &w, base_moved, pi);
