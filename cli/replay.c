@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +166,12 @@ static const char *scratch_base(const struct replay_plan *plan)
 	for (size_t i = 0; i < plan->n_touches; i++)
 		if (S_ISREG(plan->touches[i].type) && plan->touches[i].size > 0)
 			need += (uint64_t)plan->touches[i].size;
-	for (size_t i = 0; i < plan->n_steps; i++)
-		need += plan->steps[i].data_len;
+	if (plan->data_bytes) {
+		need += plan->data_bytes; /* known before the steps load */
+	} else {
+		for (size_t i = 0; i < plan->n_steps; i++)
+			need += plan->steps[i].data_len;
+	}
 	if (statfs("/dev/shm", &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
 	    (uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize > 2 * need && access("/dev/shm", W_OK) == 0)
 		return "/dev/shm";
@@ -478,43 +483,93 @@ static bool refuse_changed(const struct opts *o, const struct replay_plan *plan,
 
 static void print_times(const long long t[4], const struct replay_plan *plan)
 {
-	fprintf(stderr, "pcow: replay times: plan %.3fs, rebuild %.3fs (%zu objects),"
+	fprintf(stderr, "pcow: replay times: plan %.3fs, rebuild after it %.3fs (%zu objects),"
 		" execute %.3fs (%zu steps), report %.3fs\n",
 		(double)(t[1] - t[0]) / 1e9, (double)(t[2] - t[1]) / 1e9, plan->n_touches,
 		(double)(t[3] - t[2]) / 1e9, plan->n_steps, (double)(cli_now_ns() - t[3]) / 1e9);
 }
 
-/* Replay on the running kernel. */
-static int replay_here(struct db *db, struct replay_plan *plan, const struct opts *o,
-		       long long t_phase[4])
+/*
+ * The starting tree, rebuilt in a thread of its own while the steps load
+ * (it needs only the touched objects, which are loaded first).
+ */
+struct rebuild {
+	const struct opts *o;
+	const struct replay_plan *plan;
+	pthread_t thread;
+	bool started;
+	char root[PATH_MAX];
+	bool made_root;
+	struct changed changed;
+	size_t n_changed;
+	int err;	       /* -errno of make_root, or of replay_rebuild (then msg) */
+	char msg[512];
+	long long t_done;
+};
+
+static void *rebuild_main(void *opaque)
 {
-	char root[PATH_MAX], xmsg[512];
+	struct rebuild *rb = opaque;
+
+	rb->err = make_root(rb->o, scratch_base(rb->plan), rb->root, sizeof(rb->root));
+	if (!rb->err) {
+		rb->made_root = true;
+		rb->err = replay_rebuild(rb->plan, rb->root, on_changed, &rb->changed,
+					 &rb->n_changed, rb->msg);
+		if (!rb->err)
+			rb->msg[0] = '\0';
+	}
+	rb->t_done = cli_now_ns();
+	return NULL;
+}
+
+/* Start it; when no thread can be made, it is run here and now. */
+static void rebuild_start(struct rebuild *rb, const struct opts *o, const struct replay_plan *plan)
+{
+	memset(rb, 0, sizeof(*rb));
+	rb->o = o;
+	rb->plan = plan;
+	rb->msg[0] = '\1'; /* a make_root error until replay_rebuild says otherwise */
+	if (pthread_create(&rb->thread, NULL, rebuild_main, rb) == 0)
+		rb->started = true;
+	else
+		rebuild_main(rb);
+}
+
+static void rebuild_wait(struct rebuild *rb)
+{
+	if (rb->started)
+		pthread_join(rb->thread, NULL);
+	rb->started = false;
+}
+
+/* Replay on the running kernel, from the tree rb rebuilt. */
+static int replay_here(struct db *db, struct replay_plan *plan, const struct opts *o,
+		       struct rebuild *rb, long long t_phase[4])
+{
+	char xmsg[512];
+	const char *root = rb->root;
 	struct replay_compare *cmp = NULL;
-	struct changed changed = { 0 };
 	struct emit_state es;
 	struct findings fd;
 	struct utsname uts;
-	size_t n_changed = 0;
 	uint64_t skipped;
-	bool made_root = false;
 	int err, status = EXIT_BAD_INPUT;
 
 	if (uname(&uts) < 0)
 		snprintf(uts.release, sizeof(uts.release), "?");
-	err = make_root(o, scratch_base(plan), root, sizeof(root));
-	if (err) {
-		if (err != -ENOTEMPTY)
-			cli_error("replay: cannot make the scratch directory: %s", strerror(-err));
+	t_phase[2] = rb->t_done > t_phase[1] ? rb->t_done : t_phase[1];
+	if (rb->err && rb->msg[0] == '\1') {
+		if (rb->err != -ENOTEMPTY)
+			cli_error("replay: cannot make the scratch directory: %s",
+				  strerror(-rb->err));
 		goto out;
 	}
-	made_root = true;
-	err = replay_rebuild(plan, root, on_changed, &changed, &n_changed, xmsg);
-	t_phase[2] = cli_now_ns();
-	if (err) {
-		cli_error("replay: %s", xmsg);
+	if (rb->err) {
+		cli_error("replay: %s", rb->msg);
 		goto out;
 	}
-	if (refuse_changed(o, plan, n_changed))
+	if (refuse_changed(o, plan, rb->n_changed))
 		goto out;
 	cmp = replay_compare_new(plan, o->strict);
 	if (!cmp) {
@@ -544,8 +599,6 @@ static int replay_here(struct db *db, struct replay_plan *plan, const struct opt
 	if (getenv("PCOW_REPLAY_TIMES"))
 		print_times(t_phase, plan);
 out:
-	if (made_root && !o->keep)
-		replay_remove_tree(root);
 	replay_compare_free(cmp);
 	return status;
 }
@@ -717,9 +770,12 @@ int cmd_replay(int argc, char **argv)
 {
 	char msg[DB_ERRMSG_SIZE];
 	struct replay_plan plan;
+	struct db_replay_run run;
+	struct rebuild rb = { 0 };
 	struct db *db = NULL;
 	struct opts o;
 	long long t_phase[4] = { 0 };
+	bool here;
 	int err, status = EXIT_BAD_INPUT;
 
 	memset(&plan, 0, sizeof(plan));
@@ -730,8 +786,14 @@ int cmd_replay(int argc, char **argv)
 	if (!db)
 		return EXIT_BAD_INPUT;
 	t_phase[0] = cli_now_ns();
-	err = replay_plan_load(db, o.run_id, &plan, msg);
+	here = !o.results && !o.export_dir && !o.vm.kernel;
+	err = replay_plan_load_head(db, o.run_id, &plan, &run, msg);
+	if (!err && here)
+		rebuild_start(&rb, &o, &plan);
+	if (!err)
+		err = replay_plan_load_steps(db, &run, &plan, msg);
 	t_phase[1] = cli_now_ns();
+	rebuild_wait(&rb);
 	if (err)
 		cli_error("%s", msg);
 	else if (o.results)
@@ -741,7 +803,9 @@ int cmd_replay(int argc, char **argv)
 	else if (o.vm.kernel)
 		status = replay_vm(db, &plan, &o, t_phase);
 	else
-		status = replay_here(db, &plan, &o, t_phase);
+		status = replay_here(db, &plan, &o, &rb, t_phase);
+	if (rb.made_root && !o.keep)
+		replay_remove_tree(rb.root);
 	replay_plan_free(&plan);
 	db_close(db);
 	return status;

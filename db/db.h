@@ -417,6 +417,9 @@ typedef int (*db_replay_call_fn)(const struct db_replay_call *c, void *opaque);
  */
 int db_replay_calls(struct db *db, const struct db_replay_run *run, const int *state_nrs,
 		    size_t n_state, db_replay_call_fn fn, void *opaque, char *errmsg);
+/* The bytes of data (written bytes, mostly) the run's calls carry, read from the rows' headers. */
+int db_replay_data_bytes(struct db *db, const struct db_replay_run *run, uint64_t *ret,
+			 char *errmsg);
 
 typedef int (*db_task_fn)(int32_t pid, int32_t tgid, int32_t ppid, void *opaque);
 

@@ -57,6 +57,7 @@ struct replay_plan {
 	int n_groups;
 	mode_t umask;
 	int64_t n_calls;	/* every call of the run */
+	uint64_t data_bytes;	/* the steps' data, known before they load (0: unknown) */
 	struct replay_touch *touches;
 	size_t n_touches, cap_touches;
 	struct replay_step *steps;
@@ -65,8 +66,15 @@ struct replay_plan {
 	size_t n_tasks, cap_tasks;
 	bool strict;		/* a bundle's: compare with --strict */
 	uint32_t bundle_crc;	/* a bundle's: the checksum of its body, which names it */
-	/* The plan's strings and data live in these blocks (1 MiB chunks, or one each when big). */
-	void **blocks;
+	/*
+	 * The plan's strings and data live in these blocks: 8 MiB mapped
+	 * chunks (len > 0, huge pages where the kernel gives them), or one
+	 * malloc'd block each when big (len 0).
+	 */
+	struct replay_block {
+		void *p;
+		size_t len;
+	} *blocks;
 	size_t n_blocks, cap_blocks;
 	unsigned char *chunk;	/* the chunk being filled */
 	size_t chunk_left;

@@ -125,6 +125,17 @@ static int add_step(const struct db_replay_call *c, void *opaque)
 	return 0;
 }
 
+/* err, with the plan freed (nothing for the caller to free) and ENOMEM said. */
+static int load_failed(struct replay_plan *plan, int err, char *errmsg)
+{
+	if (err == -ENOMEM)
+		snprintf(errmsg, DB_ERRMSG_SIZE, "out of memory while loading run %lld",
+			 (long long)plan->run_id);
+	if (err)
+		replay_plan_free(plan);
+	return err;
+}
+
 static void parse_groups(struct replay_plan *plan, const char *text)
 {
 	const char *p = text;
@@ -142,45 +153,56 @@ static void parse_groups(struct replay_plan *plan, const char *text)
 	}
 }
 
-int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg)
+int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *plan,
+			  struct db_replay_run *run, char *errmsg)
 {
-	struct db_replay_run run;
-	const int *state;
-	size_t n_state;
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
-	err = db_replay_run(db, run_id, &run, errmsg);
+	err = db_replay_run(db, run_id, run, errmsg);
 	if (err)
 		return err;
-	plan->run_id = run.id;
-	plan->argv = run.argv;
-	plan->cwd = run.cwd;
-	plan->kernel_release = run.kernel_release;
-	plan->uid = (uid_t)run.uid;
-	plan->gid = (gid_t)run.gid;
-	plan->umask = (mode_t)run.umask;
-	plan->n_calls = run.n_calls;
-	parse_groups(plan, run.groups);
-	free(run.groups);
-	if (!run.replay) {
+	plan->run_id = run->id;
+	plan->argv = run->argv;
+	plan->cwd = run->cwd;
+	plan->kernel_release = run->kernel_release;
+	plan->uid = (uid_t)run->uid;
+	plan->gid = (gid_t)run->gid;
+	plan->umask = (mode_t)run->umask;
+	plan->n_calls = run->n_calls;
+	parse_groups(plan, run->groups);
+	free(run->groups);
+	run->argv = run->cwd = run->kernel_release = run->groups = NULL; /* the plan's now */
+	if (!run->replay) {
 		snprintf(errmsg, DB_ERRMSG_SIZE,
 			 "run %lld was recorded without replay data (--no-cow, a --log"
 			 " selection, or an older pcow): its starting state is unknown",
-			 (long long)run.id);
+			 (long long)run->id);
 		replay_plan_free(plan);
 		return -ENODATA;
 	}
-	n_state = emu_replay_state_nrs(&state);
-	err = db_touches(db, run.id, add_touch, plan, errmsg);
+	err = db_touches(db, run->id, add_touch, plan, errmsg);
 	if (!err)
-		err = db_replay_tasks(db, run.id, add_task, plan, errmsg);
+		err = db_replay_tasks(db, run->id, add_task, plan, errmsg);
 	if (!err)
-		err = db_replay_calls(db, &run, state, n_state, add_step, plan, errmsg);
-	if (err == -ENOMEM)
-		snprintf(errmsg, DB_ERRMSG_SIZE, "out of memory while loading run %lld",
-			 (long long)run.id);
-	if (err)
-		replay_plan_free(plan); /* nothing for the caller to free */
-	return err;
+		err = db_replay_data_bytes(db, run, &plan->data_bytes, errmsg);
+	return load_failed(plan, err, errmsg);
+}
+
+int replay_plan_load_steps(struct db *db, const struct db_replay_run *run,
+			   struct replay_plan *plan, char *errmsg)
+{
+	const int *state;
+	size_t n_state = emu_replay_state_nrs(&state);
+
+	return load_failed(plan, db_replay_calls(db, run, state, n_state, add_step, plan, errmsg),
+			   errmsg);
+}
+
+int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg)
+{
+	struct db_replay_run run;
+	int err = replay_plan_load_head(db, run_id, plan, &run, errmsg);
+
+	return err ? err : replay_plan_load_steps(db, &run, plan, errmsg);
 }

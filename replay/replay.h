@@ -23,6 +23,7 @@
 #include "replay/plan.h"
 
 struct db;
+struct db_replay_run;
 
 /*
  * Load run run_id (0: the latest) of db.  -ENODATA when the run has no
@@ -30,6 +31,16 @@ struct db;
  * empty (replay_plan_free on it is harmless).
  */
 int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg);
+/*
+ * The same in two parts, so that the starting tree can be rebuilt while
+ * the steps load: the run, its touched objects, its tasks and the size
+ * of its data (plan->data_bytes); then the steps.  On error, the plan is
+ * freed.
+ */
+int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *plan,
+			  struct db_replay_run *run, char *errmsg);
+int replay_plan_load_steps(struct db *db, const struct db_replay_run *run,
+			   struct replay_plan *plan, char *errmsg);
 
 /* ------------------------------------------------------------ rebuild */
 
