@@ -336,9 +336,18 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 			__NR_madvise,
 		};
 
+		/* --quota: what grows an upper file through a descriptor (emu/cowquota.c). */
+		static const long quota_calls[] = {
+			__NR_write, __NR_pwrite64, __NR_writev, __NR_pwritev, __NR_pwritev2,
+			__NR_ftruncate, __NR_fallocate, __NR_copy_file_range, __NR_splice,
+			__NR_sendfile,
+		};
+
 		emu_select_add_flags(&stop, EMU_F_FILE);
 		for (size_t i = 0; i < sizeof(cow_calls) / sizeof(cow_calls[0]); i++)
 			emu_select_add(&stop, EMU_ABI_X86_64, cow_calls[i]);
+		for (size_t i = 0; o->quota && i < sizeof(quota_calls) / sizeof(quota_calls[0]); i++)
+			emu_select_add(&stop, EMU_ABI_X86_64, quota_calls[i]);
 	}
 	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execve);
 	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execveat);

@@ -190,6 +190,9 @@ int cow_utimens(struct cow_store *store, const char *virt_path, const struct tim
 int cow_quota_reserve(struct cow_store *store, uint64_t bytes);
 void cow_quota_release(struct cow_store *store, uint64_t bytes);
 uint64_t cow_quota_used(const struct cow_store *store);
+/* The limit (0: none), and growth that happened past the reservation (counted anyway). */
+uint64_t cow_quota_limit(const struct cow_store *store);
+void cow_quota_charge(struct cow_store *store, uint64_t bytes);
 
 /* ---------------------------------------------------- merged listing */
 

@@ -86,6 +86,16 @@ uint64_t cow_quota_used(const struct cow_store *store)
 	return store->used;
 }
 
+uint64_t cow_quota_limit(const struct cow_store *store)
+{
+	return store->quota;
+}
+
+void cow_quota_charge(struct cow_store *store, uint64_t bytes)
+{
+	store->used += bytes;
+}
+
 /* Sum the sizes of the regular files in upper/ (those the index names). */
 static void count_used(struct cow_store *store)
 {

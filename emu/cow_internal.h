@@ -40,6 +40,7 @@ enum pending_what {
 	PEND_STATX_NLINK,
 	PEND_FSTAT_GONE, /* fstat of a real file deleted in the overlay: nlink 0 */
 	PEND_FSTATX_GONE,
+	PEND_QUOTA,	/* a write that may grow an upper file: settle the quota */
 };
 
 #define CRED_SLOTS 64
@@ -120,6 +121,11 @@ int cw_may_create(struct ctx *x, const char *vp);
 int cw_may_delete(struct ctx *x, const char *vp, const struct emu_inode *victim);
 bool cw_is_owner(struct ctx *x, const struct emu_inode *ino);
 mode_t cw_umask_of(struct ctx *x);
+
+/* cowquota.c: --quota for writes through the program's descriptors */
+int cw_quota_enter(struct ctx *x);
+void cw_quota_exit(struct emu_cow *ec, const struct emu_cow_call *c,
+		   const struct emu_cow_pending *pend);
 
 /* cowops.c: the handlers */
 int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,

@@ -778,6 +778,11 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		return do_getdents(&x, dfd, a[1], a[2], false);
 	case __NR_lseek:
 		return do_lseek(&x, dfd, (int64_t)a[1], (int)a[2]);
+	/* ---- growth of upper files through descriptors (--quota) */
+	case __NR_write: case __NR_pwrite64: case __NR_writev: case __NR_pwritev:
+	case __NR_pwritev2: case __NR_ftruncate: case __NR_fallocate:
+	case __NR_copy_file_range: case __NR_splice: case __NR_sendfile:
+		return cw_quota_enter(&x);
 	/* ---- what the credential cache depends on */
 	case __NR_umask: case __NR_setuid: case __NR_setgid: case __NR_setreuid:
 	case __NR_setregid: case __NR_setresuid: case __NR_setresgid: case __NR_setfsuid:
@@ -922,6 +927,9 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case PEND_STATX_NLINK:
 		if (result == 0)
 			fix_nlink(ec, pend, g);
+		break;
+	case PEND_QUOTA:
+		cw_quota_exit(ec, c, pend);
 		break;
 	case PEND_FSTAT_GONE:
 	case PEND_FSTATX_GONE:

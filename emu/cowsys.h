@@ -71,6 +71,9 @@ struct emu_cow_pending {
 	int what;		/* enum in cowsys.c: what the exit must update */
 	bool moved;		/* the kernel got another path than the virtual one */
 	bool passed;		/* the kernel ran the call as the program wrote it */
+	int quota_fd;		/* PEND_QUOTA: the descriptor, the size before, */
+	int64_t quota_size;	/* and what was reserved for the call */
+	uint64_t quota_reserved;
 	bool is_dir;
 	uint64_t addr;		/* a buffer of the program's the exit fixes */
 	char vpath[4096];	/* the object's virtual path */
