@@ -86,7 +86,8 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	cw_walk(x->ec, x->c, dirfd, pi, wflags, &w, &base_moved);
 	x->pend->what = PEND_OPEN;
 	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);
-	x->pend->is_dir = w.err == 0 && w.res.inode.type == EMU_FT_DIR;
+	/* O_TMPFILE names a directory but opens a new, unnamed file in it. */
+	x->pend->is_dir = w.err == 0 && w.res.inode.type == EMU_FT_DIR && !tmpfile;
 	if (w.special)
 		return writes || creat ? cw_deny(x, -EACCES) : DB_ACTION_PASS;
 	if (writes && proc_mem(w.res.virt_path))

@@ -924,6 +924,9 @@ static void sc_open(void)
 	if (fd >= 0) {
 		x_write(fd, "tmp");
 		x_fstat(fd);
+		/* a file, not its directory: seeking moves the file's offset (apt) */
+		LSEEK(fd, 0, SEEK_SET);
+		x_read(fd, 16);
 		x_close(fd);
 	}
 }
