@@ -293,6 +293,80 @@ static int register_names(struct db *db)
  * (recording starts there, exec records come from it) and, when anything
  * is logged, the calls that keep the cwd and descriptor tables right.
  */
+/* spawn_find_program's question, asked of the overlay of an existing store. */
+static int overlay_check(const char *path, void *opaque)
+{
+	struct cow_store *store = opaque;
+	struct cow_lookup lk;
+	char abs[PATH_MAX];
+
+	if (path[0] != '/') {
+		if (!getcwd(abs, sizeof(abs)) ||
+		    snprintf(abs + strlen(abs), sizeof(abs) - strlen(abs), "/%s", path) >=
+			    (int)(sizeof(abs) - strlen(abs)))
+			return -ENAMETOOLONG;
+		path = abs;
+	}
+	if (!cow_in_scope(store, path) || cow_lookup(store, path, &lk) < 0)
+		return spawn_check_real(path, NULL);
+	switch (lk.where) {
+	case COW_UPPER:
+	case COW_LOWER:
+		return spawn_check_real(lk.real_path, NULL);
+	default:
+		return -ENOENT;
+	}
+}
+
+/*
+ * A program the store's earlier runs installed (apt-get install hello,
+ * then pcow trace -- hello) is not in the real file system: look for it
+ * in the overlay, as the program's own exec would find it.  Returns the
+ * error of the real lookup when the store does not exist yet.
+ */
+static int find_in_overlay(const struct trace_opts *o, const char *name, char *buf, size_t size,
+			   int real_err)
+{
+	struct cow_options copt = {
+		.cow_dirs = o->cow_dirs, .n_cow_dirs = o->n_cow,
+		.rw_dirs = o->rw_dirs, .n_rw_dirs = o->n_rw,
+		.no_create = true,
+	};
+	char cerr[COW_ERRMSG_SIZE];
+	struct cow_store *store;
+	int err;
+
+	if (cow_store_open(o->store, &copt, &store, cerr) < 0)
+		return real_err;
+	err = spawn_find_program_with(name, buf, size, overlay_check, store);
+	cow_store_close(store);
+	return err;
+}
+
+/*
+ * The program's processes reach their changed files in STORE/upper with
+ * their own credentials: one that drops root (apt's downloads as _apt,
+ * man-db as man) needs every directory above the store searchable by
+ * others.  Say so at the start when one is not (a store in /root).
+ */
+static void warn_unreachable(const char *store_dir)
+{
+	char path[PATH_MAX], *slash;
+	struct stat st;
+
+	if (geteuid() != 0 || snprintf(path, sizeof(path), "%s", store_dir) >= (int)sizeof(path))
+		return;
+	while ((slash = strrchr(path, '/')) && slash != path) {
+		*slash = '\0';
+		if (stat(path, &st) == 0 && !(st.st_mode & S_IXOTH)) {
+			cli_warn("%s is not searchable by other users (mode %04o): a program that"
+				 " drops root cannot reach the files it changed in %s/upper",
+				 path, (unsigned)(st.st_mode & 07777), store_dir);
+			return;
+		}
+	}
+}
+
 static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 			  struct seccomp_prog *filter, bool *ret_use_filter)
 {
@@ -444,6 +518,8 @@ int cmd_trace(int argc, char **argv)
 	}
 
 	err = spawn_find_program(argv[first], prog, sizeof(prog));
+	if ((err == -ENOENT || err == -EACCES) && !o.no_cow)
+		err = find_in_overlay(&o, argv[first], prog, sizeof(prog), err);
 	if (err == -ENOENT) {
 		cli_error("%s: command not found", argv[first]);
 		return EXIT_NOT_FOUND;
@@ -491,6 +567,8 @@ int cmd_trace(int argc, char **argv)
 			goto out_error;
 		}
 		cli_cow_hooks(ec, &hooks);
+		if (!o.quiet)
+			warn_unreachable(cow_store_dir(store));
 	}
 
 	if (!getcwd(cwd, sizeof(cwd)))

@@ -212,10 +212,28 @@ static bool upper_empty(struct cow_store *store)
 	return empty;
 }
 
-static int open_subdir(int dirfd, const char *name, bool create, int *ret_fd)
+/*
+ * upper/ (mode 0711) and the store itself must let anyone through: the
+ * program's processes reach their upper files by path with their own
+ * credentials, and a process that dropped root (apt's _apt, man-db's
+ * man) was refused at a 0700 store.  Neither can be listed; what is
+ * below upper/ has the modes of what it copies.  work/ stays 0700.
+ */
+static void let_through(int dirfd, const char *name)
 {
-	if (create && mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, 0) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 0111) != 0111)
+		fchmodat(dirfd, name, (st.st_mode & 07777) | 0111, 0);
+}
+
+static int open_subdir(int dirfd, const char *name, bool create, mode_t mode, int *ret_fd)
+{
+	if (create && mkdirat(dirfd, name, mode) < 0 && errno != EEXIST)
 		return -errno;
+	if (mode & 0111 & ~0100)
+		let_through(dirfd, name);
 	*ret_fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return *ret_fd < 0 ? -errno : 0;
 }
@@ -259,9 +277,10 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 		goto out_free;
 	}
 	/* A store made by 'pcow trace --no-cow' has no upper/ yet: an empty overlay. */
-	err = open_subdir(store_fd, "upper", true, &store->upper_fd);
+	let_through(AT_FDCWD, buf);
+	err = open_subdir(store_fd, "upper", true, 0711, &store->upper_fd);
 	if (!err)
-		err = open_subdir(store_fd, "work", true, &store->work_fd);
+		err = open_subdir(store_fd, "work", true, 0700, &store->work_fd);
 	if (err) {
 		msg(errmsg, "%s: the store has no usable upper/ and work/: %s", buf,
 		    strerror(-err));

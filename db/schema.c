@@ -24,6 +24,8 @@
  * The schema itself and the reasons for its shape are in doc/schema.md.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,11 +542,17 @@ int db_open(const char *log_path, unsigned flags, struct db **ret_db, char *errm
 	db->writable = flags & (DB_OPEN_CREATE | DB_OPEN_WRITE);
 
 	if (stat(log_path, &st) < 0) {
+		int fd;
+
 		err = -errno;
 		if (err != -ENOENT || !create) {
 			db_msg(errmsg, db, "%s", strerror(-err));
 			goto out_free;
 		}
+		/* The log holds what the program wrote: its owner's only (and so its -wal). */
+		fd = open(log_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
 	} else if (S_ISDIR(st.st_mode)) {
 		db_msg(errmsg, db, "is a directory, not a pcow log");
 		err = -EISDIR;

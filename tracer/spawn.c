@@ -142,7 +142,28 @@ int spawn_exec_errno(int err_fd)
 	return n == (ssize_t)sizeof(err) ? err : 0;
 }
 
+int spawn_check_real(const char *path, void *opaque)
+{
+	int fd;
+
+	(void)opaque;
+	if (access(path, X_OK) < 0)
+		return -errno;
+	/* A directory is not a program (execve says EACCES). */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return -EISDIR;
+}
+
 int spawn_find_program(const char *name, char *buf, size_t size)
+{
+	return spawn_find_program_with(name, buf, size, spawn_check_real, NULL);
+}
+
+int spawn_find_program_with(const char *name, char *buf, size_t size, spawn_check_fn check,
+			    void *opaque)
 {
 	const char *path_env, *p;
 	int first_err = ENOENT;
@@ -150,9 +171,12 @@ int spawn_find_program(const char *name, char *buf, size_t size)
 	if (!*name)
 		return -ENOENT;
 	if (strchr(name, '/')) {
+		int err;
+
 		if (snprintf(buf, size, "%s", name) >= (int)size)
 			return -ENAMETOOLONG;
-		return access(buf, X_OK) == 0 ? 0 : -errno;
+		err = check(buf, opaque);
+		return err == -EISDIR ? -EACCES : err;
 	}
 	path_env = getenv("PATH");
 	if (!path_env)
@@ -165,17 +189,12 @@ int spawn_find_program(const char *name, char *buf, size_t size)
 		n = dirlen ? snprintf(buf, size, "%.*s/%s", (int)dirlen, p, name)
 			   : snprintf(buf, size, "%s", name);
 		if (n > 0 && (size_t)n < size) {
-			if (access(buf, X_OK) == 0) {
-				/* A directory is not a program (execve says EACCES). */
-				int fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			int err = check(buf, opaque);
 
-				if (fd < 0)
-					return 0;
-				close(fd);
+			if (!err)
+				return 0;
+			if (err == -EISDIR || err == -EACCES)
 				first_err = EACCES;
-			} else if (errno == EACCES) {
-				first_err = EACCES;
-			}
 		}
 		if (!*end)
 			break;

@@ -36,5 +36,15 @@ int spawn_exec_errno(int err_fd);
  * (found, not executable) or -ENAMETOOLONG.
  */
 int spawn_find_program(const char *name, char *buf, size_t size);
+/*
+ * The same, asking check(path, opaque) whether a candidate is a program:
+ * 0 (yes), -EISDIR (a directory), -EACCES, or -ENOENT.  pcow trace asks
+ * the copy-on-write overlay, where a program may have been installed.
+ */
+typedef int (*spawn_check_fn)(const char *path, void *opaque);
+int spawn_find_program_with(const char *name, char *buf, size_t size, spawn_check_fn check,
+			    void *opaque);
+/* The real file system's answer, for check functions to fall back on. */
+int spawn_check_real(const char *path, void *opaque);
 
 #endif /* PCOW_TRACER_SPAWN_H */
