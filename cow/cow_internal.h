@@ -124,6 +124,8 @@ void cow_recover_close(struct cow_store *store);
 int cow_remove_tree(const char *real_path);
 
 /* ---- paths (store.c) */
+/* Whether directory name (at dirfd) has no entries; if_unreadable when it cannot be read. */
+bool cow_dir_empty_at(int dirfd, const char *name, bool if_unreadable);
 /* Relative name of virt_path below upper/ ("." for the root). */
 static inline const char *cow_rel(const char *virt_path)
 {

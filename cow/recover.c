@@ -56,26 +56,6 @@ static bool parse_name(const char *name, const char *prefix, bool with_seq, long
 	return !name[n + 1 + end] && *ret_pid > 0;
 }
 
-static bool dir_empty_at(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct dirent *de;
-	bool empty = true;
-	DIR *dir;
-
-	if (fd < 0)
-		return false;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return false;
-	}
-	while (empty && (de = readdir(dir)))
-		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
-	closedir(dir);
-	return empty;
-}
-
 /* Whether the unindexed upper object of virt_path holds nothing of the program's. */
 static bool orphan_removable(struct cow_store *store, const char *virt_path, const struct stat *st)
 {
@@ -88,7 +68,7 @@ static bool orphan_removable(struct cow_store *store, const char *virt_path, con
 	if (S_ISFIFO(st->st_mode))
 		return true;
 	if (S_ISDIR(st->st_mode))
-		return dir_empty_at(store->upper_fd, rel);
+		return cow_dir_empty_at(store->upper_fd, rel, false);
 	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)) || lstat(lower, &ls) < 0)
 		return S_ISREG(st->st_mode) && st->st_size == 0; /* a new empty file */
 	if ((ls.st_mode & S_IFMT) != (st->st_mode & S_IFMT))

@@ -192,19 +192,19 @@ static void free_rules(struct cow_scope_rule *rules, size_t n)
 
 /* ------------------------------------------------------ open / close */
 
-static bool upper_empty(struct cow_store *store)
+bool cow_dir_empty_at(int dirfd, const char *name, bool if_unreadable)
 {
-	int fd = openat(store->upper_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *de;
 	bool empty = true;
 	DIR *dir;
 
 	if (fd < 0)
-		return true;
+		return if_unreadable;
 	dir = fdopendir(fd);
 	if (!dir) {
 		close(fd);
-		return true;
+		return if_unreadable;
 	}
 	while (empty && (de = readdir(dir)))
 		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
@@ -306,7 +306,7 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 	/* An empty index over a non-empty upper/ is a discard that crashed
 	   halfway (the index goes first): finish it, or a later copy-up would
 	   meet the debris. */
-	if (!store->n_entries && !upper_empty(store)) {
+	if (!store->n_entries && !cow_dir_empty_at(store->upper_fd, ".", true)) {
 		err = cow_discard(store);
 		if (err) {
 			msg(errmsg, "%s: cannot clear a stale upper/: %s", buf, strerror(-err));
