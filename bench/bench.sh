@@ -3,7 +3,7 @@
 # strace and PRoot, on the same machine in the same run.
 #
 # Usage (from the build directory, or `make bench`):
-#   bench/bench.sh [-n RUNS] [-t TOOLS] [WORKLOAD...]
+#   bench/bench.sh [-n RUNS] [-t TOOLS] [-d DIR] [WORKLOAD...]
 # Workloads: getppid  1,000,000 getppid() calls ($N_GETPPID overrides)
 #            tar      tar xf of a tarball of /usr/include, then rm -rf of it
 #            build    make -j2 of a generated C project of 40 files
@@ -15,6 +15,11 @@
 #            log; strace: -f -o /dev/null; strace-file: -f --seccomp-bpf
 #            -e trace=%file -o /dev/null; proot: -w DIR)
 #
+# The work (the tarball, its extraction, the project) goes in a new
+# directory under DIR (default /tmp).  On a VM whose disk writeback makes
+# native tar runs vary five-fold (seen: 1.3 s to 7.7 s), -d /dev/shm
+# measures the tracers rather than the disk.
+#
 # Each cell is the median wall time of RUNS runs (default 5); the tools
 # alternate run by run so drift hits all alike.  "ratio" is against native;
 # for getppid "us/call" is the overhead per call, (tool - native) / calls.
@@ -24,11 +29,13 @@ set -u
 runs=5
 tools_all="native floor pcow pcow-file pcow-none pcow-cow strace strace-file proot"
 tools=$tools_all
+base=/tmp
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) runs=$2; shift 2 ;;
 	-t) tools=$2; shift 2 ;;
-	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+	-d) base=$2; shift 2 ;;
+	-h|--help) sed -n '2,31p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -37,7 +44,7 @@ build=$(pwd)
 PCOW="$build/pcow"
 [ -x "$PCOW" ] || { echo "bench: run from the build directory (no ./pcow)" >&2; exit 2; }
 make -s bench/floor bench/getppid_loop bench/runtime >/dev/null || exit 2
-W=$(mktemp -d /tmp/pcow-bench.XXXXXX)
+W=$(mktemp -d "$base/pcow-bench.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT
 N_GETPPID=${N_GETPPID:-1000000}
 
