@@ -892,40 +892,79 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 	}
 }
 
+/* One wait status: a death, or a stop to handle. */
+static int on_status(struct loop *l, pid_t pid, int status)
+{
+	struct pcow_tracee *t;
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		on_death(l, pid, status);
+		return 0;
+	}
+	if (!WIFSTOPPED(status))
+		return 0;
+	t = tracee_find(&l->tab, pid);
+	if (!t) {
+		t = add_unannounced(l, pid);
+		if (!t)
+			return l->fatal ? l->fatal : -ENOMEM;
+	}
+	on_stop(l, t, status);
+	return l->fatal;
+}
+
+/*
+ * Wait, then take every other status already there before handling any
+ * (nothing is resumed meanwhile, so each task is in the batch once), and
+ * handle them in order.  One status at a time starved tasks: waitpid(-1)
+ * returns the first waitable task in the kernel's list, and two threads
+ * looping on system calls, resumed and stopped again at once, were always
+ * first, while a thread in execve waited behind them for ever (tracee.sh
+ * execstorm hung in 9 runs of 30).
+ */
 static int run_loop(struct loop *l)
 {
-	for (;;) {
-		struct pcow_tracee *t;
-		int status;
-		pid_t pid;
+	struct { pid_t pid; int status; } *batch = NULL;
+	size_t n, cap = 0;
+	int err = 0;
 
-		pid = waitpid(-1, &status, __WALL);
+	while (!err) {
+		int status;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
 		if (pid < 0) {
 			if (errno == EINTR) {
 				unpark(l); /* SIGALRM: is a holder asleep? */
 				continue;
 			}
-			if (errno == ECHILD)
-				return 0;
-			fprintf(stderr, "pcow: waitpid: %s\n", strerror(errno));
-			return -errno;
+			if (errno != ECHILD) {
+				err = -errno;
+				fprintf(stderr, "pcow: waitpid: %s\n", strerror(errno));
+			}
+			break;
 		}
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			on_death(l, pid, status);
-			continue;
-		}
-		if (!WIFSTOPPED(status))
-			continue;
-		t = tracee_find(&l->tab, pid);
-		if (!t) {
-			t = add_unannounced(l, pid);
-			if (!t)
-				return l->fatal;
-		}
-		on_stop(l, t, status);
-		if (l->fatal)
-			return l->fatal;
+		n = 0;
+		do {
+			if (n == cap) {
+				size_t c = cap ? cap * 2 : 64;
+				void *nb = realloc(batch, c * sizeof(*batch));
+
+				if (!nb) {
+					err = on_status(l, pid, status); /* no room: this one alone */
+					break;
+				}
+				batch = nb;
+				cap = c;
+			}
+			batch[n].pid = pid;
+			batch[n].status = status;
+			n++;
+		} while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0);
+		for (size_t i = 0; i < n && !err; i++)
+			err = on_status(l, batch[i].pid, batch[i].status);
 	}
+	free(batch);
+	return err;
 }
 
 /*
