@@ -959,7 +959,8 @@ static int run_loop(struct loop *l)
 			batch[n].pid = pid;
 			batch[n].status = status;
 			n++;
-		} while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0);
+		} while (l->tab.count > 1 && /* one task: nothing else can wait */
+			 (pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0);
 		for (size_t i = 0; i < n && !err; i++)
 			err = on_status(l, batch[i].pid, batch[i].status);
 	}
