@@ -502,7 +502,7 @@ struct rebuild {
 	bool made_root;
 	struct changed changed;
 	size_t n_changed;
-	int err;	       /* -errno of make_root, or of replay_rebuild (then msg) */
+	int err;	       /* -errno of make_root (!made_root), or of replay_rebuild (msg) */
 	char msg[512];
 	long long t_done;
 };
@@ -516,8 +516,6 @@ static void *rebuild_main(void *opaque)
 		rb->made_root = true;
 		rb->err = replay_rebuild(rb->plan, rb->root, on_changed, &rb->changed,
 					 &rb->n_changed, rb->msg);
-		if (!rb->err)
-			rb->msg[0] = '\0';
 	}
 	rb->t_done = cli_now_ns();
 	return NULL;
@@ -529,7 +527,6 @@ static void rebuild_start(struct rebuild *rb, const struct opts *o, const struct
 	memset(rb, 0, sizeof(*rb));
 	rb->o = o;
 	rb->plan = plan;
-	rb->msg[0] = '\1'; /* a make_root error until replay_rebuild says otherwise */
 	if (pthread_create(&rb->thread, NULL, rebuild_main, rb) == 0)
 		rb->started = true;
 	else
@@ -559,7 +556,7 @@ static int replay_here(struct db *db, struct replay_plan *plan, const struct opt
 	if (uname(&uts) < 0)
 		snprintf(uts.release, sizeof(uts.release), "?");
 	t_phase[2] = rb->t_done > t_phase[1] ? rb->t_done : t_phase[1];
-	if (rb->err && rb->msg[0] == '\1') {
+	if (rb->err && !rb->made_root) {
 		if (rb->err != -ENOTEMPTY)
 			cli_error("replay: cannot make the scratch directory: %s",
 				  strerror(-rb->err));

@@ -243,7 +243,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 	return optind;
 }
 
-/* mkdir -p for the store directory. */
+/* mkdir -p for the store directory (itself 0711: see cow/store.c let_through). */
 static int make_store(const char *dir)
 {
 	char buf[PATH_MAX];
@@ -259,7 +259,7 @@ static int make_store(const char *dir)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+	if (mkdir(buf, 0711) < 0 && errno != EEXIST)
 		return -errno;
 	if (stat(buf, &st) < 0)
 		return -errno;

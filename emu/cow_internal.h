@@ -99,6 +99,14 @@ struct meta {
 
 /* cowwalk.c */
 bool cw_under(const char *path, const char *dir);
+/*
+ * What descriptor fd of tid is, as the kernel says: its absolute path in
+ * buf, and the magic link's own name (/proc/TID/fd/N, to stat the object)
+ * in name.  The path's length; -EBADF (closed) or -ENOTDIR (no path: a
+ * pipe, a socket, an anonymous inode).
+ */
+#define CW_FD_NAME 64
+ssize_t cw_fd_real(pid_t tid, int fd, char name[CW_FD_NAME], char *buf, size_t size);
 bool cw_special_path(const struct emu_cow *ec, const char *vp);
 uint8_t cw_ftype_of(mode_t m);
 const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c);

@@ -495,15 +495,11 @@ bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_ino
 {
 	const struct emu_fd *f = emu_files_get(x->c->files, fd);
 	struct walk w = { .ec = x->ec };
-	char name[64], real[4096];
+	char name[CW_FD_NAME], real[4096];
 	struct stat st;
-	ssize_t n;
 
-	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)x->c->tid, fd);
-	n = readlink(name, real, sizeof(real) - 1);
-	if (n <= 0 || real[0] != '/')
+	if (cw_fd_real(x->c->tid, fd, name, real, sizeof(real)) < 0)
 		return false; /* closed, or a pipe, socket... */
-	real[n] = '\0';
 	if (cw_special_path(x->ec, real) || !cw_in_cow(x, real))
 		return false; /* an upper copy (in the store), or outside the scope */
 	snprintf(vp, size, "%s", f && f->vpath ? f->vpath : real);

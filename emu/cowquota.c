@@ -37,20 +37,15 @@
  */
 static bool upper_file(struct ctx *x, int fd, struct stat *st, int64_t *ret_pos)
 {
-	char name[64], real[4096], info[512];
-	const char *dir = x->ec->store_dir;
-	size_t dl = strlen(dir);
+	char name[CW_FD_NAME], real[4096], info[512];
+	size_t dl = strlen(x->ec->store_dir);
 	long long pos = 0;
 	unsigned flags = 0;
 	ssize_t n;
 	int in;
 
-	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)x->c->tid, fd);
-	n = readlink(name, real, sizeof(real) - 1);
-	if (n <= 0)
-		return false;
-	real[n] = '\0';
-	if (strncmp(real, dir, dl) || strncmp(real + dl, "/upper/", 7))
+	if (cw_fd_real(x->c->tid, fd, name, real, sizeof(real)) < 0 ||
+	    !cw_under(real, x->ec->store_dir) || !cw_under(real + dl, "/upper"))
 		return false;
 	if (stat(name, st) < 0 || !S_ISREG(st->st_mode))
 		return false;

@@ -846,15 +846,12 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
  */
 static void kernel_opened(struct emu_cow *ec, pid_t tid, int fd, struct emu_cow_pending *pend)
 {
-	char name[64], real[sizeof(pend->vpath)];
+	char name[CW_FD_NAME], real[sizeof(pend->vpath)];
 	struct stat st;
-	ssize_t n;
+	ssize_t n = cw_fd_real(tid, fd, name, real, sizeof(real));
 
-	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)tid, fd);
-	n = readlink(name, real, sizeof(real) - 1);
-	if (n <= 0 || real[0] != '/')
+	if (n < 0)
 		return; /* a pipe, a socket, an anonymous inode */
-	real[n] = '\0';
 	if (!strcmp(real, pend->vpath) || cw_special_path(ec, real))
 		return;
 	if (n > 10 && !strcmp(real + n - 10, " (deleted)"))

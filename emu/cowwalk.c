@@ -107,6 +107,18 @@ bool cw_under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
+ssize_t cw_fd_real(pid_t tid, int fd, char name[CW_FD_NAME], char *buf, size_t size)
+{
+	ssize_t n;
+
+	snprintf(name, CW_FD_NAME, "/proc/%d/fd/%d", (int)tid, fd);
+	n = readlink(name, buf, size - 1);
+	if (n < 0)
+		return -EBADF;
+	buf[n] = '\0';
+	return buf[0] == '/' ? n : -ENOTDIR;
+}
+
 /*
  * The store: pcow's own, which the program may read but never change
  * (calls that would are refused with EACCES and logged as denied).
@@ -338,7 +350,7 @@ static int base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd,
 			return -ENOENT;
 		*ret_moved = c->fs->moved;
 	} else {
-		char name[64];
+		char name[CW_FD_NAME];
 		ssize_t n;
 
 		f = emu_files_get(c->files, dirfd);
@@ -347,13 +359,9 @@ static int base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd,
 			*ret_moved = f->moved;
 		if (!p) {
 			/* Not opened by a call we saw: ask the kernel. */
-			snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)c->tid, dirfd);
-			n = readlink(name, buf, size - 1);
+			n = cw_fd_real(c->tid, dirfd, name, buf, size);
 			if (n < 0)
-				return -EBADF;
-			buf[n] = '\0';
-			if (buf[0] != '/')
-				return -ENOTDIR;
+				return (int)n;
 			if (cw_under(buf, ec->store_dir)) {
 				/* An upper object: its virtual path follows upper/. */
 				size_t skip = strlen(ec->store_dir) + strlen("/upper");

@@ -115,4 +115,28 @@ expect_eq "status --help" 0 $?
 "$PCOW" trace -q --no-cow --store logonly -- true
 expect_eq "status of a log-only store" "" "$("$PCOW" status logonly)"
 
+# The store: searchable, not listable, so that a program's processes that
+# dropped root reach their upper files; the log, its owner's only.
+chmod 755 "$T" # mktemp's 0700 would itself stop them (and be warned about)
+mkdir -p P/bin
+"$PCOW" trace -q --cow "$T/P" --store ps -- sh -c \
+	'printf "#!/bin/sh\necho from the overlay\n" >P/bin/ovprog && chmod +x P/bin/ovprog'
+expect_eq "the store and upper/ are 0711, work/ 0700, log.db 0600" "711 711 700 600" \
+	"$(stat -c %a ps ps/upper ps/work ps/log.db | tr '\n' ' ' | sed 's/ $//')"
+# A program a run made in the overlay is found along PATH by a later run.
+out=$(PATH="$T/P/bin:$PATH" "$PCOW" trace -q --cow "$T/P" --store ps -- ovprog 2>&1)
+expect_eq "a program in the overlay is found by name" "from the overlay" "$out"
+expect_eq "it is not there for real" "absent" "$([ -e P/bin/ovprog ] && echo present || echo absent)"
+out=$(PATH="$T/P/bin:$PATH" "$PCOW" trace -q --no-cow --store ps2 -- ovprog 2>&1)
+expect_eq "without copy-on-write it is not found" 127 $?
+# As root, a store below a directory others cannot search is said so.
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir -m 700 priv
+	err=$("$PCOW" trace --cow "$T/P" --store priv/st -- true 2>&1 >/dev/null)
+	expect_match "a store under a 0700 directory: warned" \
+		"priv is not searchable by other users \(mode 0700\)" "$err"
+	err=$("$PCOW" trace --cow "$T/P" --store ps -- true 2>&1 >/dev/null)
+	expect_eq "a reachable store: no warning" "" "$(echo "$err" | grep 'not searchable')"
+fi
+
 finish
