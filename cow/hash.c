@@ -1,10 +1,11 @@
 /*
  * cow/hash.c — the 64-bit content hash recorded at copy-up (and checked by
- * commit) and the hash of index keys.  Both are FNV-1a; the content hash
- * consumes 64-bit little-endian words, which is about eight times faster
- * than FNV-1a's byte loop, and ends with MurmurHash3's fmix64 so that
- * every input bit reaches every output bit.  Neither is cryptographic.
+ * commit), also the hash of index keys: FNV-1a over 64-bit little-endian
+ * words, which is about eight times faster than FNV-1a's byte loop, ended
+ * with MurmurHash3's fmix64 so that every input bit reaches every output
+ * bit.  Not cryptographic.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -27,11 +28,10 @@ static uint64_t fmix64(uint64_t k)
 
 static uint64_t load_le64(const unsigned char *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, sizeof(v)); /* one load */
+	return le64toh(v);
 }
 
 void cow_hash_init(struct cow_hasher *hs)
@@ -55,8 +55,10 @@ void cow_hash_update(struct cow_hasher *hs, const void *data, size_t len)
 	}
 	for (; len >= 8; p += 8, len -= 8)
 		hs->h = (hs->h ^ load_le64(p)) * FNV_PRIME;
-	memcpy(hs->tail, p, len);
-	hs->n_tail = (unsigned)len;
+	if (len) { /* here the tail is empty: the loop above emptied it or ran out */
+		memcpy(hs->tail, p, len);
+		hs->n_tail = (unsigned)len;
+	}
 }
 
 uint64_t cow_hash_final(const struct cow_hasher *hs)
@@ -107,11 +109,8 @@ int cow_hash_fd(int fd, uint64_t *ret_hash)
 
 uint64_t cow_path_hash(const char *s, size_t len)
 {
-	uint64_t h = FNV_OFFSET;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-	return h;
+	/* The content hash: word at a time, for paths thousands of bytes deep. */
+	return cow_hash_buf(s, len);
 }
 
 int cow_hash_file(int dirfd, const char *name, uint64_t *ret_hash)
