@@ -34,9 +34,9 @@
  * counts as done.  FIFOs are made with mknod and never opened, so nothing
  * here can block on one.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -134,26 +134,155 @@ static void relocate(const struct commit *c, const char *path, char *buf, size_t
 /* Staging name of a redirect's source: beside it, named by the entry id. */
 static void stage_name(const struct cow_entry *e, char *buf, size_t size)
 {
-	char parent[COW_REAL_MAX / 2];
+	char parent[COW_PATH_MAX];
 
 	cow_parent(e->origin, parent, sizeof(parent));
 	snprintf(buf, size, "%s/.pcow-mv.%lld", parent[1] ? parent : "", (long long)e->id);
 }
 
-static int rm_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+/* One directory on the way down: its name in its parent, and what it is. */
+struct rm_level {
+	char name[NAME_MAX + 1];
+	dev_t dev;
+	ino_t ino;
+};
+
+/*
+ * Empty the directory open at *fd of its non-directories; the name of a
+ * subdirectory left into sub ("" when none).  Returns 0 or -errno.
+ */
+static int rm_files(int fd, char sub[NAME_MAX + 1])
 {
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+	int dfd = dup(fd), err = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	sub[0] = '\0';
+	if (dfd < 0)
+		return -errno;
+	dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
+		return -errno;
+	}
+	while (!err && (de = readdir(dir))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			err = errno == ENOENT ? 0 : -errno;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (!sub[0])
+				snprintf(sub, NAME_MAX + 1, "%s", de->d_name);
+		} else if (cow_sys.unlinkat(fd, de->d_name, 0) < 0 && errno != ENOENT) {
+			err = -errno;
+		}
+	}
+	closedir(dir);
+	return err;
 }
 
-int cow_remove_tree(const char *real_path)
+/*
+ * rm -rf of directory name at dirfd, by descriptors, one directory open at
+ * a time, so that any depth works (nftw builds whole paths, which stop at
+ * PATH_MAX, and would hold a descriptor per level).  Going back up by ".."
+ * checks that the parent is still the directory come down from.
+ */
+static int rm_dir_at(int dirfd, const char *name)
 {
-	struct stat st;
+	struct rm_level *stack = NULL;
+	size_t depth = 0, cap = 0;
+	char sub[NAME_MAX + 1];
+	int fd, err = 0;
 
-	if (lstat(real_path, &st) < 0)
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	while (!err) {
+		err = rm_files(fd, sub);
+		if (err)
+			break;
+		if (sub[0]) { /* down */
+			struct stat st;
+			int child;
+
+			if (depth == cap) {
+				struct rm_level *s = realloc(stack, (cap ? cap * 2 : 16) * sizeof(*s));
+
+				if (!s) {
+					err = -ENOMEM;
+					break;
+				}
+				stack = s;
+				cap = cap ? cap * 2 : 16;
+			}
+			if (fstat(fd, &st) < 0) {
+				err = -errno;
+				break;
+			}
+			child = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (child < 0) {
+				err = -errno;
+				break;
+			}
+			memcpy(stack[depth].name, sub, sizeof(sub));
+			stack[depth].dev = st.st_dev;
+			stack[depth].ino = st.st_ino;
+			depth++;
+			close(fd);
+			fd = child;
+			continue;
+		}
+		if (!depth)
+			break; /* the top is empty: removed below */
+		{ /* up: remove the emptied directory from its parent */
+			struct stat st;
+			int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+			depth--;
+			if (parent < 0 || fstat(parent, &st) < 0) {
+				err = -errno;
+			} else if (st.st_dev != stack[depth].dev || st.st_ino != stack[depth].ino) {
+				err = -ESTALE; /* moved meanwhile: stop rather than go astray */
+			} else if (cow_sys.unlinkat(parent, stack[depth].name, AT_REMOVEDIR) < 0 &&
+				   errno != ENOENT) {
+				err = -errno;
+			}
+			close(fd);
+			fd = parent;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(stack);
+	if (!err && cow_sys.unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		err = -errno;
+	return err;
+}
+
+int cow_remove_tree(const struct cow_store *store, const char *real_path)
+{
+	char parent[COW_PATH_MAX];
+	const char *name = strrchr(real_path, '/');
+	struct stat st;
+	int dirfd, err;
+
+	if (lstat(cow_kpath(store, real_path), &st) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISDIR(st.st_mode))
-		return cow_sys.unlinkat(AT_FDCWD, real_path, 0) < 0 ? -errno : 0;
-	return nftw(real_path, rm_cb, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
+		return cow_sys.unlinkat(AT_FDCWD, cow_kpath(store, real_path), 0) < 0 ? -errno : 0;
+	if (!name || !name[1] || strlen(real_path) >= sizeof(parent))
+		return -EINVAL; /* not an absolute path below "/" */
+	cow_parent(real_path, parent, sizeof(parent));
+	dirfd = open(cow_kpath(store, parent), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	err = rm_dir_at(dirfd, name + 1);
+	close(dirfd);
+	return err;
 }
 
 static bool selected(const struct commit *c, const struct cow_entry *e)
@@ -194,11 +323,12 @@ static bool same_as_upper(struct cow_store *store, const struct cow_entry *e,
 	struct cow_orig a, b;
 	char up[COW_REAL_MAX];
 
-	if (lstat(real_path, &rs) < 0 || cow_upper_path(store, e->virt_path, up, sizeof(up)) ||
-	    lstat(up, &us) < 0 || !S_ISREG(us.st_mode) || !S_ISREG(rs.st_mode) ||
+	if (lstat(cow_kpath(store, real_path), &rs) < 0 ||
+	    cow_upper_path(store, e->virt_path, up, sizeof(up)) || lstat(cow_kpath(store, up), &us) < 0 || !S_ISREG(us.st_mode) || !S_ISREG(rs.st_mode) ||
 	    us.st_size != rs.st_size)
 		return false;
-	return cow_orig_from(up, &us, &a) == 0 && cow_orig_from(real_path, &rs, &b) == 0 &&
+	return cow_orig_from(cow_kpath(store, up), &us, &a) == 0 &&
+	       cow_orig_from(cow_kpath(store, real_path), &rs, &b) == 0 &&
 	       a.hash == b.hash;
 }
 
@@ -215,7 +345,8 @@ static bool check_entry(struct commit *c, struct cow_entry *e)
 	case COW_KIND_FILE:
 	case COW_KIND_SYMLINK:
 	case COW_KIND_FIFO:
-		if (lstat(cur, &st) == 0 && same_as_orig(&st, &e->orig, true, cur))
+		if (lstat(cow_kpath(c->store, cur), &st) == 0 &&
+		    same_as_orig(&st, &e->orig, true, cow_kpath(c->store, cur)))
 			return true;
 		if (same_as_upper(c->store, e, e->virt_path))
 			return true; /* an interrupted commit wrote it already */
@@ -223,7 +354,7 @@ static bool check_entry(struct commit *c, struct cow_entry *e)
 		       " (--force overwrites it)\n", e->virt_path);
 		return false;
 	case COW_KIND_WHITEOUT:
-		if (lstat(cur, &st) < 0 || S_ISDIR(st.st_mode) ||
+		if (lstat(cow_kpath(c->store, cur), &st) < 0 || S_ISDIR(st.st_mode) ||
 		    same_as_orig(&st, &e->orig, false, cur))
 			return true;
 		say(c, "refused: %s: the real file changed since it was deleted"
@@ -246,17 +377,17 @@ static int by_origin_len_desc(const void *a, const void *b)
 /* The real object a placed or replacing directory moved aside: beside it. */
 static void aside_name(const struct cow_entry *e, char *buf, size_t size)
 {
-	char parent[COW_REAL_MAX / 2];
+	char parent[COW_PATH_MAX];
 
 	cow_parent(e->virt_path, parent, sizeof(parent));
 	snprintf(buf, size, "%s/.pcow-old.%lld", parent[1] ? parent : "", (long long)e->id);
 }
 
-static bool exists(const char *real_path)
+static bool exists(const struct commit *c, const char *real_path)
 {
 	struct stat st;
 
-	return lstat(real_path, &st) == 0;
+	return lstat(cow_kpath(c->store, real_path), &st) == 0;
 }
 
 /*
@@ -269,22 +400,23 @@ static int move_aside(struct commit *c, const struct cow_entry *e, bool perform)
 	char old[COW_REAL_MAX];
 
 	aside_name(e, old, sizeof(old));
-	if (perform && !exists(old) && exists(e->virt_path) &&
-	    cow_sys.renameat(AT_FDCWD, e->virt_path, AT_FDCWD, old) < 0)
+	if (perform && !exists(c, old) && exists(c, e->virt_path) &&
+	    cow_sys.renameat(AT_FDCWD, cow_kpath(c->store, e->virt_path), AT_FDCWD,
+			     cow_kpath(c->store, old)) < 0)
 		return -errno;
-	return exists(old) ? push_move(c, e->virt_path, old) : 0;
+	return exists(c, old) ? push_move(c, e->virt_path, old) : 0;
 }
 
 /* Step 2 for a plain merged directory: it exists before anything goes in. */
-static int make_dir(const struct cow_entry *e)
+static int make_dir(const struct commit *c, const struct cow_entry *e)
 {
 	struct stat st;
 	int err;
 
-	if (lstat(e->virt_path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (lstat(cow_kpath(c->store, e->virt_path), &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
-	err = cow_remove_tree(e->virt_path);
-	if (!err && mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
+	err = cow_remove_tree(c->store, e->virt_path);
+	if (!err && mkdir(cow_kpath(c->store, e->virt_path), 0700) < 0 && errno != EEXIST)
 		err = -errno;
 	return err;
 }
@@ -300,7 +432,7 @@ static int replace_dir(struct commit *c, struct cow_entry *e, bool perform)
 		err = cow_index_set_state(c->store, e, 1);
 	if (!err)
 		err = move_aside(c, e, true);
-	if (!err && mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
+	if (!err && mkdir(cow_kpath(c->store, e->virt_path), 0700) < 0 && errno != EEXIST)
 		err = -errno;
 	return err ? err : cow_index_set_state(c->store, e, 2);
 }
@@ -316,7 +448,7 @@ static int place_dir(struct commit *c, struct cow_entry *e, bool perform)
 		err = move_aside(c, e, false);
 		/* State 1 and the staged source gone: an interrupted run placed
 		   it (killed before state 2), as the perform branch below finds. */
-		if (!err && e->state == 1 && !exists(cur) && exists(e->virt_path))
+		if (!err && e->state == 1 && !exists(c, cur) && exists(c, e->virt_path))
 			err = push_move(c, cur, e->virt_path);
 		return err;
 	}
@@ -324,15 +456,16 @@ static int place_dir(struct commit *c, struct cow_entry *e, bool perform)
 		err = move_aside(c, e, false);
 		return err ? err : push_move(c, cur, e->virt_path);
 	}
-	if (exists(cur)) {
+	if (exists(c, cur)) {
 		err = move_aside(c, e, true);
-		if (!err && cow_sys.renameat(AT_FDCWD, cur, AT_FDCWD, e->virt_path) < 0)
+		if (!err && cow_sys.renameat(AT_FDCWD, cow_kpath(c->store, cur), AT_FDCWD,
+					  cow_kpath(c->store, e->virt_path)) < 0)
 			err = -errno;
 	} else {
 		/* Placed by an interrupted run, or the source was deleted outside
 		   pcow (then an empty directory). */
 		err = move_aside(c, e, false);
-		if (!err && mkdir(e->virt_path, 0700) < 0 && errno != EEXIST)
+		if (!err && mkdir(cow_kpath(c->store, e->virt_path), 0700) < 0 && errno != EEXIST)
 			err = -errno;
 	}
 	if (!err)
@@ -375,7 +508,7 @@ static int move_dirs(struct commit *c, bool perform)
 
 		stage_name(e, tmp, sizeof(tmp));
 		if (!perform) {
-			if (e->state >= 1 && (placing || exists(tmp) || !exists(e->origin)))
+			if (e->state >= 1 && (placing || exists(c, tmp) || !exists(c, e->origin)))
 				err = push_move(c, e->origin, tmp);
 			continue;
 		}
@@ -383,13 +516,15 @@ static int move_dirs(struct commit *c, bool perform)
 			err = cow_index_set_state(c->store, e, 1);
 			if (err)
 				break;
-		} else if (placing || exists(tmp)) {
+		} else if (placing || exists(c, tmp)) {
 			/* Staged by an interrupted run: something new may be at origin. */
 			err = push_move(c, e->origin, tmp);
 			continue;
 		}
 		/* State 1 may be only the intent: the rename may not have happened. */
-		if (cow_sys.renameat(AT_FDCWD, e->origin, AT_FDCWD, tmp) < 0 && errno != ENOENT)
+		if (cow_sys.renameat(AT_FDCWD, cow_kpath(c->store, e->origin), AT_FDCWD,
+				     cow_kpath(c->store, tmp)) < 0 &&
+		    errno != ENOENT)
 			err = -errno;
 		if (!err)
 			err = push_move(c, e->origin, tmp);
@@ -400,7 +535,7 @@ static int move_dirs(struct commit *c, bool perform)
 		if (c->skip[i])
 			continue;
 		if (e->kind == COW_KIND_DIR && perform)
-			err = make_dir(e);
+			err = make_dir(c, e);
 		else if (e->kind == COW_KIND_OPAQUE)
 			err = replace_dir(c, e, perform);
 		else if (e->kind == COW_KIND_REDIRECT && e->origin)
@@ -416,14 +551,14 @@ static int put_file(struct commit *c, struct cow_entry *e, const char *tmp)
 	int src, dst, err;
 	struct stat st;
 
-	src = openat(c->store->upper_fd, cow_rel(e->virt_path), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	src = openat(c->store->upper_fd, cow_rel(c->store, e->virt_path), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (src < 0)
 		return -errno;
 	if (fstat(src, &st) < 0) {
 		err = -errno;
 		goto out_src;
 	}
-	dst = cow_sys.openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	dst = cow_sys.openat(AT_FDCWD, cow_kpath(c->store, tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (dst < 0) {
 		err = -errno;
 		goto out_src;
@@ -456,27 +591,27 @@ static int put_node(struct commit *c, struct cow_entry *e, const char *tmp)
 	struct stat st;
 	ssize_t n;
 
-	if (fstatat(c->store->upper_fd, cow_rel(e->virt_path), &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(c->store->upper_fd, cow_rel(c->store, e->virt_path), &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	if (S_ISLNK(st.st_mode)) {
-		n = readlinkat(c->store->upper_fd, cow_rel(e->virt_path), target,
+		n = readlinkat(c->store->upper_fd, cow_rel(c->store, e->virt_path), target,
 			       sizeof(target) - 1);
 		if (n < 0)
 			return -errno;
 		target[n] = '\0';
-		if (cow_sys.symlinkat(target, AT_FDCWD, tmp) < 0)
+		if (cow_sys.symlinkat(target, AT_FDCWD, cow_kpath(c->store, tmp)) < 0)
 			return -errno;
-	} else if (cow_sys.mknodat(AT_FDCWD, tmp, S_IFIFO | 0600, 0) < 0) {
+	} else if (cow_sys.mknodat(AT_FDCWD, cow_kpath(c->store, tmp), S_IFIFO | 0600, 0) < 0) {
 		return -errno;
 	}
-	if (lchown(tmp, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+	if (lchown(cow_kpath(c->store, tmp), st.st_uid, st.st_gid) < 0 && errno != EPERM)
 		return -errno;
-	if (!S_ISLNK(st.st_mode) && chmod(tmp, st.st_mode & 07777) < 0)
+	if (!S_ISLNK(st.st_mode) && chmod(cow_kpath(c->store, tmp), st.st_mode & 07777) < 0)
 		return -errno;
 	{
 		struct timespec ts[2] = { st.st_atim, st.st_mtim };
 
-		if (utimensat(AT_FDCWD, tmp, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		if (utimensat(AT_FDCWD, cow_kpath(c->store, tmp), ts, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
 	}
 	return 0;
@@ -492,13 +627,16 @@ static int put_link_or_file(struct commit *c, struct cow_entry *e, const char *t
 	struct stat st;
 	int err;
 
-	if (fstatat(c->store->upper_fd, cow_rel(e->virt_path), &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(c->store->upper_fd, cow_rel(c->store, e->virt_path), &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	if (st.st_nlink > 1) {
 		for (size_t i = 0; i < c->n_links; i++)
 			if (c->links[i].dev == st.st_dev && c->links[i].ino == st.st_ino)
-				return cow_sys.linkat(AT_FDCWD, c->links[i].real_path, AT_FDCWD,
-						      tmp, 0) < 0 ? -errno : 0;
+				return cow_sys.linkat(AT_FDCWD,
+						      cow_kpath(c->store, c->links[i].real_path),
+						      AT_FDCWD, cow_kpath(c->store, tmp), 0) < 0
+					       ? -errno
+					       : 0;
 	}
 	err = put_file(c, e, tmp);
 	if (err || st.st_nlink < 2)
@@ -519,7 +657,7 @@ static int put_link_or_file(struct commit *c, struct cow_entry *e, const char *t
 /* Step 3 for one entry. */
 static int apply_entry(struct commit *c, struct cow_entry *e)
 {
-	char parent[COW_REAL_MAX / 2], tmp[COW_REAL_MAX];
+	char parent[COW_PATH_MAX], tmp[COW_REAL_MAX];
 	struct stat st;
 	int err = 0;
 
@@ -532,14 +670,15 @@ static int apply_entry(struct commit *c, struct cow_entry *e)
 		cow_parent(e->virt_path, parent, sizeof(parent));
 		snprintf(tmp, sizeof(tmp), "%s/.pcow-commit.%lld", parent[1] ? parent : "",
 			 (long long)e->id);
-		unlink(tmp);
+		unlink(cow_kpath(c->store, tmp));
 		err = e->kind == COW_KIND_FILE ? put_link_or_file(c, e, tmp) : put_node(c, e, tmp);
-		if (!err && lstat(e->virt_path, &st) == 0 && S_ISDIR(st.st_mode))
-			err = cow_remove_tree(e->virt_path); /* a type change */
-		if (!err && cow_sys.renameat(AT_FDCWD, tmp, AT_FDCWD, e->virt_path) < 0)
+		if (!err && lstat(cow_kpath(c->store, e->virt_path), &st) == 0 && S_ISDIR(st.st_mode))
+			err = cow_remove_tree(c->store, e->virt_path); /* a type change */
+		if (!err && cow_sys.renameat(AT_FDCWD, cow_kpath(c->store, tmp), AT_FDCWD,
+					     cow_kpath(c->store, e->virt_path)) < 0)
 			err = -errno;
 		if (err) {
-			unlink(tmp);
+			unlink(cow_kpath(c->store, tmp));
 			return err;
 		}
 		return cow_index_set_state(c->store, e, 2);
@@ -554,15 +693,15 @@ static int dir_meta(struct commit *c, const struct cow_entry *e)
 	struct stat st;
 	struct timespec ts[2];
 
-	if (fstatat(c->store->upper_fd, cow_rel(e->virt_path), &st, 0) < 0)
+	if (fstatat(c->store->upper_fd, cow_rel(c->store, e->virt_path), &st, 0) < 0)
 		return -errno;
-	if (chown(e->virt_path, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+	if (chown(cow_kpath(c->store, e->virt_path), st.st_uid, st.st_gid) < 0 && errno != EPERM)
 		return -errno;
-	if (chmod(e->virt_path, st.st_mode & 07777) < 0)
+	if (chmod(cow_kpath(c->store, e->virt_path), st.st_mode & 07777) < 0)
 		return -errno;
 	ts[0] = st.st_atim;
 	ts[1] = st.st_mtim;
-	return utimensat(AT_FDCWD, e->virt_path, ts, 0) < 0 ? -errno : 0;
+	return utimensat(AT_FDCWD, cow_kpath(c->store, e->virt_path), ts, 0) < 0 ? -errno : 0;
 }
 
 static int print_change(const struct cow_change *ch, void *opaque)
@@ -621,12 +760,12 @@ static int settle(struct commit *c)
 			if (e->kind == COW_KIND_FILE) {
 				struct stat st;
 
-				if (fstatat(c->store->upper_fd, cow_rel(virt), &st,
+				if (fstatat(c->store->upper_fd, cow_rel(c->store, virt), &st,
 					    AT_SYMLINK_NOFOLLOW) == 0 && st.st_nlink == 1)
 					cow_quota_release(c->store, (uint64_t)st.st_size);
 			}
 			if (e->kind != COW_KIND_WHITEOUT)
-				unlinkat(c->store->upper_fd, cow_rel(virt), 0);
+				unlinkat(c->store->upper_fd, cow_rel(c->store, virt), 0);
 			err = cow_index_remove(c->store, virt);
 			c->gone[i] = true;
 		}
@@ -675,7 +814,7 @@ int cow_commit(struct cow_store *store, const struct cow_commit_options *opt, in
 
 		if (c.skip[i] || e->kind != COW_KIND_WHITEOUT || e->state == 2)
 			continue;
-		err = cow_remove_tree(e->virt_path);
+		err = cow_remove_tree(store, e->virt_path);
 		if (!err)
 			err = cow_index_set_state(store, e, 2);
 	}
@@ -686,7 +825,7 @@ int cow_commit(struct cow_store *store, const struct cow_commit_options *opt, in
 		if (c.skip[i] || (e->kind != COW_KIND_OPAQUE && e->kind != COW_KIND_REDIRECT))
 			continue;
 		aside_name(e, old, sizeof(old));
-		err = cow_remove_tree(old);
+		err = cow_remove_tree(store, old);
 	}
 	for (size_t i = c.n; i-- > 0 && !err;) {
 		enum cow_kind k = c.all[i]->kind;
@@ -738,5 +877,5 @@ int cow_discard(struct cow_store *store)
 		return -errno;
 	close(store->upper_fd);
 	store->upper_fd = fd;
-	return cow_remove_tree(old);
+	return cow_remove_tree(store, old);
 }

@@ -288,9 +288,12 @@ int cow_copy_object(struct cow_store *store, const char *virt_path, const char *
 	enum cow_kind kind;
 	struct cow_orig orig;
 	uint64_t reserved = 0;
-	char tmp[64];
+	char tmp[64], kbuf[PATH_MAX];
+	const char *klower = cow_kpath(store, lower_path); /* what the kernel takes */
 	int err;
 
+	if (klower != lower_path)
+		klower = strcpy(kbuf, klower); /* kept across other cow_kpath calls */
 	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
 		kind = COW_KIND_FILE;
@@ -307,7 +310,7 @@ int cow_copy_object(struct cow_store *store, const char *virt_path, const char *
 	default:
 		return -EOPNOTSUPP; /* devices and sockets are not copied */
 	}
-	err = cow_orig_from(lower_path, st, &orig);
+	err = cow_orig_from(klower, st, &orig);
 	if (err)
 		return err;
 	if (kind == COW_KIND_FILE && !no_data) {
@@ -318,18 +321,18 @@ int cow_copy_object(struct cow_store *store, const char *virt_path, const char *
 	}
 	cow_work_name(store, tmp, sizeof(tmp));
 	if (kind == COW_KIND_FILE || kind == COW_KIND_DIR)
-		err = build_fd_object(store, tmp, lower_path, st, no_data);
+		err = build_fd_object(store, tmp, klower, st, no_data);
 	else
-		err = build_node(store, tmp, lower_path, st);
+		err = build_node(store, tmp, klower, st);
 	if (err)
 		goto out_remove;
-	if (cow_sys.renameat(store->work_fd, tmp, store->upper_fd, cow_rel(virt_path)) < 0) {
+	if (cow_sys.renameat(store->work_fd, tmp, store->upper_fd, cow_rel(store, virt_path)) < 0) {
 		err = -errno;
 		goto out_remove;
 	}
 	err = cow_index_put(store, virt_path, kind, lower_path, &orig, ret);
 	if (err) {
-		unlinkat(store->upper_fd, cow_rel(virt_path), kind == COW_KIND_DIR ? AT_REMOVEDIR : 0);
+		unlinkat(store->upper_fd, cow_rel(store, virt_path), kind == COW_KIND_DIR ? AT_REMOVEDIR : 0);
 		goto out_release;
 	}
 	return 0;
@@ -366,7 +369,7 @@ int cow_make_parents(struct cow_store *store, const char *virt_path)
 		} else {
 			if (!cow_lower_path(store, anc, lower, sizeof(lower)))
 				return -ENOENT;
-			if (lstat(lower, &st) < 0)
+			if (lstat(cow_kpath(store, lower), &st) < 0)
 				return -errno;
 			if (!S_ISDIR(st.st_mode))
 				return -ENOTDIR;
@@ -394,7 +397,7 @@ static int copy_up(struct cow_store *store, const char *virt_path, char *upper_p
 			goto out_path; /* the root's upper is upper/ itself */
 		if (!cow_lower_path(store, virt_path, lower, sizeof(lower)))
 			return -ENOENT;
-		if (lstat(lower, &st) < 0)
+		if (lstat(cow_kpath(store, lower), &st) < 0)
 			return errno == ENOTDIR ? -ENOENT : -errno;
 		err = cow_make_parents(store, virt_path);
 		if (err)
@@ -403,7 +406,7 @@ static int copy_up(struct cow_store *store, const char *virt_path, char *upper_p
 		if (err)
 			return err;
 	} else if (no_data && e->kind == COW_KIND_FILE) {
-		int fd = cow_sys.openat(store->upper_fd, cow_rel(virt_path),
+		int fd = cow_sys.openat(store->upper_fd, cow_rel(store, virt_path),
 					O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
 
 		if (fd < 0)

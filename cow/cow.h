@@ -32,8 +32,16 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* Room for a real path: the store prefix plus a virtual path of PATH_MAX. */
-#define COW_REAL_MAX 8192
+/*
+ * The longest virtual path pcow follows.  A name a program passes is
+ * shorter than PATH_MAX, but relative to a deep working directory or
+ * descriptor it can lead much further (a tree of 10,000 levels of
+ * one-letter names is 20,000 bytes deep); cow_kpath gives the kernel
+ * such paths.
+ */
+#define COW_PATH_MAX 32768
+/* Room for a real path: the store prefix plus a virtual path. */
+#define COW_REAL_MAX (COW_PATH_MAX + 4096)
 #define COW_ERRMSG_SIZE 512
 
 /* What an index entry is (stored as the integer in overlay.kind). */
@@ -121,6 +129,17 @@ const char *cow_store_dir(const struct cow_store *store);
 
 /* The upper path of virt_path (whether or not it exists). */
 int cow_upper_path(const struct cow_store *store, const char *virt_path, char *buf, size_t size);
+
+/*
+ * A name of the absolute path `path` that the kernel takes: path itself
+ * when it is shorter than PATH_MAX, else a name through symbolic links in
+ * STORE/links/ (cow/longpath.c) that leads to the same object, its last
+ * component unchanged.  On failure path itself (the kernel then refuses it
+ * with ENAMETOOLONG, as before).  The name lives in a per-thread ring: it
+ * stays valid for COW_KPATH_RING more calls in the thread.
+ */
+#define COW_KPATH_RING 8
+const char *cow_kpath(const struct cow_store *store, const char *path);
 
 /* ------------------------------------------------------------ changes */
 
@@ -281,7 +300,7 @@ int cow_hash_fd(int fd, uint64_t *ret_hash);
 int cow_hash_file(int dirfd, const char *name, uint64_t *ret_hash);
 /* The content hash of len bytes in memory. */
 uint64_t cow_hash_buf(const void *data, size_t len);
-/* FNV-1a of a string's bytes: the key hash of path tables. */
+/* The key hash of path tables (the content hash of the bytes). */
 uint64_t cow_path_hash(const char *s, size_t len);
 
 /* ---------------------------------------------------- fault injection */

@@ -51,6 +51,8 @@ struct cow_store {
 	char *upper_dir;	/* store_dir/upper */
 	int upper_fd;		/* O_PATH|O_DIRECTORY of upper_dir */
 	int work_fd;		/* O_PATH|O_DIRECTORY of store_dir/work */
+	int links_fd;		/* O_PATH|O_DIRECTORY of store_dir/links (cow_kpath); -1 */
+	char *links_dir;	/* store_dir/links */
 	struct db *db;
 	struct cow_entry **buckets;
 	size_t n_buckets;	/* a power of two */
@@ -65,6 +67,9 @@ struct cow_store {
 
 /* ---- index.c */
 struct cow_entry *cow_index_get(const struct cow_store *store, const char *virt_path);
+/* The same with the key's cow_path_hash already known. */
+struct cow_entry *cow_index_get_hashed(const struct cow_store *store, const char *virt_path,
+				       uint64_t h);
 /*
  * Insert or replace the entry of virt_path and write it through.  origin
  * and orig may be NULL.  Returns 0 or -errno (then memory is unchanged).
@@ -121,16 +126,17 @@ void cow_recover_close(struct cow_store *store);
 
 /* ---- commit.c */
 /* rm -rf of real_path (absent: 0); symbolic links are removed, not followed. */
-int cow_remove_tree(const char *real_path);
+int cow_remove_tree(const struct cow_store *store, const char *real_path);
 
 /* ---- paths (store.c) */
 /* Whether directory name (at dirfd) has no entries; if_unreadable when it cannot be read. */
 bool cow_dir_empty_at(int dirfd, const char *name, bool if_unreadable);
-/* Relative name of virt_path below upper/ ("." for the root). */
-static inline const char *cow_rel(const char *virt_path)
-{
-	return virt_path[1] ? virt_path + 1 : ".";
-}
+/*
+ * The name of virt_path's upper object for calls relative to upper_fd: its
+ * path below upper/ ("." for the root), or, when that is PATH_MAX bytes or
+ * more, an absolute name from cow_kpath (same ring, same lifetime).
+ */
+const char *cow_rel(const struct cow_store *store, const char *virt_path);
 /* Parent of virt_path into buf ("/" for top-level names). */
 void cow_parent(const char *virt_path, char *buf, size_t size);
 /* Whether path is dir or lies below it. */

@@ -245,10 +245,10 @@ static int diff_files(struct cow_store *store, FILE *out, const char *a_path,
 	size_t n_ops = 0;
 	int err;
 
-	err = text_load(AT_FDCWD, a_path, &a);
+	err = text_load(AT_FDCWD, a_path ? cow_kpath(store, a_path) : NULL, &a);
 	if (err)
 		return err;
-	err = text_load(store->upper_fd, virt_path ? cow_rel(virt_path) : NULL, &b);
+	err = text_load(store->upper_fd, virt_path ? cow_rel(store, virt_path) : NULL, &b);
 	if (err)
 		goto out_a;
 	if (a.binary || b.binary) {
@@ -315,8 +315,8 @@ static int diff_meta(struct diff_ctx *dc, const struct cow_change *ch, const cha
 	ssize_t n1, n2;
 	bool have_u, have_r;
 
-	have_u = fstatat(store->upper_fd, cow_rel(ch->virt_path), &us, AT_SYMLINK_NOFOLLOW) == 0;
-	have_r = real_path && lstat(real_path, &rs) == 0;
+	have_u = fstatat(store->upper_fd, cow_rel(store, ch->virt_path), &us, AT_SYMLINK_NOFOLLOW) == 0;
+	have_r = real_path && lstat(cow_kpath(store, real_path), &rs) == 0;
 	if (ch->code == 'D') {
 		if (have_r && !S_ISREG(rs.st_mode))
 			fprintf(dc->out, "deleted %s %s\n", type_name(rs.st_mode), ch->virt_path);
@@ -328,7 +328,7 @@ static int diff_meta(struct diff_ctx *dc, const struct cow_change *ch, const cha
 		if (!S_ISREG(us.st_mode))
 			fprintf(dc->out, "new %s %s\n", type_name(us.st_mode), ch->virt_path);
 		if (S_ISLNK(us.st_mode) &&
-		    (n1 = readlinkat(store->upper_fd, cow_rel(ch->virt_path), t1,
+		    (n1 = readlinkat(store->upper_fd, cow_rel(store, ch->virt_path), t1,
 				     sizeof(t1) - 1)) >= 0)
 			fprintf(dc->out, "symbolic link %s -> %.*s\n", ch->virt_path, (int)n1, t1);
 		return S_ISREG(us.st_mode);
@@ -339,8 +339,8 @@ static int diff_meta(struct diff_ctx *dc, const struct cow_change *ch, const cha
 		return false;
 	}
 	if (S_ISLNK(us.st_mode)) {
-		n1 = readlink(real_path, t1, sizeof(t1) - 1);
-		n2 = readlinkat(store->upper_fd, cow_rel(ch->virt_path), t2, sizeof(t2) - 1);
+		n1 = readlink(cow_kpath(store, real_path), t1, sizeof(t1) - 1);
+		n2 = readlinkat(store->upper_fd, cow_rel(store, ch->virt_path), t2, sizeof(t2) - 1);
 		if (n1 >= 0 && n2 >= 0 && (n1 != n2 || memcmp(t1, t2, (size_t)n1)))
 			fprintf(dc->out, "symbolic link %s: %.*s -> %.*s\n", ch->virt_path,
 				(int)n1, t1, (int)n2, t2);
@@ -390,7 +390,7 @@ static int diff_one(const struct cow_change *ch, void *opaque)
 	if (is_text > 0 && ch->code != 'T') {
 		struct stat st;
 
-		if (real_path && lstat(real_path, &st) < 0)
+		if (real_path && lstat(cow_kpath(dc->store, real_path), &st) < 0)
 			real_path = NULL;
 		err = diff_files(dc->store, dc->out, real_path,
 				 ch->code == 'D' ? NULL : ch->virt_path, ch->virt_path);

@@ -105,7 +105,7 @@ static uint64_t ino_of(struct cow_store *store, const char *virt_path)
 	uint64_t ino = 0;
 
 	if (lk && cow_lookup(store, virt_path, lk) == 0 && lk->real_path[0] &&
-	    lstat(lk->real_path, &st) == 0)
+	    lstat(cow_kpath(store, lk->real_path), &st) == 0)
 		ino = st.st_ino;
 	free(lk);
 	return ino;
@@ -148,7 +148,7 @@ int cow_dir_open(struct cow_store *store, const char *virt_path, struct cow_dir 
 
 	/* Upper part: the root's upper directory is upper/ itself. */
 	if (e || !strcmp(virt_path, "/")) {
-		fd = openat(store->upper_fd, cow_rel(virt_path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = openat(store->upper_fd, cow_rel(store, virt_path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0)
 			err = add_all(store, d, fd, virt_path, false);
 		else if (errno != ENOENT)
@@ -163,7 +163,7 @@ int cow_dir_open(struct cow_store *store, const char *virt_path, struct cow_dir 
 		snprintf(lower, COW_REAL_MAX, "%s", e->origin);
 	else if (!cow_lower_path(store, virt_path, lower, COW_REAL_MAX))
 		goto out_sort;
-	fd = open(lower, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(cow_kpath(store, lower), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
 		err = add_all(store, d, fd, virt_path, true);
 	else if (errno != ENOENT && errno != ENOTDIR)

@@ -28,6 +28,12 @@ struct cow_entry *cow_index_get(const struct cow_store *store, const char *virt_
 	return *slot_of(store, virt_path, cow_path_hash(virt_path, strlen(virt_path)));
 }
 
+struct cow_entry *cow_index_get_hashed(const struct cow_store *store, const char *virt_path,
+				       uint64_t h)
+{
+	return store->n_entries ? *slot_of(store, virt_path, h) : NULL;
+}
+
 static int grow(struct cow_store *store)
 {
 	size_t n = store->n_buckets ? store->n_buckets * 2 : 256;

@@ -19,38 +19,75 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cow/cow_internal.h"
 
+/*
+ * The hashes of virt_path's ancestors below the root, nearest last:
+ * hashes[i] is that of the prefix ending before the (i+1)th '/' after the
+ * first, made in one pass (a deep path's ancestors, hashed one by one,
+ * would cost its length times its depth).  Returns their number.
+ */
+static size_t ancestor_hashes(const char *virt_path, size_t len, uint64_t *hashes, size_t max)
+{
+	struct cow_hasher hs;
+	size_t n = 0, from = 0;
+
+	cow_hash_init(&hs);
+	for (size_t i = 1; i < len && n < max; i++) {
+		if (virt_path[i] != '/')
+			continue;
+		cow_hash_update(&hs, virt_path + from, i - from);
+		from = i;
+		hashes[n++] = cow_hash_final(&hs);
+	}
+	return n;
+}
+
 bool cow_lower_path(const struct cow_store *store, const char *virt_path, char *buf,
 		    size_t size)
 {
+	uint64_t small[64], *hashes = small;
 	char anc[COW_REAL_MAX];
-	size_t len = strlen(virt_path);
+	size_t len = strlen(virt_path), n_anc, max = sizeof(small) / sizeof(small[0]);
+	bool found = false, ok = true;
 	int n;
 
 	if (len >= sizeof(anc))
 		return false;
-	memcpy(anc, virt_path, len + 1);
-	while (len > 1) {
-		const struct cow_entry *e;
-		char *slash;
-
-		anc[len] = '\0';
-		slash = strrchr(anc, '/');
-		len = slash == anc ? 1 : (size_t)(slash - anc);
-		if (len == 1)
-			break; /* the root is never an entry */
-		anc[len] = '\0';
-		e = cow_index_get(store, anc);
-		if (!e || e->kind == COW_KIND_DIR)
-			continue;
-		if (e->kind != COW_KIND_REDIRECT || !e->origin)
+	if (store->n_entries) {
+		max = len / 2 + 1 > max ? len / 2 + 1 : max;
+		if (max > sizeof(small) / sizeof(small[0]) &&
+		    !(hashes = malloc(max * sizeof(*hashes))))
 			return false;
-		n = snprintf(buf, size, "%s%s", e->origin, virt_path + len);
-		return n >= 0 && (size_t)n < size;
+		n_anc = ancestor_hashes(virt_path, len, hashes, max);
+		memcpy(anc, virt_path, len + 1);
+		/* Nearest first: each ancestor ends where the next '/' from the end is. */
+		for (size_t i = n_anc, end = len; i-- > 0;) {
+			const struct cow_entry *e;
+
+			while (end > 0 && anc[--end] != '/')
+				;
+			anc[end] = '\0';
+			e = cow_index_get_hashed(store, anc, hashes[i]);
+			if (!e || e->kind == COW_KIND_DIR)
+				continue;
+			found = true;
+			if (e->kind != COW_KIND_REDIRECT || !e->origin) {
+				ok = false;
+				break;
+			}
+			n = snprintf(buf, size, "%s%s", e->origin, virt_path + end);
+			ok = n >= 0 && (size_t)n < size;
+			break;
+		}
+		if (hashes != small)
+			free(hashes);
+		if (found)
+			return ok;
 	}
 	n = snprintf(buf, size, "%s", virt_path);
 	return n >= 0 && (size_t)n < size;
@@ -81,7 +118,7 @@ int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup
 	struct stat st;
 
 	memset(ret, 0, offsetof(struct cow_lookup, real_path) + 1);
-	if (strlen(virt_path) >= PATH_MAX)
+	if (strlen(virt_path) >= COW_PATH_MAX)
 		return -ENAMETOOLONG;
 	if (e) {
 		ret->kind = e->kind;
@@ -97,7 +134,7 @@ int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup
 		ret->real_path[0] = '\0';
 		return 0;
 	}
-	if (lstat(ret->real_path, &st) < 0) {
+	if (lstat(cow_kpath(store, ret->real_path), &st) < 0) {
 		int err = errno;
 
 		ret->real_path[0] = '\0';

@@ -71,7 +71,8 @@ static int hide_lower(struct cow_store *store, const char *virt_path)
 	struct cow_orig orig;
 	struct stat st;
 
-	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)) || lstat(lower, &st) < 0)
+	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)) ||
+	    lstat(cow_kpath(store, lower), &st) < 0)
 		return cow_index_remove(store, virt_path);
 	/* Stat only: deleting a big tree must not read it (commit compares no hash). */
 	memset(&orig, 0, sizeof(orig));
@@ -143,13 +144,13 @@ int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
 		err = -errno;
 		goto out_remove;
 	}
-	if (cow_sys.renameat(store->work_fd, tmp, store->upper_fd, cow_rel(virt_path)) < 0) {
+	if (cow_sys.renameat(store->work_fd, tmp, store->upper_fd, cow_rel(store, virt_path)) < 0) {
 		err = -errno;
 		goto out_remove;
 	}
 	err = cow_index_put(store, virt_path, kind, NULL, NULL, NULL);
 	if (err)
-		unlinkat(store->upper_fd, cow_rel(virt_path), is_dir_kind(kind) ? AT_REMOVEDIR : 0);
+		unlinkat(store->upper_fd, cow_rel(store, virt_path), is_dir_kind(kind) ? AT_REMOVEDIR : 0);
 	goto out_free;
 
 out_remove:
@@ -183,7 +184,7 @@ static int drop_children(struct cow_store *store, const char *virt_path)
 		snprintf(lower, COW_REAL_MAX, "%s", e->origin);
 	else if (!cow_lower_path(store, virt_path, lower, COW_REAL_MAX))
 		goto out_free;
-	dir = opendir(lower);
+	dir = opendir(cow_kpath(store, lower));
 	while (dir && !err && (de = readdir(dir))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -213,10 +214,10 @@ static int remove_object(struct cow_store *store, const char *virt_path,
 		err = drop_children(store, virt_path);
 	if (!err && e) {
 		if (e->kind == COW_KIND_FILE &&
-		    fstatat(store->upper_fd, cow_rel(virt_path), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    fstatat(store->upper_fd, cow_rel(store, virt_path), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    st.st_nlink == 1)
 			cow_quota_release(store, (uint64_t)st.st_size);
-		if (cow_sys.unlinkat(store->upper_fd, cow_rel(virt_path),
+		if (cow_sys.unlinkat(store->upper_fd, cow_rel(store, virt_path),
 				     lk->type == S_IFDIR ? AT_REMOVEDIR : 0) < 0 &&
 		    errno != ENOENT)
 			err = -errno;
@@ -270,7 +271,7 @@ static int rename_dir(struct cow_store *store, const char *from_virt, const char
 		snprintf(lower_src, COW_REAL_MAX, "%s", e->origin);
 	else if (!(e && e->kind == COW_KIND_OPAQUE) &&
 		 !(cow_lower_path(store, from_virt, lower_src, COW_REAL_MAX) &&
-		   lstat(lower_src, &st) == 0 && S_ISDIR(st.st_mode)))
+		   lstat(cow_kpath(store, lower_src), &st) == 0 && S_ISDIR(st.st_mode)))
 		lower_src[0] = '\0';
 	if (e && e->has_orig) {
 		orig = e->orig;
@@ -288,8 +289,8 @@ static int rename_dir(struct cow_store *store, const char *from_virt, const char
 		orig = created->orig;
 		has_orig = true;
 	}
-	if (cow_sys.renameat(store->upper_fd, cow_rel(from_virt), store->upper_fd,
-			     cow_rel(to_virt)) < 0) {
+	if (cow_sys.renameat(store->upper_fd, cow_rel(store, from_virt), store->upper_fd,
+			     cow_rel(store, to_virt)) < 0) {
 		err = -errno;
 		goto out_free;
 	}
@@ -313,12 +314,12 @@ static int rename_file(struct cow_store *store, const char *from_virt, const cha
 	int err;
 
 	if (lk->where == COW_UPPER) {
-		if (cow_sys.renameat(store->upper_fd, cow_rel(from_virt), store->upper_fd,
-				     cow_rel(to_virt)) < 0)
+		if (cow_sys.renameat(store->upper_fd, cow_rel(store, from_virt), store->upper_fd,
+				     cow_rel(store, to_virt)) < 0)
 			return -errno;
 		err = cow_index_move(store, from_virt, to_virt);
 	} else {
-		if (lstat(lk->real_path, &st) < 0)
+		if (lstat(cow_kpath(store, lk->real_path), &st) < 0)
 			return -errno;
 		err = cow_copy_object(store, to_virt, lk->real_path, &st, false, NULL);
 	}
@@ -409,12 +410,12 @@ int cow_link(struct cow_store *store, const char *old_virt, const char *new_virt
 	if (err)
 		return err;
 	e = cow_index_get(store, old_virt);
-	if (cow_sys.linkat(store->upper_fd, cow_rel(old_virt), store->upper_fd,
-			   cow_rel(new_virt), 0) < 0)
+	if (cow_sys.linkat(store->upper_fd, cow_rel(store, old_virt), store->upper_fd,
+			   cow_rel(store, new_virt), 0) < 0)
 		return -errno;
 	err = cow_index_put(store, new_virt, e->kind, NULL, NULL, NULL);
 	if (err)
-		unlinkat(store->upper_fd, cow_rel(new_virt), 0);
+		unlinkat(store->upper_fd, cow_rel(store, new_virt), 0);
 	return err;
 }
 
@@ -424,7 +425,7 @@ int cow_chmod(struct cow_store *store, const char *virt_path, mode_t mode)
 
 	if (err)
 		return err;
-	if (fchmodat(store->upper_fd, cow_rel(virt_path), mode & 07777, 0) < 0)
+	if (fchmodat(store->upper_fd, cow_rel(store, virt_path), mode & 07777, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -435,7 +436,7 @@ int cow_chown(struct cow_store *store, const char *virt_path, uid_t uid, gid_t g
 
 	if (err)
 		return err;
-	if (fchownat(store->upper_fd, cow_rel(virt_path), uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fchownat(store->upper_fd, cow_rel(store, virt_path), uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	return 0;
 }
@@ -446,7 +447,7 @@ int cow_utimens(struct cow_store *store, const char *virt_path, const struct tim
 
 	if (err)
 		return err;
-	if (utimensat(store->upper_fd, cow_rel(virt_path), ts, AT_SYMLINK_NOFOLLOW) < 0)
+	if (utimensat(store->upper_fd, cow_rel(store, virt_path), ts, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	return 0;
 }

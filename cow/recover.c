@@ -59,8 +59,8 @@ static bool parse_name(const char *name, const char *prefix, bool with_seq, long
 /* Whether the unindexed upper object of virt_path holds nothing of the program's. */
 static bool orphan_removable(struct cow_store *store, const char *virt_path, const struct stat *st)
 {
-	char lower[COW_REAL_MAX], t1[PATH_MAX], t2[PATH_MAX];
-	const char *rel = cow_rel(virt_path);
+	char lower[COW_REAL_MAX], t1[PATH_MAX], t2[PATH_MAX], krel[PATH_MAX];
+	const char *rel = strcpy(krel, cow_rel(store, virt_path)), *klower;
 	uint64_t h1, h2;
 	struct stat ls;
 	ssize_t n1, n2;
@@ -69,16 +69,19 @@ static bool orphan_removable(struct cow_store *store, const char *virt_path, con
 		return true;
 	if (S_ISDIR(st->st_mode))
 		return cow_dir_empty_at(store->upper_fd, rel, false);
-	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)) || lstat(lower, &ls) < 0)
+	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)))
+		return S_ISREG(st->st_mode) && st->st_size == 0;
+	klower = cow_kpath(store, lower);
+	if (lstat(klower, &ls) < 0)
 		return S_ISREG(st->st_mode) && st->st_size == 0; /* a new empty file */
 	if ((ls.st_mode & S_IFMT) != (st->st_mode & S_IFMT))
 		return false;
 	if (S_ISREG(st->st_mode))
 		return ls.st_size == st->st_size && !cow_hash_file(store->upper_fd, rel, &h1) &&
-		       !cow_hash_file(AT_FDCWD, lower, &h2) && h1 == h2;
+		       !cow_hash_file(AT_FDCWD, klower, &h2) && h1 == h2;
 	if (S_ISLNK(st->st_mode)) {
 		n1 = readlinkat(store->upper_fd, rel, t1, sizeof(t1));
-		n2 = readlink(lower, t2, sizeof(t2));
+		n2 = readlink(klower, t2, sizeof(t2));
 		return n1 >= 0 && n1 == n2 && !memcmp(t1, t2, (size_t)n1);
 	}
 	return false;
@@ -87,7 +90,7 @@ static bool orphan_removable(struct cow_store *store, const char *virt_path, con
 /* Remove the removable orphans below the upper directory virt (len bytes; "/": upper/). */
 static void sweep(struct cow_store *store, char *virt, size_t len)
 {
-	int fd = openat(store->upper_fd, cow_rel(virt), O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	int fd = openat(store->upper_fd, cow_rel(store, virt), O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 							  O_CLOEXEC);
 	const struct cow_entry *e;
 	struct dirent *de;
@@ -110,14 +113,14 @@ static void sweep(struct cow_store *store, char *virt, size_t len)
 			continue;
 		/* virt is "/" or "/a/b": append "x" or "/x". */
 		snprintf(virt + len, COW_REAL_MAX - len, "%s%s", len == 1 ? "" : "/", de->d_name);
-		if (fstatat(store->upper_fd, cow_rel(virt), &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(store->upper_fd, cow_rel(store, virt), &st, AT_SYMLINK_NOFOLLOW) < 0)
 			goto next;
 		e = cow_index_get(store, virt);
 		if (e && e->kind != COW_KIND_WHITEOUT) {
 			if (S_ISDIR(st.st_mode))
 				sweep(store, virt, strlen(virt));
 		} else if (orphan_removable(store, virt, &st)) {
-			unlinkat(store->upper_fd, cow_rel(virt), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+			unlinkat(store->upper_fd, cow_rel(store, virt), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
 		}
 next:
 		virt[len] = '\0';
@@ -177,7 +180,7 @@ void cow_recover(struct cow_store *store)
 		crashed = true;
 		if (snprintf(path, sizeof(path), "%s/work/%s", store->store_dir, de->d_name) <
 		    (int)sizeof(path))
-			cow_remove_tree(path);
+			cow_remove_tree(store, path);
 	}
 	if (dir)
 		closedir(dir);

@@ -29,25 +29,26 @@
 /* Compare the upper object of e with the real object at real_path. */
 static char compare(struct cow_store *store, const struct cow_entry *e, const char *real_path)
 {
-	char t1[PATH_MAX], t2[PATH_MAX];
+	char t1[PATH_MAX], t2[PATH_MAX], kbuf[PATH_MAX];
 	struct stat us, rs;
 	uint64_t uh, rh;
 	ssize_t n1, n2;
 
+	real_path = strcpy(kbuf, cow_kpath(store, real_path)); /* what the kernel takes */
 	if (lstat(real_path, &rs) < 0)
 		return 'A';
-	if (fstatat(store->upper_fd, cow_rel(e->virt_path), &us, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(store->upper_fd, cow_rel(store, e->virt_path), &us, AT_SYMLINK_NOFOLLOW) < 0)
 		return 'M';
 	if ((us.st_mode & S_IFMT) != (rs.st_mode & S_IFMT))
 		return 'T';
 	if (S_ISREG(us.st_mode)) {
 		if (us.st_size != rs.st_size)
 			return 'M';
-		if (cow_hash_file(store->upper_fd, cow_rel(e->virt_path), &uh) ||
+		if (cow_hash_file(store->upper_fd, cow_rel(store, e->virt_path), &uh) ||
 		    cow_hash_file(AT_FDCWD, real_path, &rh) || uh != rh)
 			return 'M';
 	} else if (S_ISLNK(us.st_mode)) {
-		n1 = readlinkat(store->upper_fd, cow_rel(e->virt_path), t1, sizeof(t1));
+		n1 = readlinkat(store->upper_fd, cow_rel(store, e->virt_path), t1, sizeof(t1));
 		n2 = readlink(real_path, t2, sizeof(t2));
 		if (n1 != n2 || n1 < 0 || memcmp(t1, t2, (size_t)n1))
 			return 'M';
@@ -142,7 +143,7 @@ int cow_status(struct cow_store *store, cow_change_fn fn, void *opaque)
 		const struct cow_entry *e = all[i];
 		struct cow_change c = { .virt_path = e->virt_path, .kind = e->kind };
 		bool walk = cow_lower_path(store, e->virt_path, lower, COW_REAL_MAX);
-		bool has_lower = walk && lstat(lower, &st) == 0;
+		bool has_lower = walk && lstat(cow_kpath(store, lower), &st) == 0;
 
 		switch (e->kind) {
 		case COW_KIND_WHITEOUT:

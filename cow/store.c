@@ -105,7 +105,7 @@ static void count_used(struct cow_store *store)
 	for (size_t i = 0; i < store->n_buckets; i++)
 		for (struct cow_entry *e = store->buckets[i]; e; e = e->next)
 			if (e->kind == COW_KIND_FILE &&
-			    fstatat(store->upper_fd, cow_rel(e->virt_path), &st,
+			    fstatat(store->upper_fd, cow_rel(store, e->virt_path), &st,
 				    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
 				store->used += (uint64_t)st.st_size;
 }
@@ -260,12 +260,13 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 	store = calloc(1, sizeof(*store));
 	if (!store)
 		return -ENOMEM;
-	store->upper_fd = store->work_fd = -1;
+	store->upper_fd = store->work_fd = store->links_fd = -1;
 	store->quota = opt ? opt->quota : 0;
 	store->store_dir = strdup(buf);
 	if (!store->store_dir || asprintf(&store->upper_dir, "%s/upper", buf) < 0 ||
+	    asprintf(&store->links_dir, "%s/links", buf) < 0 ||
 	    asprintf(&log_path, "%s/log.db", buf) < 0) {
-		store->upper_dir = NULL;
+		store->upper_dir = store->links_dir = NULL;
 		log_path = NULL;
 		err = -ENOMEM;
 		goto out_free;
@@ -286,6 +287,9 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 		    strerror(-err));
 		goto out_free;
 	}
+	/* Only paths past PATH_MAX need links/ (cow_kpath): never fatal. */
+	if (open_subdir(store_fd, "links", true, 0711, &store->links_fd) < 0)
+		store->links_fd = -1;
 	err = make_rules(store, opt);
 	if (err) {
 		msg(errmsg, "bad --cow or --rw directory: %s", strerror(-err));
@@ -337,11 +341,14 @@ void cow_store_close(struct cow_store *store)
 		close(store->upper_fd);
 	if (store->work_fd >= 0)
 		close(store->work_fd);
+	if (store->links_fd >= 0)
+		close(store->links_fd);
 	free_rules(store->cow_rules, store->n_cow);
 	free_rules(store->rw_rules, store->n_rw);
 	free_rules(store->skip_rules, store->n_skip);
 	free(store->store_dir);
 	free(store->upper_dir);
+	free(store->links_dir);
 	free(store);
 }
 

@@ -15,6 +15,10 @@
 
 #include "cow/cow.h"
 #include "emu/cowsys.h"
+#include "emu/namei.h"
+
+/* A walk's path is a virtual path of the store. */
+_Static_assert(EMU_PATH_MAX == COW_PATH_MAX, "emu and cow agree on the longest path");
 
 struct open_how;
 
@@ -76,6 +80,18 @@ struct walk {
 	struct cow_lookup lk; /* of res.virt_path when it exists or may be created */
 };
 
+/*
+ * Ready w for cw_lookup alone, without clearing its large results (a
+ * designated initializer would zero 70 KB on every call).
+ */
+static inline void cw_walk_light(struct walk *w, struct emu_cow *ec)
+{
+	w->ec = ec;
+	w->c = NULL;
+	w->touched = w->special = false;
+	w->err = 0;
+}
+
 /* The call being decided, and where its result goes. */
 struct ctx {
 	struct emu_cow *ec;
@@ -102,11 +118,26 @@ bool cw_under(const char *path, const char *dir);
 /*
  * What descriptor fd of tid is, as the kernel says: its absolute path in
  * buf, and the magic link's own name (/proc/TID/fd/N, to stat the object)
- * in name.  The path's length; -EBADF (closed) or -ENOTDIR (no path: a
- * pipe, a socket, an anonymous inode).
+ * in name.  The path's length; -EBADF (closed), -ENOTDIR (no path: a
+ * pipe, a socket, an anonymous inode) or -ENAMETOOLONG (past PATH_MAX).
  */
 #define CW_FD_NAME 64
 ssize_t cw_fd_real(pid_t tid, int fd, char name[CW_FD_NAME], char *buf, size_t size);
+/*
+ * The same for descriptor fd of c's caller, also past PATH_MAX, where
+ * /proc cannot say (-ENAMETOOLONG): then the real path of the table's
+ * name for fd, when it is the same object (device and inode).  Still
+ * -ENAMETOOLONG when that cannot be shown: callers that would change the
+ * object must refuse.
+ */
+ssize_t cw_fd_path(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
+		   char name[CW_FD_NAME], char *buf, size_t size);
+/*
+ * Whether virtual path vp leads to the object at name (a /proc magic
+ * link: same device and inode); then its real path into buf.
+ */
+bool cw_names_object(struct emu_cow *ec, const char *vp, const char *name, char *buf,
+		     size_t size);
 bool cw_special_path(const struct emu_cow *ec, const char *vp);
 uint8_t cw_ftype_of(mode_t m);
 const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c);

@@ -278,7 +278,7 @@ static bool is_dot(const char *p)
 /* renameat2(RENAME_EXCHANGE): three renames through a name of our own. */
 static int exchange(struct ctx *x, const struct walk *ow, const struct walk *nw)
 {
-	char tmp[4096 + 64], parent[4096];
+	char tmp[EMU_PATH_MAX + 64], parent[EMU_PATH_MAX];
 	const char *a = ow->res.virt_path, *b = nw->res.virt_path;
 	char *slash;
 	int err;
@@ -490,15 +490,29 @@ int cw_do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const struct 
  * Whether descriptor fd is a real file in the scope, that a change through
  * the descriptor would reach: then its virtual path and inode.  The
  * kernel says what the descriptor is; pcow's table what it is called.
+ * An object past PATH_MAX that pcow cannot name (cw_fd_path) is taken
+ * as in the scope with vp "": callers that change it refuse.
  */
 bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_inode *ino)
 {
 	const struct emu_fd *f = emu_files_get(x->c->files, fd);
-	struct walk w = { .ec = x->ec };
-	char name[CW_FD_NAME], real[4096];
+	char name[CW_FD_NAME], real[EMU_PATH_MAX];
+	struct walk w;
 	struct stat st;
+	ssize_t n;
 
-	if (cw_fd_real(x->c->tid, fd, name, real, sizeof(real)) < 0)
+	cw_walk_light(&w, x->ec);
+	n = cw_fd_path(x->ec, x->c, fd, name, real, sizeof(real));
+	if (n == -ENAMETOOLONG && stat(name, &st) == 0) {
+		/* A deep object pcow cannot name: changes through it are refused. */
+		vp[0] = '\0';
+		ino->type = cw_ftype_of(st.st_mode);
+		ino->mode = st.st_mode & 07777;
+		ino->uid = st.st_uid;
+		ino->gid = st.st_gid;
+		return true;
+	}
+	if (n < 0)
 		return false; /* closed, or a pipe, socket... */
 	if (cw_special_path(x->ec, real) || !cw_in_cow(x, real))
 		return false; /* an upper copy (in the store), or outside the scope */
@@ -524,17 +538,17 @@ bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_ino
  */
 int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 {
-	char vp[4096];
+	char vp[EMU_PATH_MAX];
 	struct emu_inode ino;
 	struct cow_lookup lk;
 
 	if (cow_entry_count(x->ec->store) == 0 || !cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino) ||
-	    ino.type != EMU_FT_REG || cow_lookup(x->ec->store, vp, &lk) < 0)
+	    !vp[0] || ino.type != EMU_FT_REG || cow_lookup(x->ec->store, vp, &lk) < 0)
 		return DB_ACTION_PASS;
 	if (lk.where == COW_UPPER && kind == PEND_STAT_NLINK) {
 		struct stat st;
 
-		if (stat(lk.real_path, &st) < 0)
+		if (stat(cow_kpath(x->ec->store, lk.real_path), &st) < 0)
 			return DB_ACTION_PASS;
 		if (x->g->write(x->g->ctx, buf, &st, sizeof(st)))
 			return cw_emulate(x, -EFAULT);
@@ -543,7 +557,7 @@ int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 	if (lk.where == COW_UPPER) {
 		struct statx stx;
 
-		if (statx(AT_FDCWD, lk.real_path, 0, mask, &stx) < 0)
+		if (statx(AT_FDCWD, cow_kpath(x->ec->store, lk.real_path), 0, mask, &stx) < 0)
 			return DB_ACTION_PASS;
 		if (x->g->write(x->g->ctx, buf, &stx, sizeof(stx)))
 			return cw_emulate(x, -EFAULT);
@@ -558,11 +572,13 @@ int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 
 int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m)
 {
-	char vp[4096];
+	char vp[EMU_PATH_MAX];
 	struct emu_inode ino;
 
 	if (!cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino))
 		return DB_ACTION_PASS;
+	if (!vp[0])
+		return cw_deny(x, -ENAMETOOLONG); /* a real object pcow cannot name */
 	return cw_emulate(x, apply_meta(x, vp, &ino, m));
 }
 
@@ -646,7 +662,7 @@ int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t le
 /* fsetxattr/fremovexattr on a real object: do it on its upper copy. */
 int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
 {
-	char vp[4096], upper[COW_REAL_MAX], name[256];
+	char vp[EMU_PATH_MAX], upper[COW_REAL_MAX], name[256];
 	struct emu_inode ino;
 	const uint64_t *a = x->c->args;
 	void *value = NULL;
@@ -655,6 +671,8 @@ int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
 
 	if (!cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino))
 		return DB_ACTION_PASS;
+	if (!vp[0])
+		return cw_deny(x, -ENAMETOOLONG); /* a real object pcow cannot name */
 	for (size_t i = 0; i < sizeof(name); i++) {
 		if (x->g->read(x->g->ctx, a[1] + i, &name[i], 1))
 			return cw_emulate(x, -EFAULT);
@@ -677,9 +695,11 @@ int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
 		return cw_emulate(x, err);
 	}
 	if (set)
-		res = lsetxattr(upper, name, value, a[3], (int)a[4]) < 0 ? -errno : 0;
+		res = lsetxattr(cow_kpath(x->ec->store, upper), name, value, a[3], (int)a[4]) < 0
+			      ? -errno
+			      : 0;
 	else
-		res = lremovexattr(upper, name) < 0 ? -errno : 0;
+		res = lremovexattr(cow_kpath(x->ec->store, upper), name) < 0 ? -errno : 0;
 	free(value);
 	return cw_emulate(x, res);
 }

@@ -37,14 +37,14 @@
  */
 static bool upper_file(struct ctx *x, int fd, struct stat *st, int64_t *ret_pos)
 {
-	char name[CW_FD_NAME], real[4096], info[512];
+	char name[CW_FD_NAME], real[EMU_PATH_MAX], info[512];
 	size_t dl = strlen(x->ec->store_dir);
 	long long pos = 0;
 	unsigned flags = 0;
 	ssize_t n;
 	int in;
 
-	if (cw_fd_real(x->c->tid, fd, name, real, sizeof(real)) < 0 ||
+	if (cw_fd_path(x->ec, x->c, fd, name, real, sizeof(real)) < 0 ||
 	    !cw_under(real, x->ec->store_dir) || !cw_under(real + dl, "/upper"))
 		return false;
 	if (stat(name, st) < 0 || !S_ISREG(st->st_mode))

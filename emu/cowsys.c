@@ -92,7 +92,8 @@ int cw_deny(struct ctx *x, long err)
  */
 int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp)
 {
-	int err = x->g->set_arg_data(x->g->ctx, i, path, strlen(path) + 1);
+	const char *kpath = cow_kpath(x->ec->store, path); /* past PATH_MAX: through links */
+	int err = x->g->set_arg_data(x->g->ctx, i, kpath, strlen(kpath) + 1);
 
 	if (err)
 		return cw_emulate(x, err == -ENAMETOOLONG || err == -EAGAIN ? err : -EFAULT);
@@ -138,10 +139,11 @@ bool cw_in_cow(const struct ctx *x, const char *vp)
 /* The inode of vp's parent directory (for create/delete permission). */
 int cw_parent_inode(struct ctx *x, const char *vp, struct emu_inode *ino)
 {
-	char parent[4096];
-	struct walk w = { .ec = x->ec };
+	char parent[EMU_PATH_MAX];
+	struct walk w;
 	char *slash;
 
+	cw_walk_light(&w, x->ec);
 	snprintf(parent, sizeof(parent), "%s", vp);
 	slash = strrchr(parent, '/');
 	if (slash == parent)
@@ -310,9 +312,10 @@ static int do_lseek(struct ctx *x, int fd, int64_t off, int whence)
 /* The working directory was removed in the overlay (rmdir of the cwd). */
 bool cw_cwd_gone(struct ctx *x)
 {
-	struct walk w = { .ec = x->ec };
+	struct walk w;
 	struct emu_inode ino;
 
+	cw_walk_light(&w, x->ec);
 	if (!x->c->fs || cow_entry_count(x->ec->store) == 0)
 		return false;
 	return cw_lookup(&w, x->c->fs->cwd, &ino) == -ENOENT;
@@ -697,7 +700,7 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		 * Inode flags and fsxattr (chattr) set through a descriptor of a
 		 * real file would change it: the overlay does not model them.
 		 */
-		char vp[4096];
+		char vp[EMU_PATH_MAX];
 		struct emu_inode ino;
 		unsigned long cmd = (unsigned long)(unsigned int)a[1];
 
@@ -844,12 +847,28 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
  * would move the descriptor in pcow's eyes, not in the kernel's).  So
  * the kernel's path wins, unless it is in the store or special.
  */
-static void kernel_opened(struct emu_cow *ec, pid_t tid, int fd, struct emu_cow_pending *pend)
+static void kernel_opened(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
+			  struct emu_cow_pending *pend)
 {
 	char name[CW_FD_NAME], real[sizeof(pend->vpath)];
 	struct stat st;
-	ssize_t n = cw_fd_real(tid, fd, name, real, sizeof(real));
+	ssize_t n = cw_fd_real(c->tid, fd, name, real, sizeof(real));
 
+	if (n == -ENAMETOOLONG) {
+		/*
+		 * Past PATH_MAX /proc cannot say.  pcow's name stands when it
+		 * leads to the same object; else the descriptor gets a name in
+		 * the store, so that every change through it is refused
+		 * (reads pass, and the kernel does them from the descriptor).
+		 */
+		const char *mine = pend->vpath[0] ? pend->vpath : emu_files_path(c->files, fd);
+
+		if (!mine || !cw_names_object(ec, mine, name, real, sizeof(real))) {
+			snprintf(pend->vpath, sizeof(pend->vpath), "%s/links", ec->store_dir);
+			pend->is_dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
+		}
+		return;
+	}
 	if (n < 0)
 		return; /* a pipe, a socket, an anonymous inode */
 	if (!strcmp(real, pend->vpath) || cw_special_path(ec, real))
@@ -874,7 +893,7 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		if (result < 0 || !(f = emu_files_get(c->files, (int)result)))
 			break;
 		if (pend->passed)
-			kernel_opened(ec, c->tid, (int)result, pend);
+			kernel_opened(ec, c, (int)result, pend);
 		if (!pend->vpath[0])
 			break; /* keep the descriptor table's own path */
 		if (emu_files_set_vpath(c->files, (int)result, pend->vpath, pend->moved) < 0)

@@ -76,7 +76,7 @@ struct emu_cow_pending {
 	uint64_t quota_reserved;
 	bool is_dir;
 	uint64_t addr;		/* a buffer of the program's the exit fixes */
-	char vpath[4096];	/* the object's virtual path */
+	char vpath[EMU_PATH_MAX]; /* the object's virtual path */
 	struct emu_rec_pending rec; /* what replay's recorder keeps */
 };
 

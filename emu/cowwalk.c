@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,9 +115,45 @@ ssize_t cw_fd_real(pid_t tid, int fd, char name[CW_FD_NAME], char *buf, size_t s
 	snprintf(name, CW_FD_NAME, "/proc/%d/fd/%d", (int)tid, fd);
 	n = readlink(name, buf, size - 1);
 	if (n < 0)
-		return -EBADF;
+		return errno == ENAMETOOLONG ? -ENAMETOOLONG : -EBADF;
 	buf[n] = '\0';
 	return buf[0] == '/' ? n : -ENOTDIR;
+}
+
+bool cw_names_object(struct emu_cow *ec, const char *vp, const char *name, char *buf,
+		     size_t size)
+{
+	struct cow_lookup lk;
+	struct stat obj, st;
+
+	if (stat(name, &obj) < 0)
+		return false;
+	if (cow_scope_of(ec->store, vp) != COW_SCOPE_COW)
+		snprintf(lk.real_path, sizeof(lk.real_path), "%s", vp);
+	else if (cow_lookup(ec->store, vp, &lk) < 0 || !lk.real_path[0])
+		return false;
+	if (stat(cow_kpath(ec->store, lk.real_path), &st) < 0 || st.st_dev != obj.st_dev ||
+	    st.st_ino != obj.st_ino || strlen(lk.real_path) >= size)
+		return false;
+	strcpy(buf, lk.real_path);
+	return true;
+}
+
+ssize_t cw_fd_path(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
+		   char name[CW_FD_NAME], char *buf, size_t size)
+{
+	ssize_t n = cw_fd_real(c->tid, fd, name, buf, size);
+	const struct emu_fd *f;
+	const char *p;
+
+	if (n != -ENAMETOOLONG)
+		return n;
+	/* /proc cannot name an object past PATH_MAX: try the table's name. */
+	f = emu_files_get(c->files, fd);
+	p = f ? (f->vpath ? f->vpath : f->path) : NULL;
+	if (!p || !cw_names_object(ec, p, name, buf, size))
+		return -ENAMETOOLONG;
+	return (ssize_t)strlen(buf);
 }
 
 /*
@@ -301,7 +338,7 @@ int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 			w->touched = true;
 		break;
 	}
-	if (lstat(lk.real_path, &st) < 0)
+	if (lstat(cow_kpath(w->ec->store, lk.real_path), &st) < 0)
 		return errno == ENOTDIR ? -ENOENT : -errno;
 	ino->type = cw_ftype_of(st.st_mode);
 	ino->mode = st.st_mode & 07777;
@@ -320,7 +357,7 @@ static long cw_readlink(void *ctx, const char *vp, char *buf, size_t size)
 	if (cw_under(vp, "/proc"))
 		return proc_readlink(w, vp, buf, size);
 	if (cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW) {
-		n = readlink(vp, buf, size);
+		n = readlink(cow_kpath(w->ec->store, vp), buf, size);
 		return n < 0 ? -errno : n;
 	}
 	err = cow_lookup(w->ec->store, vp, &lk);
@@ -328,7 +365,7 @@ static long cw_readlink(void *ctx, const char *vp, char *buf, size_t size)
 		return err;
 	if (lk.where != COW_LOWER && lk.where != COW_UPPER)
 		return -ENOENT;
-	n = readlink(lk.real_path, buf, size);
+	n = readlink(cow_kpath(w->ec->store, lk.real_path), buf, size);
 	return n < 0 ? -errno : n;
 }
 
@@ -386,12 +423,13 @@ static int base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd,
 void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i,
 		 unsigned flags, struct walk *w, bool *ret_base_moved)
 {
-	char base[4096];
+	char base[EMU_PATH_MAX];
 	struct emu_fsops ops = { cw_lookup, cw_readlink, w };
 	const struct emu_proc_cred *pc = cw_cred_of(ec, c);
 	const char *guest = c->path[i];
 
-	memset(&w->lk, 0, sizeof(w->lk));
+	/* Not the whole of w->lk: real_path is large, and written before read. */
+	memset(&w->lk, 0, offsetof(struct cow_lookup, real_path) + 1);
 	w->ec = ec;
 	w->c = c;
 	w->touched = false;

@@ -10,7 +10,9 @@
  *
  * The order of the checks decides the errno and follows the kernel's:
  *   - the whole name is PATH_MAX (4096) bytes or more: ENAMETOOLONG
- *     (getname); empty: ENOENT;
+ *     (getname); empty: ENOENT.  The path reached may be longer (from a
+ *     deep start directory), up to EMU_PATH_MAX; past that, ENAMETOOLONG
+ *     where the kernel would go on (pcow's own limit);
  *   - before each component, search (exec) permission on the directory we
  *     are in: EACCES (may_lookup) — for "." and ".." too;
  *   - a component longer than NAME_MAX (255): ENAMETOOLONG;
@@ -83,7 +85,7 @@ static int push(char *buf, const char *comp, size_t len)
 	size_t blen = strlen(buf);
 	size_t sep = blen > 1 ? 1 : 0;
 
-	if (blen + sep + len + 1 > PATH_MAX_)
+	if (blen + sep + len + 1 > EMU_PATH_MAX)
 		return -ENAMETOOLONG;
 	if (sep)
 		buf[blen++] = '/';
@@ -104,14 +106,17 @@ static int lookup_dir_inode(const struct emu_fsops *ops, const char *path, struc
 int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const char *start_dir,
 	     const char *guest_path, unsigned flags, struct emu_walk_result *res)
 {
-	char rest[PATH_MAX_ * 2], target[PATH_MAX_], next[PATH_MAX_];
+	char rest[PATH_MAX_ * 2], target[PATH_MAX_], next[EMU_PATH_MAX];
 	struct emu_inode dir_ino;
 	size_t glen = strlen(guest_path);
 	int links = 0, err;
 	bool dead;
 	const char *p;
 
-	memset(res, 0, sizeof(*res));
+	/* Not the whole of res: virt_path is large, and written before read. */
+	memset(&res->inode, 0, sizeof(res->inode));
+	res->parent_exists = res->trailing_slash = false;
+	res->virt_path[0] = '\0';
 	if (glen >= PATH_MAX_)
 		return -ENAMETOOLONG;
 	if (glen == 0)
@@ -123,7 +128,7 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 	if (guest_path[0] == '/') {
 		strcpy(res->virt_path, "/");
 	} else {
-		if (strlen(start_dir) >= PATH_MAX_ || start_dir[0] != '/')
+		if (strlen(start_dir) >= EMU_PATH_MAX || start_dir[0] != '/')
 			return -ENAMETOOLONG;
 		strcpy(res->virt_path, start_dir);
 	}

@@ -64,11 +64,18 @@ enum emu_walk_flags {
 	EMU_WALK_DIRECTORY = 1 << 1, /* the last component must be a directory */
 };
 
+/*
+ * The longest absolute path a walk reaches.  The name walked is shorter
+ * than PATH_MAX (the kernel's getname), but relative to a deep start
+ * directory it can lead further (equal to cow/cow.h's COW_PATH_MAX).
+ */
+#define EMU_PATH_MAX 32768
+
 struct emu_walk_result {
-	char virt_path[4096];	/* the absolute path reached (symlinks resolved) */
 	struct emu_inode inode; /* what is there (type EMU_FT_NONE: nothing) */
 	bool parent_exists;	/* -ENOENT only for the last component: creatable */
 	bool trailing_slash;	/* the path ended in '/' */
+	char virt_path[EMU_PATH_MAX]; /* the absolute path reached (symlinks resolved) */
 };
 
 /*

@@ -139,9 +139,15 @@ void emu_rec_set_writer(struct emu_rec *r, struct db_writer *w)
 	r->w = w;
 }
 
+/*
+ * Whether calls on path are replayed: in the scope, and shorter than
+ * PATH_MAX (the rebuild and the executor name objects by whole paths; a
+ * call past it, from a deep directory, is skipped and counted as such).
+ */
 static bool in_scope(struct emu_rec *r, const char *path)
 {
-	return path && path[0] == '/' && cow_scope_of(r->store, path) != COW_SCOPE_PASS;
+	return path && path[0] == '/' && strlen(path) < PATH_MAX &&
+	       cow_scope_of(r->store, path) != COW_SCOPE_PASS;
 }
 
 static bool under(const char *path, const char *dir)
@@ -171,7 +177,7 @@ static int current(struct emu_rec *r, const char *path, struct stat *st, char *r
 	if (cow_lookup(r->store, path, &lk) < 0 ||
 	    (lk.where != COW_LOWER && lk.where != COW_UPPER))
 		return -1;
-	if (lstat(lk.real_path, st) < 0)
+	if (lstat(cow_kpath(r->store, lk.real_path), st) < 0)
 		return -1;
 	strcpy(real, lk.real_path);
 	return lk.where == COW_UPPER;
@@ -247,12 +253,12 @@ static struct seen *record(struct emu_rec *r, struct seen *s, const char *path, 
 		t.source = where == 1 ? "" : strcmp(real, path) ? real : NULL;
 		if (S_ISLNK(st.st_mode)) {
 			free(s->target);
-			s->target = read_link(real);
+			s->target = read_link(cow_kpath(r->store, real));
 			t.target = s->target;
 		} else if (S_ISREG(st.st_mode) && !listed) {
-			t.has_hash = cow_hash_file(AT_FDCWD, real, &t.hash) == 0;
+			t.has_hash = cow_hash_file(AT_FDCWD, cow_kpath(r->store, real), &t.hash) == 0;
 			if (where == 1 && (uint64_t)st.st_size <= CONTENT_MAX) {
-				content = slurp(real, (size_t)st.st_size);
+				content = slurp(cow_kpath(r->store, real), (size_t)st.st_size);
 				t.content = content;
 				t.content_len = content ? (uint32_t)st.st_size : 0;
 			}
@@ -289,20 +295,22 @@ static struct seen *touch_one(struct emu_rec *r, const char *path, bool rec_ok)
  */
 static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
 {
-	struct stat st;
-	char real[COW_REAL_MAX];
+	struct cow_lookup lk;
 
 	*ret_target = s->target;
 	if (!s->runmade)
 		return s->type;
-	if (current(r, s->path, &st, real) < 0)
+	/* The index knows the type of an upper object: no lstat, which past
+	   a few hundred levels costs a walk of the whole path each time. */
+	if (cow_lookup(r->store, s->path, &lk) < 0 ||
+	    (lk.where != COW_LOWER && lk.where != COW_UPPER))
 		return 0;
-	if (S_ISLNK(st.st_mode)) {
+	if (S_ISLNK(lk.type)) {
 		free(s->target);
-		s->target = read_link(real);
+		s->target = read_link(cow_kpath(r->store, lk.real_path));
 		*ret_target = s->target;
 	}
-	return st.st_mode & S_IFMT;
+	return lk.type;
 }
 
 /*

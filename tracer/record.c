@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "emu/fstate.h"
+#include "emu/namei.h"
 #include "tracer/elf.h"
 #include "tracer/record.h"
 #include "tracer/tracer.h"
@@ -64,6 +65,14 @@ static void resolve_path(struct pcow_tracee *t, int i)
 	if (!buf)
 		return;
 	n = emu_resolve(buf, PATH_MAX, t->fs, t->files, dirfd, call->arena + call->blob_off[i]);
+	if (n == -ENAMETOOLONG) {
+		/* From a deep directory: room for the longest path (rare). */
+		buf = tracee_arena_reserve(call, EMU_PATH_MAX);
+		if (!buf)
+			return;
+		n = emu_resolve(buf, EMU_PATH_MAX, t->fs, t->files, dirfd,
+				call->arena + call->blob_off[i]);
+	}
 	if (n < 0)
 		return;
 	call->arena_len += (size_t)n + 1;
@@ -92,10 +101,12 @@ static void fetch_string(struct pcow_tracee *t, int i, uint64_t addr, bool is_pa
 
 	if (!addr)
 		return; /* NULL: printed as such */
-	buf = tracee_arena_reserve(call, PATH_MAX);
+	/* The kernel's getname takes up to PATH_MAX bytes with the NUL: a
+	   name of PATH_MAX - 1 bytes is whole, one of PATH_MAX truncated. */
+	buf = tracee_arena_reserve(call, PATH_MAX + 1);
 	if (!buf)
 		return;
-	n = tracer_mem_read_str(t, addr, buf, PATH_MAX, &truncated);
+	n = tracer_mem_read_str(t, addr, buf, PATH_MAX + 1, &truncated);
 	if (n < 0) {
 		set_blob(call, i, off, 0, EMU_BLOB_FAULT);
 		return;

@@ -1767,6 +1767,67 @@ static void sc_longpath(void)
 	note("rmdir of the chain: %d failed", n_bad);
 }
 
+/*
+ * A working directory deeper than PATH_MAX.  The test made a real chain
+ * beforehand (tests/integration/long_paths.sh): deepcwd/, DEEP_LEVELS
+ * directories of 200-byte names, a file "f" at the bottom.  The scenario
+ * goes down it by relative chdir, works there with short names only (the
+ * real file read, appended to and renamed; a new file, a hard link, a
+ * symbolic link, a listing; getcwd, which the kernel refuses past a
+ * page), makes a chain of its own below, and comes back up by "..".
+ */
+#define DEEP_LEVELS 25
+static void sc_deepcwd(void)
+{
+	char name[201];
+	int fd, n_bad = 0, i;
+
+	memset(name, 'd', 200);
+	name[200] = '\0';
+	DO(chdir("deepcwd"), "chdir(\"deepcwd\")");
+	for (i = 0; i < DEEP_LEVELS; i++)
+		n_bad += chdir(name) < 0;
+	note("chdir down %d levels: %d failed", DEEP_LEVELS, n_bad);
+	x_getcwd();
+	cat("f");
+	x_stat("f");
+	fd = OPEN("f", O_WRONLY | O_APPEND, 0);
+	x_write(fd, "appended\n");
+	x_close(fd);
+	cat("f");
+	put("new", "new at the bottom\n");
+	x_link("new", "new.link");
+	x_symlink("new", "new.sym");
+	x_readlinkat(AT_FDCWD, "new.sym", 64);
+	cat("new.sym");
+	x_stat("new.link");
+	x_rename("f", "f.moved");
+	x_stat("f");
+	x_chmod("f.moved", 0600);
+	x_lstat("f.moved");
+	list_getdents64(".", 4096, false);
+	x_mkdir("own", 0755);
+	DO(chdir("own"), "chdir(\"own\")");
+	for (i = 0, n_bad = 0; i < 5; i++)
+		n_bad += mkdir(name, 0755) < 0 || chdir(name) < 0;
+	note("a chain of 5 of its own: %d failed", n_bad);
+	put("g", "own chain\n");
+	cat("../../../../../../new");
+	cat("g");
+	x_unlink("g");
+	for (i = 0, n_bad = 0; i < 5; i++)
+		n_bad += chdir("..") < 0 || rmdir(name) < 0;
+	note("and removed: %d failed", n_bad);
+	DO(chdir(".."), "chdir(\"..\")");
+	x_rmdir("own");
+	x_unlink("new.link");
+	list_getdents64(".", 4096, false);
+	for (i = 0, n_bad = 0; i <= DEEP_LEVELS; i++)
+		n_bad += chdir("..") < 0;
+	note("chdir up %d levels: %d failed", DEEP_LEVELS + 1, n_bad);
+	x_getcwd();
+}
+
 static void sc_tree(void)
 {
 	tree(".");
@@ -1791,6 +1852,7 @@ static const struct {
 	{ "cwd",    sc_cwd,    true },
 	{ "names",  sc_names,  true },
 	{ "longpath", sc_longpath, false },
+	{ "deepcwd", sc_deepcwd, false },
 	{ "tree",   sc_tree,   false },
 };
 /* clang-format on */
