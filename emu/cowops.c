@@ -69,6 +69,9 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 		wflags |= EMU_WALK_FOLLOW;
 	if ((flags & O_DIRECTORY) && !creat)
 		wflags |= EMU_WALK_DIRECTORY;
+	x->pend->open_dirfd = dirfd;
+	x->pend->open_pi = (int8_t)pi;
+	x->pend->open_wflags = wflags;
 	if (!writes && !creat && !(flags & O_DIRECTORY) && cw_quiet(x, pi, dirfd)) {
 		x->pend->what = PEND_OPEN; /* the path the kernel opened, at exit */
 		x->pend->vpath[0] = '\0';

@@ -861,10 +861,22 @@ static void kernel_opened(struct emu_cow *ec, const struct emu_cow_call *c, int 
 		 * the store, so that every change through it is refused
 		 * (reads pass, and the kernel does them from the descriptor).
 		 */
-		const char *mine = pend->vpath[0] ? pend->vpath : emu_files_path(c->files, fd);
+		struct walk w;
+		bool moved;
+		const char *mine = pend->vpath;
 
-		if (!mine || !cw_names_object(ec, mine, name, real, sizeof(real))) {
+		if (!mine[0]) {
+			/* A quiet open: the name as written may hold symbolic
+			   links the program can point elsewhere later. */
+			cw_walk(ec, c, pend->open_dirfd, pend->open_pi, pend->open_wflags, &w,
+				&moved);
+			mine = w.err || w.special ? "" : w.res.virt_path;
+		}
+		if (!mine[0] || !cw_names_object(ec, mine, name, real, sizeof(real))) {
 			snprintf(pend->vpath, sizeof(pend->vpath), "%s/links", ec->store_dir);
+			pend->is_dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
+		} else if (mine != pend->vpath) {
+			snprintf(pend->vpath, sizeof(pend->vpath), "%s", mine);
 			pend->is_dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
 		}
 		return;

@@ -75,6 +75,9 @@ struct emu_cow_pending {
 	int64_t quota_size;	/* and what was reserved for the call */
 	uint64_t quota_reserved;
 	bool is_dir;
+	int open_dirfd;		/* PEND_OPEN: how the open's path is walked again */
+	int8_t open_pi;
+	unsigned open_wflags;
 	uint64_t addr;		/* a buffer of the program's the exit fixes */
 	char vpath[EMU_PATH_MAX]; /* the object's virtual path */
 	struct emu_rec_pending rec; /* what replay's recorder keeps */

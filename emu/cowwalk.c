@@ -132,7 +132,8 @@ bool cw_names_object(struct emu_cow *ec, const char *vp, const char *name, char 
 		snprintf(lk.real_path, sizeof(lk.real_path), "%s", vp);
 	else if (cow_lookup(ec->store, vp, &lk) < 0 || !lk.real_path[0])
 		return false;
-	if (stat(cow_kpath(ec->store, lk.real_path), &st) < 0 || st.st_dev != obj.st_dev ||
+	/* lstat: a name that ends in a link could be pointed elsewhere later */
+	if (lstat(cow_kpath(ec->store, lk.real_path), &st) < 0 || st.st_dev != obj.st_dev ||
 	    st.st_ino != obj.st_ino || strlen(lk.real_path) >= size)
 		return false;
 	strcpy(buf, lk.real_path);

@@ -21,12 +21,13 @@ FSOPS="$PROGS/fsops"
 . "${top_srcdir:-.}/tests/integration/fsops_tree.sh"
 
 # deep_chain DIR: DIR/deepcwd/ and 25 directories of 200 bytes below it,
-# a file f at the bottom.  perl (perl-base is Essential), because a shell
+# a file f at the bottom, and DIR/dl, a link to the 19th level.  perl (perl-base is Essential), because a shell
 # keeps $PWD and refuses a cd past PATH_MAX.
 deep_chain() {
 	perl -e 'chdir $ARGV[0] and mkdir "deepcwd" and chdir "deepcwd" or exit 1;
 		for (1 .. 25) { mkdir "d" x 200 and chdir "d" x 200 or exit 1 }
-		open(my $f, ">", "f") or exit 1; print {$f} "bottom\n"; close $f or exit 1' "$1" ||
+		open(my $f, ">", "f") or exit 1; print {$f} "bottom\n"; close $f or exit 1;
+		chdir $ARGV[0] and symlink("deepcwd" . ("/" . "d" x 200) x 19, "dl") or exit 1' "$1" ||
 		harness "deep chain in $1 failed"
 }
 
@@ -71,6 +72,26 @@ done
 grep -q 'getcwd() = -1 ENAMETOOLONG' native_deepcwd.out ||
 	harness "the native deepcwd run did not reach past a page"
 
+# A descriptor 5,000 bytes deep opened through a real link (dl) the
+# program then points outside the scope, with an empty overlay (pcow's
+# quiet open): the write through it must land in the overlay, not in
+# ../out.
+mkdir "$T/out" || harness "mkdir out failed"
+(cd "$T/n" && "$FSOPS" deeplink) >native_deeplink.out 2>&1 || harness "fsops deeplink failed natively"
+(cd "$T/c" && "$PCOW" trace -q --store "$T/s2" --cow "$T/c" -- "$FSOPS" deeplink) \
+	>cow_deeplink.out 2>&1
+expect_eq "fsops deeplink under pcow: exit 0" 0 $?
+if cmp -s native_deeplink.out cow_deeplink.out; then
+	pass "fsops deeplink: the same results as natively"
+else
+	fail "fsops deeplink: results differ from native"
+	diff native_deeplink.out cow_deeplink.out | sed 's/^/    /'
+fi
+expect_eq "nothing was written outside the scope" "" "$(ls -A "$T/out")"
+"$PCOW" status "$T/s2" >status2.txt 2>&1
+expect_match "the write through the descriptor is in the overlay" "^A $T/c/deepcwd/.*/h\$" \
+	"$(cat status2.txt)"
+
 listing "$T/c" >real_after.txt
 if cmp -s real_before.txt real_after.txt; then
 	pass "the real tree is unchanged after both runs"
@@ -91,6 +112,7 @@ for change in "R $T/c/deepcwd/.*/f -> $T/c/deepcwd/.*/f.moved\$" \
 	fi
 done
 
+"$PCOW" commit "$T/s2" >commit2.txt 2>&1 || harness "commit of the deeplink store failed"
 "$PCOW" commit "$T/s" >commit.txt 2>&1
 rc=$?
 expect_eq "pcow commit: exit 0" 0 $rc

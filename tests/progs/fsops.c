@@ -1828,6 +1828,37 @@ static void sc_deepcwd(void)
 	x_getcwd();
 }
 
+/*
+ * A descriptor past PATH_MAX, opened through a symbolic link the program
+ * then points outside the scope, and written through (doc/security.md,
+ * "Descriptors past PATH_MAX"): /proc cannot name the descriptor's
+ * directory, and a name made of the link would send pcow outside while
+ * the kernel writes in the scope.  Runs where deepcwd/ and the real link
+ * dl are, with ../out outside the scope (tests/integration/long_paths.sh);
+ * the overlay is empty at the open (pcow's quiet open).
+ */
+static void sc_deeplink(void)
+{
+	char path[4096], name[202];
+	int dfd, fd;
+
+	memset(name + 1, 'd', 200);
+	name[0] = '/';
+	name[201] = '\0';
+	strcpy(path, "dl"); /* a real link to deepcwd/ and 19 levels */
+	for (int i = 0; i < 6; i++)
+		strcat(path, name);
+	dfd = DO(open(path, O_RDONLY | O_CLOEXEC), "open(<dl and 6 levels>, O_RDONLY)");
+	x_unlink("dl");
+	x_symlink("../out", "dl");
+	fd = OPENAT(dfd, "h", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	x_write(fd, "through the descriptor\n");
+	x_close(fd);
+	cat_at(dfd, "h");
+	x_close(dfd);
+	x_unlink("dl");
+}
+
 static void sc_tree(void)
 {
 	tree(".");
@@ -1853,6 +1884,7 @@ static const struct {
 	{ "names",  sc_names,  true },
 	{ "longpath", sc_longpath, false },
 	{ "deepcwd", sc_deepcwd, false },
+	{ "deeplink", sc_deeplink, false },
 	{ "tree",   sc_tree,   false },
 };
 /* clang-format on */
