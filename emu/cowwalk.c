@@ -429,8 +429,12 @@ void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i,
 	const struct emu_proc_cred *pc = cw_cred_of(ec, c);
 	const char *guest = c->path[i];
 
-	/* Not the whole of w->lk: real_path is large, and written before read. */
+	/* Not the whole of w->lk and w->res: their paths are large.  Both are
+	   read after an early return (a bad dirfd) too. */
 	memset(&w->lk, 0, offsetof(struct cow_lookup, real_path) + 1);
+	memset(&w->res.inode, 0, sizeof(w->res.inode));
+	w->res.parent_exists = w->res.trailing_slash = false;
+	w->res.virt_path[0] = '\0';
 	w->ec = ec;
 	w->c = c;
 	w->touched = false;
