@@ -287,12 +287,6 @@ static int register_names(struct db *db)
 	return 0;
 }
 
-/*
- * The selection to record and, when a filter is to be used, the filter: it
- * stops the selected calls plus what the tracer itself must see: execve
- * (recording starts there, exec records come from it) and, when anything
- * is logged, the calls that keep the cwd and descriptor tables right.
- */
 /* spawn_find_program's question, asked of the overlay of an existing store. */
 static int overlay_check(const char *path, void *opaque)
 {
@@ -367,6 +361,12 @@ static void warn_unreachable(const char *store_dir)
 	}
 }
 
+/*
+ * The selection to record and, when a filter is to be used, the filter: it
+ * stops the selected calls plus what the tracer itself must see: execve
+ * (recording starts there, exec records come from it) and, when anything
+ * is logged, the calls that keep the cwd and descriptor tables right.
+ */
 static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 			  struct seccomp_prog *filter, bool *ret_use_filter)
 {

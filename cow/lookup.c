@@ -52,16 +52,18 @@ bool cow_lower_path(const struct cow_store *store, const char *virt_path, char *
 {
 	uint64_t small[64], *hashes = small;
 	char anc[COW_REAL_MAX];
-	size_t len = strlen(virt_path), n_anc, max = sizeof(small) / sizeof(small[0]);
+	size_t len = strlen(virt_path), n_anc, max = 0;
 	bool found = false, ok = true;
 	int n;
 
 	if (len >= sizeof(anc))
 		return false;
 	if (store->n_entries) {
-		max = len / 2 + 1 > max ? len / 2 + 1 : max;
-		if (max > sizeof(small) / sizeof(small[0]) &&
-		    !(hashes = malloc(max * sizeof(*hashes))))
+		for (const char *p = virt_path; (p = strchr(p + 1, '/'));)
+			max++; /* the ancestors below the root */
+		if (max <= sizeof(small) / sizeof(small[0]))
+			max = sizeof(small) / sizeof(small[0]); /* no allocation on the hot path */
+		else if (!(hashes = malloc(max * sizeof(*hashes))))
 			return false;
 		n_anc = ancestor_hashes(virt_path, len, hashes, max);
 		memcpy(anc, virt_path, len + 1);

@@ -72,15 +72,15 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	x->pend->open_dirfd = dirfd;
 	x->pend->open_pi = (int8_t)pi;
 	x->pend->open_wflags = wflags;
-	if (!writes && !creat && !(flags & O_DIRECTORY) && cw_quiet(x, pi, dirfd)) {
-		x->pend->what = PEND_OPEN; /* the path the kernel opened, at exit */
-		x->pend->vpath[0] = '\0';
-		x->pend->is_dir = false;
-		return DB_ACTION_PASS;
-	}
-	/* "." of a cwd removed in upper/: the kernel holds the dead directory. */
-	if (!writes && !creat && dirfd == AT_FDCWD && !strcmp(x->c->path[pi], ".") && x->c->fs &&
-	    x->c->fs->moved && cw_cwd_gone(x)) {
+	/*
+	 * Passed as written, the path the kernel opened taken at exit: a read
+	 * that cannot reach the overlay, and "." of a cwd removed in upper/
+	 * (the kernel holds the dead directory).
+	 */
+	if (!writes && !creat &&
+	    ((!(flags & O_DIRECTORY) && cw_quiet(x, pi, dirfd)) ||
+	     (dirfd == AT_FDCWD && !strcmp(x->c->path[pi], ".") && x->c->fs && x->c->fs->moved &&
+	      cw_cwd_gone(x)))) {
 		x->pend->what = PEND_OPEN;
 		x->pend->vpath[0] = '\0';
 		x->pend->is_dir = false;

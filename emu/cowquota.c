@@ -177,7 +177,7 @@ int cw_quota_enter(struct ctx *x)
 void cw_quota_exit(struct emu_cow *ec, const struct emu_cow_call *c,
 		   const struct emu_cow_pending *pend)
 {
-	char name[64];
+	char name[CW_FD_NAME];
 	struct stat st;
 	uint64_t grew;
 

@@ -872,22 +872,21 @@ static void kernel_opened(struct emu_cow *ec, const struct emu_cow_call *c, int 
 				&moved);
 			mine = w.err || w.special ? "" : w.res.virt_path;
 		}
-		if (!mine[0] || !cw_names_object(ec, mine, name, real, sizeof(real))) {
+		if (!mine[0] || !cw_names_object(ec, mine, name, real, sizeof(real)))
 			snprintf(pend->vpath, sizeof(pend->vpath), "%s/links", ec->store_dir);
-			pend->is_dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
-		} else if (mine != pend->vpath) {
+		else if (mine == pend->vpath)
+			return; /* pcow's own name stands */
+		else
 			snprintf(pend->vpath, sizeof(pend->vpath), "%s", mine);
-			pend->is_dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
-		}
-		return;
+	} else {
+		if (n < 0)
+			return; /* a pipe, a socket, an anonymous inode */
+		if (!strcmp(real, pend->vpath) || cw_special_path(ec, real))
+			return;
+		if (n > 10 && !strcmp(real + n - 10, " (deleted)"))
+			return;
+		memcpy(pend->vpath, real, (size_t)n + 1);
 	}
-	if (n < 0)
-		return; /* a pipe, a socket, an anonymous inode */
-	if (!strcmp(real, pend->vpath) || cw_special_path(ec, real))
-		return;
-	if (n > 10 && !strcmp(real + n - 10, " (deleted)"))
-		return;
-	memcpy(pend->vpath, real, (size_t)n + 1);
 	pend->is_dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
 }
 

@@ -511,8 +511,8 @@ int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val)
  * own until its exit (two calls in flight never share one: a slot by tid
  * modulo the count once let one thread's path replace another's); when
  * all are held the call fails with EAGAIN.  Without a region (i386,
- * or the mmap failed), the arguments go without one (i386,
- * or the mmap failed), below the stack pointer past the red zone.  The
+ * or the mmap failed), the arguments go below the stack pointer, past
+ * the red zone.  The
  * stack may end just below the stack pointer: pcow's writes do not grow
  * it, which is why the region exists at all.
  */
@@ -520,16 +520,6 @@ int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val)
 #define SCRATCH_MAX 65536		     /* bytes per call */
 #define SCRATCH_SLOTS TRACER_SCRATCH_SLOTS
 #define SCRATCH_SIZE (SCRATCH_SLOTS * SCRATCH_MAX)
-
-/* Let go of the slot t's call holds. */
-static void scratch_release(struct pcow_tracee *t)
-{
-	int slot = t->call.scratch_slot;
-
-	if (slot >= 0 && t->proc->scratch_owner[slot] == t->tid)
-		t->proc->scratch_owner[slot] = 0;
-	t->call.scratch_slot = -1;
-}
 
 /* A free slot for t's call (taken), or -1. */
 static int scratch_take(struct pcow_tracee *t)
@@ -649,7 +639,7 @@ static bool on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 	struct pcow_call *call = &t->call;
 	int64_t result = 0;
 
-	scratch_release(t); /* a call that never reached its exit stop */
+	tracee_scratch_release(t); /* a call that never reached its exit stop */
 	tracee_call_reset(call);
 	call->active = true;
 	call->abi = sc->abi;
@@ -752,7 +742,7 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 		record_call(l->cfg->writer, t, ret, now_ns(), DB_CALL_COMPLETE);
 		l->res->n_calls++;
 	}
-	scratch_release(t);
+	tracee_scratch_release(t);
 	tracee_call_reset(call);
 	if (serial.holder == t) {
 		serial.holder = NULL;

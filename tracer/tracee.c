@@ -36,13 +36,18 @@ static void process_put(struct pcow_process *proc)
 	free(proc);
 }
 
-static void tracee_free(struct pcow_tracee *t)
+void tracee_scratch_release(struct pcow_tracee *t)
 {
 	int slot = t->call.scratch_slot;
 
-	/* A thread gone in the middle of a call: its scratch slot is free again. */
 	if (slot >= 0 && t->proc && t->proc->scratch_owner[slot] == t->tid)
 		t->proc->scratch_owner[slot] = 0;
+	t->call.scratch_slot = -1;
+}
+
+static void tracee_free(struct pcow_tracee *t)
+{
+	tracee_scratch_release(t); /* a thread gone in the middle of a call */
 	tracer_stack_thread_free(t);
 	process_put(t->proc);
 	emu_fs_put(t->fs);

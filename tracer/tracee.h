@@ -139,6 +139,8 @@ char *tracee_arena_reserve(struct pcow_call *call, size_t len);
 
 /* Forget the blobs of the finished call (keeps the arena's memory). */
 void tracee_call_reset(struct pcow_call *call);
+/* Let go of the scratch region's slot t's call holds (tracer/loop.c). */
+void tracee_scratch_release(struct pcow_tracee *t);
 
 /* Iterate: call fn for every tracee (fn must not add or remove). */
 void tracee_foreach(const struct tracee_table *tab, void (*fn)(struct pcow_tracee *, void *),
