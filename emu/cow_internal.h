@@ -163,6 +163,7 @@ mode_t cw_umask_of(struct ctx *x);
 
 /* cowquota.c: --quota for writes through the program's descriptors */
 int cw_quota_enter(struct ctx *x);
+int cw_quota_truncate(struct ctx *x, const char *upper, const char *virt, int64_t length);
 void cw_quota_exit(struct emu_cow *ec, const struct emu_cow_call *c,
 		   const struct emu_cow_pending *pend);
 

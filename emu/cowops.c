@@ -651,12 +651,15 @@ int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t le
 		if (length < 0)
 			return cw_emulate(x, -EINVAL);
 	}
-	if (w.lk.where == COW_UPPER)
-		return cw_rewrite(x, pi, w.lk.real_path, w.res.virt_path);
-	if (length == 0)
+	if (w.lk.where == COW_UPPER) {
+		snprintf(upper, sizeof(upper), "%s", w.lk.real_path);
+		err = 0;
+	} else if (length == 0)
 		err = cow_copy_up_truncated(x->ec->store, w.res.virt_path, upper);
 	else
 		err = cow_copy_up(x->ec->store, w.res.virt_path, upper);
+	if (!err && length >= 0)
+		err = cw_quota_truncate(x, upper, w.res.virt_path, length);
 	if (err)
 		return cw_emulate(x, err);
 	return cw_rewrite(x, pi, upper, w.res.virt_path);

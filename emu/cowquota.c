@@ -11,8 +11,9 @@
  * file's size) is reserved.  Past the quota, a write is shortened to what
  * is left, as on a full disk, and a call that cannot write a byte (or a
  * vectored write, a truncate or an allocation that does not fit whole)
- * fails with ENOSPC.  At the exit, the reservation is settled against the
- * file's new size.  Apparent sizes are counted, like cow/'s reservations.
+ * fails with ENOSPC.  truncate(2) by path is the same, on the upper copy
+ * its path names (cw_quota_truncate).  At the exit, the reservation is
+ * settled against the file's new size.  Apparent sizes are counted, like cow/'s reservations.
  * Descriptors of anything but a regular file in upper/ are not looked at;
  * with no quota, nothing here runs.
  */
@@ -174,15 +175,49 @@ int cw_quota_enter(struct ctx *x)
 	return DB_ACTION_PASS;
 }
 
+/*
+ * truncate(2) of virt, whose upper copy is upper: reserve what it grows the
+ * file by; 0 or -ENOSPC.  The exit finds the copy again by virt.
+ */
+int cw_quota_truncate(struct ctx *x, const char *upper, const char *virt, int64_t length)
+{
+	struct cow_store *store = x->ec->store;
+	uint64_t growth;
+	struct stat st;
+
+	if (!cow_quota_limit(store))
+		return 0;
+	if (stat(cow_kpath(store, upper), &st) < 0 || !S_ISREG(st.st_mode))
+		return 0; /* the kernel's error */
+	growth = length > st.st_size ? (uint64_t)(length - st.st_size) : 0;
+	if (growth && cow_quota_reserve(store, growth) < 0)
+		return -ENOSPC;
+	x->pend->what = PEND_QUOTA;
+	x->pend->quota_fd = -1;
+	x->pend->quota_size = (int64_t)st.st_size;
+	x->pend->quota_reserved = growth;
+	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", virt);
+	return 0;
+}
+
 void cw_quota_exit(struct emu_cow *ec, const struct emu_cow_call *c,
 		   const struct emu_cow_pending *pend)
 {
 	char name[CW_FD_NAME];
+	struct cow_lookup lk;
 	struct stat st;
 	uint64_t grew;
+	int err;
 
-	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)c->tid, pend->quota_fd);
-	if (stat(name, &st) < 0) {
+	if (pend->quota_fd >= 0) {
+		snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)c->tid, pend->quota_fd);
+		err = stat(name, &st);
+	} else { /* truncate(2): the upper copy of the path */
+		err = cow_lookup(ec->store, pend->vpath, &lk) < 0 || lk.where != COW_UPPER
+			      ? -1
+			      : stat(cow_kpath(ec->store, lk.real_path), &st);
+	}
+	if (err < 0) {
 		cow_quota_release(ec->store, pend->quota_reserved);
 		return;
 	}

@@ -7,8 +7,7 @@
 #      125 when the log, on the same full file system, lost calls);
 #   2. pcow trace --quota: a copy-up past the quota fails with ENOSPC and
 #      leaves nothing; one that fits works and commits.
-# Writes past --quota to a file already in upper/ are not limited yet:
-# tests/faults/quota_writes.sh (an expected failure) says why.
+# Writes past --quota to a file already in upper/: tests/faults/quota_writes.sh.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 ENOSPC_MSG="No space left on device"

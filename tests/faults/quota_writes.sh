@@ -37,5 +37,32 @@ status 0" "$(sed -n '/^truncated/,/^status/p' out | grep '^truncated\|^status')"
 	[ "$used" -le 1150000 ] && pass "[$lg] upper/ holds $used bytes (quota 1M)" ||
 		fail "[$lg] upper/ holds $used bytes, past the 1M quota"
 	expect_eq "[$lg] the real file is unchanged" "small" "$(cat "$D/small")"
+
+	# Every other call that grows a file, each run to the quota and freed
+	# again (tests/progs/faults.c, grow).  Before truncate(2) by path was
+	# counted, the first line read "= 0, size 2097152".
+	G="$T/g-$lg"
+	mkdir -p "$G"
+	head -c 2097152 /dev/zero >"$G/big"
+	"$PCOW" trace -q --log=$lg --cow "$G" --store sg-$lg --quota 1M -- \
+		"$PROGS/faults" grow "$G" >out 2>&1
+	expect_eq "[$lg] faults grow exits 0" 0 $?
+	expect_eq "[$lg] truncate, fallocate, pwritev, copy_file_range, sendfile and splice stop at the quota" \
+"truncate(t, 2M) = -1 ENOSPC, size 0
+truncate(t, 1M) = 0, size 1048576
+pwrite at the quota = -1 ENOSPC
+truncate(t, 0) = 0, size 0
+fallocate(2M) = -1 ENOSPC, size 0
+fallocate(512K) = 0, size 524288
+pwritev(600K at 512K) = -1 ENOSPC, size 524288
+pwritev(400K at 512K) = 409600, size 933888
+ftruncate(0) = 0, size 0
+copy_file_range moved 1048576, then -1 ENOSPC, size 1048576
+sendfile moved 1048576, then -1 ENOSPC, size 1048576
+splice moved 1047576, then -1 ENOSPC, size 1048576" "$(cat out)"
+	expect_eq "[$lg] nothing reached the real directory" "big" "$(ls "$G")"
+	used=$(du -sb sg-$lg/upper | cut -f1)
+	[ "$used" -le 1150000 ] && pass "[$lg] upper/ holds $used bytes after grow" ||
+		fail "[$lg] upper/ holds $used bytes after grow, past the 1M quota"
 done
 finish

@@ -32,6 +32,11 @@
  *                                   try relative names; with DIR2 (a path
  *                                   relative to DIR's parent) the program
  *                                   itself removes DIR with rmdir("../DIR2")
+ *   grow DIR                        under `--quota 1M`: grow files in DIR by
+ *                                   truncate, fallocate, pwritev,
+ *                                   copy_file_range, sendfile and splice (DIR/big
+ *                                   must hold 2 MiB); each runs to ENOSPC and
+ *                                   prints what it got, then frees its bytes
  *
  * Results print as "call = result" or "= -1 ENAME".  Nothing printed depends
  * on pids, inode numbers or times.  Exit status 0 unless said otherwise; 99
@@ -45,8 +50,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -536,6 +543,122 @@ static int do_deadcwd(char **av, int ac)
 	return 0;
 }
 
+/* --------------------------------------------------------------- grow */
+
+#define KiB 1024L
+#define MiB (1024L * KiB)
+
+static int open_in(const char *dir, const char *name, int flags)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, flags | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die(path);
+	return fd;
+}
+
+static long size_of(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		die("fstat");
+	return (long)st.st_size;
+}
+
+/*
+ * Call step until it fails or returns 0; print the bytes it moved, how it
+ * ended and the file's size.  kind: 0 copy_file_range, 1 sendfile, 2 splice
+ * from a pipe refilled with 64 KiB.
+ */
+static void copy_until_full(const char *tag, int kind, int src, int dst)
+{
+	static char chunk[64 * KiB];
+	long total = 0, r;
+	int p[2] = { -1, -1 }, err = 0;
+
+	if (kind == 2 && pipe(p) < 0)
+		die("pipe");
+	for (;;) {
+		if (kind == 0)
+			r = (long)copy_file_range(src, NULL, dst, NULL, 256 * KiB, 0);
+		else if (kind == 1)
+			r = (long)sendfile(dst, src, NULL, 256 * KiB);
+		else {
+			if (write(p[1], chunk, sizeof(chunk)) != (ssize_t)sizeof(chunk))
+				die("write pipe");
+			r = (long)splice(p[0], NULL, dst, NULL, sizeof(chunk), 0);
+			/* What the file did not take stays in the pipe: drop it. */
+			for (long left = r < 0 ? (long)sizeof(chunk) : (long)sizeof(chunk) - r; left > 0;) {
+				ssize_t n = read(p[0], chunk, (size_t)left);
+
+				if (n <= 0)
+					die("read pipe");
+				left -= n;
+			}
+		}
+		if (r <= 0) {
+			err = errno;
+			break;
+		}
+		total += r;
+	}
+	printf("%s moved %ld, then %s, size %ld\n", tag, total, res(r, err), size_of(dst));
+	if (kind == 2) {
+		close(p[0]);
+		close(p[1]);
+	}
+	if (ftruncate(dst, 0) < 0 || lseek(dst, 0, SEEK_SET) < 0)
+		die("ftruncate");
+}
+
+static int do_grow(char **av)
+{
+	const char *dir = av[0];
+	char path[4096], buf[300 * KiB];
+	struct iovec iov[2] = { { buf, sizeof(buf) }, { buf, sizeof(buf) } };
+	int fd, big;
+	long r;
+
+	memset(buf, 'g', sizeof(buf));
+	snprintf(path, sizeof(path), "%s/t", dir);
+	fd = open_in(dir, "t", O_RDWR | O_CREAT | O_TRUNC);
+	r = truncate(path, 2 * MiB);
+	printf("truncate(t, 2M) = %s, size %ld\n", res(r, errno), size_of(fd));
+	r = truncate(path, MiB);
+	printf("truncate(t, 1M) = %s, size %ld\n", res(r, errno), size_of(fd));
+	r = pwrite(fd, "x", 1, MiB);
+	printf("pwrite at the quota = %s\n", res(r, errno));
+	r = truncate(path, 0);
+	printf("truncate(t, 0) = %s, size %ld\n", res(r, errno), size_of(fd));
+
+	r = fallocate(fd, 0, 0, 2 * MiB);
+	printf("fallocate(2M) = %s, size %ld\n", res(r, errno), size_of(fd));
+	r = fallocate(fd, 0, 0, 512 * KiB);
+	printf("fallocate(512K) = %s, size %ld\n", res(r, errno), size_of(fd));
+	r = pwritev(fd, iov, 2, 512 * KiB);
+	printf("pwritev(600K at 512K) = %s, size %ld\n", res(r, errno), size_of(fd));
+	iov[0].iov_len = iov[1].iov_len = 200 * KiB;
+	r = pwritev(fd, iov, 2, 512 * KiB);
+	printf("pwritev(400K at 512K) = %s, size %ld\n", res(r, errno), size_of(fd));
+	r = ftruncate(fd, 0);
+	printf("ftruncate(0) = %s, size %ld\n", res(r, errno), size_of(fd));
+
+	big = open_in(dir, "big", O_RDONLY);
+	copy_until_full("copy_file_range", 0, big, fd);
+	lseek(big, 0, SEEK_SET);
+	copy_until_full("sendfile", 1, big, fd);
+	if (write(fd, buf, 1000) != 1000) /* the last splice is cut short */
+		die("write");
+	copy_until_full("splice", 2, -1, fd);
+	close(big);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -558,6 +681,8 @@ int main(int argc, char **argv)
 		return do_closeall(av);
 	if (!strcmp(m, "deadcwd") && (ac == 3 || ac == 4))
 		return do_deadcwd(av, ac);
+	if (!strcmp(m, "grow") && ac == 1)
+		return do_grow(av);
 	fprintf(stderr, "usage: faults MODE ARG... (see the source)\n");
 	return 2;
 }
