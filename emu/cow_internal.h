@@ -154,6 +154,7 @@ int cw_read_only(struct ctx *x, const struct walk *w, bool base_moved, int i);
 bool cw_quiet(const struct ctx *x, int i, int dirfd);
 /* The working directory was removed in the overlay (rmdir of the cwd). */
 bool cw_cwd_gone(struct ctx *x);
+bool cw_dead_cwd_itself(struct ctx *x, int dirfd, const char *path);
 bool cw_in_cow(const struct ctx *x, const char *vp);
 int cw_parent_inode(struct ctx *x, const char *vp, struct emu_inode *ino);
 int cw_may_create(struct ctx *x, const char *vp);

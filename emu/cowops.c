@@ -79,8 +79,7 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	 */
 	if (!writes && !creat &&
 	    ((!(flags & O_DIRECTORY) && cw_quiet(x, pi, dirfd)) ||
-	     (dirfd == AT_FDCWD && !strcmp(x->c->path[pi], ".") && x->c->fs && x->c->fs->moved &&
-	      cw_cwd_gone(x)))) {
+	     cw_dead_cwd_itself(x, dirfd, x->c->path[pi]))) {
 		x->pend->what = PEND_OPEN;
 		x->pend->vpath[0] = '\0';
 		x->pend->is_dir = false;
@@ -537,7 +536,8 @@ bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_ino
  * fstat (kind PEND_STAT_NLINK) or statx (PEND_STATX_NLINK, with its mask)
  * of a descriptor of a real file whose overlay object changed since the
  * open: answer from the upper copy, or, when the name was deleted, show
- * nlink 0 as the kernel does for an unlinked open file.
+ * nlink 0 as the kernel does for an unlinked open file (and a removed
+ * directory).
  */
 int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 {
@@ -546,8 +546,11 @@ int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 	struct cow_lookup lk;
 
 	if (cow_entry_count(x->ec->store) == 0 || !cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino) ||
-	    !vp[0] || ino.type != EMU_FT_REG || cow_lookup(x->ec->store, vp, &lk) < 0)
+	    !vp[0] || (ino.type != EMU_FT_REG && ino.type != EMU_FT_DIR) ||
+	    cow_lookup(x->ec->store, vp, &lk) < 0)
 		return DB_ACTION_PASS;
+	if (ino.type == EMU_FT_DIR && lk.where != COW_WHITEOUT && lk.where != COW_ABSENT)
+		return DB_ACTION_PASS; /* a directory changed in the overlay: the real one's */
 	if (lk.where == COW_UPPER && kind == PEND_STAT_NLINK) {
 		struct stat st;
 

@@ -321,6 +321,22 @@ bool cw_cwd_gone(struct ctx *x)
 	return cw_lookup(&w, x->c->fs->cwd, &ino) == -ENOENT;
 }
 
+/*
+ * path names the working directory itself ("." and "./." alike) and that
+ * directory was removed in the overlay.  The kernel still holds it, as it
+ * holds any removed cwd: the call reaches it when passed as written.
+ */
+bool cw_dead_cwd_itself(struct ctx *x, int dirfd, const char *path)
+{
+	if (dirfd != AT_FDCWD || path[0] != '.')
+		return false;
+	for (const char *p = path; *p; p++)
+		if (*p != '/' && !(*p == '.' && (p == path || p[-1] == '/') &&
+				   (p[1] == '/' || p[1] == '\0')))
+			return false;
+	return cw_cwd_gone(x);
+}
+
 static int do_getcwd(struct ctx *x, uint64_t buf, uint64_t size)
 {
 	const char *cwd = x->c->fs ? x->c->fs->cwd : NULL;
@@ -355,10 +371,19 @@ static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_
 		return DB_ACTION_PASS; /* the descriptor itself */
 	if (cw_quiet(x, pi, dirfd))
 		return DB_ACTION_PASS;
-	/* "." of a removed cwd: the kernel still has the (upper) directory. */
-	if (dirfd == AT_FDCWD && !strcmp(x->c->path[pi], ".") && x->c->fs && x->c->fs->moved &&
-	    cw_cwd_gone(x))
+	if (cw_dead_cwd_itself(x, dirfd, x->c->path[pi])) {
+		/*
+		 * A removed upper directory is the kernel's own: its answer is
+		 * right.  A real one is alive outside the overlay: show it
+		 * with no links, as the kernel shows a removed directory.
+		 */
+		if (stat_buf && !x->c->fs->moved) {
+			x->pend->what = stat_kind == PEND_STAT_NLINK ? PEND_FSTAT_GONE
+								     : PEND_FSTATX_GONE;
+			x->pend->addr = stat_buf;
+		}
 		return DB_ACTION_PASS;
+	}
 	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
 	action = cw_read_only(x, &w, base_moved, pi);
 	/*

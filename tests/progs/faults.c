@@ -485,9 +485,15 @@ static void try_names(const char *tag)
 	printf("%s: mkdir(sub) = %s\n", tag, res(r, errno));
 	r = stat(".", &st);
 	printf("%s: stat(.) = %s nlink %ld\n", tag, res(r, errno), r ? -1L : (long)st.st_nlink);
+	r = syscall(SYS_statx, AT_FDCWD, "././/", 0, STATX_NLINK, (struct statx *)buf);
+	printf("%s: statx(././/) = %s nlink %ld\n", tag, res(r, errno),
+	       r ? -1L : (long)((struct statx *)buf)->stx_nlink);
 	fd = open(".", O_RDONLY | O_DIRECTORY);
 	printf("%s: open(., O_DIRECTORY) = %s\n", tag, fd < 0 ? res(fd, errno) : "fd");
 	if (fd >= 0) {
+		r = fstat(fd, &st);
+		printf("%s: fstat(.) = %s nlink %ld\n", tag, res(r, errno),
+		       r ? -1L : (long)st.st_nlink);
 		r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
 		printf("%s: getdents64(.) = %s\n", tag, res(r, errno));
 		close(fd);
