@@ -1,0 +1,86 @@
+#!/bin/sh
+# The copy-on-write corpus (issue 3): every tests/corpus/*.c is one small
+# program, a sequence of file system calls with their results printed
+# (tests/corpus/corpus.h).  Each runs natively in a copy of the corpus tree
+# (tests/corpus/tree.sh) and under `pcow trace --cow` in another copy.
+# For each case:
+#   - the exit status and every line of output equal the native run's;
+#   - the real tree is unchanged, bit for bit and in metadata (type, mode,
+#     owner, size, link target, modification time, content hash);
+#   - after `pcow commit`, the tree equals the one the native run left
+#     (times and directory sizes aside).
+# One line per case; a failing case shows what differs.
+#
+# CORPUS_ONLY="NAME..." runs those cases only; CORPUS_BIN=DIR takes the
+# programs from DIR instead of the build tree.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+. "$top_srcdir/tests/corpus/tree.sh"
+
+BIN=${CORPUS_BIN:-$top_builddir/tests/corpus}
+
+# snapm DIR: every path with type, mode, owner, size, mtime and link
+# target, then the content hashes (the real tree: nothing may change)
+snapm() {
+	(cd "$1" && find . -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort &&
+		find . -type f -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort)
+}
+# snapc DIR: the same without times and directory sizes (commit against native)
+snapc() {
+	(cd "$1" && { find . ! -type d -printf '%p %y %m %U %G %s %l\n'
+		find . -type d -printf '%p %y %m %U %G\n'; } | LC_ALL=C sort &&
+		find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+}
+# show WHAT A B: the first lines of the difference
+show() {
+	echo "    $1 (- native, + pcow):"
+	diff -u "$2" "$3" | sed -n '4,40s/^/    /p'
+}
+
+if [ -n "${CORPUS_ONLY:-}" ]; then
+	cases=$CORPUS_ONLY
+else
+	cases=$(cd "$top_srcdir/tests/corpus" && ls ./*.c | sed 's|^\./||; s|\.c$||')
+fi
+[ -n "$cases" ] || harness "no cases in $top_srcdir/tests/corpus"
+
+corpus_tree "$T/template"
+n=0
+for c in $cases; do
+	n=$((n + 1))
+	prog="$BIN/$c"
+	if [ ! -x "$prog" ]; then
+		fail "$c: $prog is not built (run tests/corpus/gen-cases.sh, then make check)"
+		continue
+	fi
+	rm -rf "$T/n" "$T/c" "$T/s"
+	cp -a "$T/template" "$T/n" && cp -a "$T/template" "$T/c" || harness "cp -a"
+	(cd "$T/n" && exec "$prog") >n.out 2>n.err
+	nrc=$?
+	if [ "$nrc" -eq 99 ]; then
+		fail "$c: the case broke natively: $(head -3 n.err)"
+		continue
+	fi
+	snapm "$T/c" >before
+	(cd "$T/c" && exec "$PCOW" trace -q --store "$T/s" --cow "$T/c" -- "$prog") >c.out 2>c.err
+	crc=$?
+	why=
+	[ "$crc" = "$nrc" ] || why="$why exit status $crc, native $nrc;"
+	cmp -s n.out c.out || why="$why output differs;"
+	snapm "$T/c" >after
+	cmp -s before after || why="$why the real tree changed;"
+	"$PCOW" commit "$T/s" >commit.out 2>&1 || why="$why pcow commit failed: $(grep -v '^[ADMRT]* /' commit.out | head -3);"
+	snapc "$T/n" >native.tree
+	snapc "$T/c" >committed.tree
+	cmp -s native.tree committed.tree || why="$why the committed tree differs from native's;"
+	if [ -z "$why" ]; then
+		pass "$c"
+		continue
+	fi
+	fail "$c:$why"
+	[ "$crc" = 99 ] || [ -s c.err ] && sed -n '1,5s/^/    stderr: /p' c.err
+	cmp -s n.out c.out || show output n.out c.out
+	cmp -s before after || show "real tree (before, after)" before after
+	cmp -s native.tree committed.tree || show "tree (native, committed)" native.tree committed.tree
+done
+echo "# $n cases"
+finish
