@@ -63,6 +63,9 @@ struct cow_store {
 	uint64_t used;		/* apparent bytes of upper regular files */
 	unsigned tmp_seq;	/* names of temporaries in work/ */
 	bool marked;		/* STORE/live.PID made (recover.c) */
+	unsigned intent_seq;	/* the open intent (recover.c): work/intent.PID.N; 0: none */
+	bool trash_used;	/* work/trash.PID.N holds what the open intent removed */
+	bool trash_dir;		/* and it is a directory */
 };
 
 /* ---- index.c */
@@ -121,6 +124,21 @@ void cow_work_name(struct cow_store *store, char *buf, size_t size);
  * that hold nothing of the program's.  Best effort: never fails.
  */
 void cow_recover(struct cow_store *store);
+/*
+ * The intent journal of renames and deletions in the overlay (recover.c).
+ * Before such an operation changes upper/, cow_intent_begin writes
+ * work/intent.PID.N naming it (op "rename" FROM TO, or "delete" PATH); an
+ * object it removes from upper/ is moved to work/trash.PID.N
+ * (cow_intent_trash) rather than unlinked.  Once the index change is
+ * committed (done) or rolled back (!done), cow_intent_end removes the
+ * trash, or puts it back at home, and then the intent.  A pcow killed in
+ * between leaves both: cow_recover finds from the index whether the change
+ * was committed and puts upper/ in agreement with it.
+ */
+int cow_intent_begin(struct cow_store *store, const char *op, const char *a, const char *b);
+/* Move the upper object at rel into the open intent's trash; -errno. */
+int cow_intent_trash(struct cow_store *store, const char *rel, bool is_dir);
+void cow_intent_end(struct cow_store *store, const char *home_virt, bool done);
 /* At closing: remove this process's mark. */
 void cow_recover_close(struct cow_store *store);
 

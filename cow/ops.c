@@ -205,7 +205,7 @@ static int remove_object(struct cow_store *store, const char *virt_path,
 {
 	const struct cow_entry *e = cow_index_get(store, virt_path);
 	struct stat st;
-	int err;
+	int err, end_err;
 
 	err = db_overlay_begin(store->db);
 	if (err)
@@ -217,15 +217,17 @@ static int remove_object(struct cow_store *store, const char *virt_path,
 		    fstatat(store->upper_fd, cow_rel(store, virt_path), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    st.st_nlink == 1)
 			cow_quota_release(store, (uint64_t)st.st_size);
-		if (cow_sys.unlinkat(store->upper_fd, cow_rel(store, virt_path),
-				     lk->type == S_IFDIR ? AT_REMOVEDIR : 0) < 0 &&
-		    errno != ENOENT)
+		if (store->intent_seq)
+			err = cow_intent_trash(store, cow_rel(store, virt_path), lk->type == S_IFDIR);
+		else if (cow_sys.unlinkat(store->upper_fd, cow_rel(store, virt_path),
+					  lk->type == S_IFDIR ? AT_REMOVEDIR : 0) < 0 &&
+			 errno != ENOENT)
 			err = -errno;
 	}
 	if (!err)
 		err = hide_lower(store, virt_path);
-	db_overlay_end(store->db, !err);
-	return err;
+	end_err = db_overlay_end(store->db, !err);
+	return err ? err : end_err;
 }
 
 int cow_delete(struct cow_store *store, const char *virt_path, bool is_dir)
@@ -247,8 +249,13 @@ int cow_delete(struct cow_store *store, const char *virt_path, bool is_dir)
 		err = -EISDIR; /* unlink(2): Linux gives EISDIR */
 	else if (is_dir && !(err = cow_dir_is_empty(store, virt_path, &empty)) && !empty)
 		err = -ENOTEMPTY;
+	/* Only an object in upper/ needs the journal: the rest is the index's. */
+	if (!err && lk->where == COW_UPPER)
+		err = cow_intent_begin(store, "delete", virt_path, NULL);
 	if (!err)
 		err = remove_object(store, virt_path, lk);
+	if (store->intent_seq)
+		cow_intent_end(store, virt_path, !err);
 	free(lk);
 	return err;
 }
@@ -330,7 +337,7 @@ int cow_rename(struct cow_store *store, const char *from_virt, const char *to_vi
 {
 	struct cow_lookup *from = NULL, *to = NULL;
 	bool empty;
-	int err;
+	int err, end_err;
 
 	if (!strcmp(from_virt, to_virt))
 		return 0; /* rename(2): same file, nothing to do */
@@ -363,9 +370,14 @@ int cow_rename(struct cow_store *store, const char *from_virt, const char *to_vi
 		if (err)
 			goto out_free;
 	}
-	err = db_overlay_begin(store->db);
+	err = cow_intent_begin(store, "rename", from_virt, to_virt);
 	if (err)
 		goto out_free;
+	err = db_overlay_begin(store->db);
+	if (err) {
+		cow_intent_end(store, to_virt, false);
+		goto out_free;
+	}
 	err = cow_make_parents(store, to_virt);
 	if (!err && exists(to))
 		err = remove_object(store, to_virt, to);
@@ -375,7 +387,10 @@ int cow_rename(struct cow_store *store, const char *from_virt, const char *to_vi
 	if (!err)
 		err = from->type == S_IFDIR ? rename_dir(store, from_virt, to_virt)
 					    : rename_file(store, from_virt, to_virt, from);
-	db_overlay_end(store->db, !err);
+	end_err = db_overlay_end(store->db, !err);
+	if (!err)
+		err = end_err;
+	cow_intent_end(store, to_virt, !err);
 out_free:
 	free(from);
 	free(to);

@@ -22,6 +22,17 @@
  * in place: found, never destroyed.  The dead markers go once the sweep
  * is done.  A dead process whose PID was reused looks alive: its leftovers
  * wait until the PID is free again.
+ *
+ * A rename or deletion in the overlay changes upper/ in several steps and
+ * the index in one transaction at the end (cow/ops.c).  Its intent
+ * ("intent.PID.N" in work/: the operation and its paths) is written before
+ * the first step, and what it takes out of upper/ is kept in
+ * "trash.PID.N" until the index change is committed.  A dead process's
+ * intent is settled before the orphans are looked for: when the index
+ * says the change was committed, the trash goes; when it says it was not
+ * (the source still exists in the merged view), the steps are undone —
+ * a moved object goes back, a copy made for the rename goes, the trash
+ * returns home — so that upper/ is what the index says.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -128,6 +139,196 @@ next:
 	closedir(dir);
 }
 
+/* ------------------------------------------------------ the journal */
+
+static void intent_name(const struct cow_store *store, const char *prefix, unsigned seq,
+			char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.%ld.%u", prefix, (long)getpid(), seq);
+}
+
+int cow_intent_begin(struct cow_store *store, const char *op, const char *a, const char *b)
+{
+	char name[64];
+	size_t la = strlen(op) + 1, lb = strlen(a) + 1, lc = b ? strlen(b) + 1 : 0;
+	char *buf = malloc(la + lb + lc);
+	ssize_t n = -1;
+	int fd, err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, op, la);
+	memcpy(buf + la, a, lb);
+	if (b)
+		memcpy(buf + la + lb, b, lc);
+	store->intent_seq = ++store->tmp_seq;
+	store->trash_used = false;
+	intent_name(store, "intent", store->intent_seq, name, sizeof(name));
+	fd = openat(store->work_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		n = write(fd, buf, la + lb + lc);
+		if (n < 0)
+			err = -errno;
+		close(fd);
+	} else {
+		err = -errno;
+	}
+	free(buf);
+	if (!err && (size_t)n != la + lb + lc)
+		err = -ENOSPC;
+	if (err) {
+		if (fd >= 0)
+			unlinkat(store->work_fd, name, 0);
+		store->intent_seq = 0;
+	}
+	return err;
+}
+
+int cow_intent_trash(struct cow_store *store, const char *rel, bool is_dir)
+{
+	char name[64];
+
+	intent_name(store, "trash", store->intent_seq, name, sizeof(name));
+	if (cow_sys.renameat(store->upper_fd, rel, store->work_fd, name) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	store->trash_used = true;
+	store->trash_dir = is_dir;
+	return 0;
+}
+
+void cow_intent_end(struct cow_store *store, const char *home_virt, bool done)
+{
+	char name[64];
+
+	if (!store->intent_seq)
+		return;
+	intent_name(store, "trash", store->intent_seq, name, sizeof(name));
+	if (store->trash_used && done)
+		cow_sys.unlinkat(store->work_fd, name, store->trash_dir ? AT_REMOVEDIR : 0);
+	else if (store->trash_used && home_virt)
+		/* Failed: back where it was, if that is still free. */
+		renameat2(store->work_fd, name, store->upper_fd, cow_rel(store, home_virt),
+			  RENAME_NOREPLACE);
+	intent_name(store, "intent", store->intent_seq, name, sizeof(name));
+	cow_sys.unlinkat(store->work_fd, name, 0);
+	store->intent_seq = 0;
+	store->trash_used = false;
+}
+
+static bool in_upper(struct cow_store *store, const char *virt, struct stat *st)
+{
+	struct stat dummy;
+
+	return fstatat(store->upper_fd, cow_rel(store, virt), st ? st : &dummy,
+		       AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* The index gives virt_path an object in upper/. */
+static bool indexed_in_upper(const struct cow_store *store, const char *virt)
+{
+	const struct cow_entry *e = cow_index_get(store, virt);
+
+	return e && e->kind != COW_KIND_WHITEOUT;
+}
+
+static bool merged_exists(struct cow_store *store, const char *virt)
+{
+	struct cow_lookup *lk = malloc(sizeof(*lk));
+	bool yes = lk && cow_lookup(store, virt, lk) == 0 &&
+		   (lk->where == COW_UPPER || lk->where == COW_LOWER);
+
+	free(lk);
+	return yes;
+}
+
+/* Remove an object made for an operation that did not happen. */
+static void remove_made(struct cow_store *store, const char *virt)
+{
+	struct stat st;
+
+	if (in_upper(store, virt, &st))
+		unlinkat(store->upper_fd, cow_rel(store, virt), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+}
+
+/*
+ * Settle the intent "intent.PID.N" of a dead process: op and paths from
+ * the file, its trash "trash.PID.N" (work_fd-relative) maybe present.
+ */
+static void settle_intent(struct cow_store *store, const char *op, const char *a, const char *b,
+			  const char *trash)
+{
+	struct stat st;
+	bool trash_here = fstatat(store->work_fd, trash, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	const char *home = b ? b : a;
+
+	if (!merged_exists(store, a)) {
+		/* Committed: the object is gone from its old name. */
+		if (trash_here)
+			unlinkat(store->work_fd, trash, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+		return;
+	}
+	if (!strcmp(op, "rename") && b) {
+		if (indexed_in_upper(store, a)) {
+			/* An upper object moved to b's place goes back. */
+			if (!in_upper(store, a, NULL) && in_upper(store, b, NULL))
+				renameat(store->upper_fd, cow_rel(store, b), store->upper_fd,
+					 cow_rel(store, a));
+		} else if (in_upper(store, b, NULL) && (!indexed_in_upper(store, b) || trash_here)) {
+			/* The copy made of a real object under the new name. */
+			remove_made(store, b);
+		}
+	}
+	if (trash_here && !in_upper(store, home, NULL))
+		renameat(store->work_fd, trash, store->upper_fd, cow_rel(store, home));
+}
+
+/* Every intent of a dead process in work/: settled, then removed. */
+static void settle_intents(struct cow_store *store)
+{
+	char name[NAME_MAX + 1], trash[64], path[PATH_MAX], *buf = malloc(2 * COW_PATH_MAX + 16);
+	int fd = openat(store->work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), in;
+	struct dirent *de;
+	unsigned seq;
+	long pid;
+	ssize_t n;
+	DIR *dir;
+
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir && fd >= 0)
+		close(fd);
+	while (buf && dir && (de = readdir(dir))) {
+		const char *op, *a, *b = NULL;
+
+		if (!parse_name(de->d_name, "intent", true, &pid) || !pid_gone(pid) ||
+		    sscanf(de->d_name, "intent.%ld.%u", &pid, &seq) != 2)
+			continue;
+		snprintf(name, sizeof(name), "%s", de->d_name);
+		snprintf(trash, sizeof(trash), "trash.%ld.%u", pid, seq);
+		in = openat(store->work_fd, name, O_RDONLY | O_CLOEXEC);
+		n = in >= 0 ? read(in, buf, 2 * COW_PATH_MAX + 15) : -1;
+		if (in >= 0)
+			close(in);
+		/* "op\0a\0" or "op\0a\0b\0"; cut short, it was being written
+		   and nothing was changed yet. */
+		if (n > 0 && buf[n - 1] == '\0') {
+			op = buf;
+			a = op + strlen(op) + 1;
+			if (a < buf + n && a + strlen(a) + 1 < buf + n)
+				b = a + strlen(a) + 1;
+			if (a < buf + n && (!strcmp(op, "delete") || b))
+				settle_intent(store, op, a, b, trash);
+		}
+		/* What could not go back (its place was taken) goes. */
+		if (snprintf(path, sizeof(path), "%s/work/%s", store->store_dir, trash) <
+		    (int)sizeof(path))
+			cow_remove_tree(store, path);
+		unlinkat(store->work_fd, name, 0);
+	}
+	if (dir)
+		closedir(dir);
+	free(buf);
+}
+
 /* Scan dir_path for "live.PID" marks: *ret_dead when one is a dead process's. */
 static void scan_marks(const char *dir_path, bool unlink_dead, bool *ret_dead, bool *ret_others)
 {
@@ -185,6 +386,7 @@ void cow_recover(struct cow_store *store)
 	if (dir)
 		closedir(dir);
 	if (crashed && !others) {
+		settle_intents(store);
 		sweep(store, virt, 1);
 		scan_marks(store->store_dir, true, &crashed, &others);
 	}

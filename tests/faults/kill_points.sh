@@ -1,6 +1,6 @@
 #!/bin/sh
-# pcow killed with SIGKILL at every step of (a) a copy-up, (b) a commit and
-# (c) a log flush loses nothing (doc/security.md, "A failed or killed
+# pcow killed with SIGKILL at every step of (a) a copy-up, (b) a commit,
+# (c) a log flush and (d) renames and deletions in the overlay loses nothing (doc/security.md, "A failed or killed
 # copy-up or commit loses nothing", "The log survives a killed pcow").
 #
 # tests/faults/libkillat.so is preloaded into pcow and raises SIGKILL just
@@ -301,5 +301,74 @@ while [ $n -le "$total" ]; do
 done
 [ "$c_points" -ge 5 ] && pass "(c) log flush: killed at $c_points points" ||
 	fail "(c) log flush: only $c_points kill points"
+
+# ---------------------------------------------------------------- (d)
+# Renames and deletions in the overlay, of upper and real files and
+# directories, killed at each of their steps (pcow's main thread).  After
+# the kill the store is consistent, the program sees the tree as it was
+# after some number of the operations (each one whole or not at all), and
+# a commit makes the real tree that.  Before the intent journal
+# (cow/recover.c), a kill between the move in upper/ and the index write
+# left an index entry with no object and an object with none.
+E="$T/e"
+mke() {
+	rm -rf "$E" && mkdir -p "$E/rd" "$E/rr" && for f in a b c d; do echo "$f" >"$E/$f"; done &&
+		echo x >"$E/rd/x" && echo z >"$E/rr/z" || harness "cannot make (d)'s tree"
+}
+prep_d="echo u1 >'$E/u1' && echo more >>'$E/b' && mkdir '$E/ud' && echo f >'$E/ud/f' &&
+	mv '$E/rd' '$E/rd1'"
+set -- "mv '$E/u1' '$E/b'" "mv '$E/c' '$E/u1'" "rm '$E/d'" "rm '$E/b'" "mv '$E/rd1' '$E/rd2'" \
+	"mv '$E/a' '$E/rd2/a'" "rm '$E/ud/f'" "rmdir '$E/ud'" "mv '$E/rr' '$E/rr2'"
+ops_d=$(printf '%s && ' "$@")true
+# view: the tree as a program sees it, with $E as cwd
+view='find . | LC_ALL=C sort; find . -type f | LC_ALL=C sort | while read -r f; do echo "$f: $(cat "$f")"; done'
+# The states after 0..9 operations, natively.
+k=0 states=
+while [ $k -le $# ]; do
+	mke
+	(cd "$E" && sh -c "$prep_d") || harness "(d) prep"
+	i=0
+	for op in "$@"; do
+		[ $i -lt $k ] && { sh -c "$op" || harness "(d): $op"; }
+		i=$((i + 1))
+	done
+	(cd "$E" && sh -c "$view") >"$T/state.$k"
+	states="$states $k"
+	k=$((k + 1))
+done
+run_d() {
+	mke
+	rm -rf "$T/s" && cp -a "$T/s.tmpl" "$T/s" || harness "reset (d)"
+	"$PCOW" trace -q --cow "$E" --store "$T/s" -- sh -c "$prep_d" || harness "(d) prep under pcow"
+	PCOW_KILLAT_TRACE=$2 killat $1 all main "$PCOW" trace -q --cow "$E" --store "$T/s" -- \
+		sh -c "$ops_d" 2>"$T/err"
+}
+rm -f "$T/trace.d"
+run_d 0 "$T/trace.d" || harness "the (d) run fails: $(cat "$T/err")"
+d_points=0 d_bad=0
+for n in $(around '^(rename|unlink|rmdir|mkdir|open|write)' 3 <"$T/trace.d"); do
+	run_d $n ""
+	rc=$?
+	[ $rc -eq 0 ] && break
+	d_points=$((d_points + 1))
+	what="renames and deletions killed at call $n ($(sed -n "${n}s/^[0-9]* //p" "$T/trace.d"))"
+	[ $rc -eq 137 ] || { fail "$what: pcow exits $rc, not 137: $(head -3 "$T/err")"; break; }
+	f0=$failures
+	consistent "$what" "$T/s"
+	"$PCOW" trace -q --cow "$E" --store "$T/s" -- sh -c "cd '$E' && $view" >"$T/seen" 2>"$T/err"
+	seen_k=
+	for k in $states; do
+		cmp -s "$T/seen" "$T/state.$k" && { seen_k=$k; break; }
+	done
+	[ -n "$seen_k" ] || fail "$what: the program sees a tree after no whole number of operations: $(diff "$T/state.0" "$T/seen" | head -5 | tr '\n' ' ')"
+	"$PCOW" commit "$T/s" >/dev/null 2>"$T/err" || fail "$what: pcow commit exits $?: $(head -3 "$T/err")"
+	(cd "$E" && sh -c "$view") >"$T/committed"
+	cmp -s "$T/committed" "$T/seen" || fail "$what: the committed tree is not what the program saw"
+	[ $failures -gt $f0 ] && d_bad=$((d_bad + 1))
+	[ $d_bad -ge 3 ] && { fail "(d): more failures not shown"; break; }
+done
+expect_eq "(d) the run completes once past the last point" 0 "$rc"
+[ "$d_points" -ge 40 ] && pass "(d) renames and deletions: killed at $d_points points" ||
+	fail "(d) renames and deletions: only $d_points kill points"
 
 finish
