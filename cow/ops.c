@@ -333,6 +333,19 @@ static int rename_file(struct cow_store *store, const char *from_virt, const cha
 	return err ? err : hide_lower(store, from_virt);
 }
 
+/* Two names of one object (hard links), both upper or both real. */
+static bool same_object(struct cow_store *store, const struct cow_lookup *a,
+			const struct cow_lookup *b)
+{
+	struct stat sa, sb;
+
+	if (a->where != b->where || (a->where != COW_UPPER && a->where != COW_LOWER) ||
+	    lstat(cow_kpath(store, a->real_path), &sa) < 0 ||
+	    lstat(cow_kpath(store, b->real_path), &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int cow_rename(struct cow_store *store, const char *from_virt, const char *to_virt)
 {
 	struct cow_lookup *from = NULL, *to = NULL;
@@ -369,6 +382,8 @@ int cow_rename(struct cow_store *store, const char *from_virt, const char *to_vi
 			err = -ENOTEMPTY;
 		if (err)
 			goto out_free;
+		if (same_object(store, from, to))
+			goto out_free; /* vfs_rename: hard links of one inode, nothing to do */
 	}
 	err = cow_intent_begin(store, "rename", from_virt, to_virt);
 	if (err)

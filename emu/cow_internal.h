@@ -60,6 +60,8 @@ struct emu_cow {
 	const char *store_dir;
 	struct cred_slot creds[CRED_SLOTS];
 	struct emu_rec *rec; /* replay's recorder */
+	bool creat_dir_einval; /* the kernel refuses O_CREAT|O_DIRECTORY (Linux 6.4) */
+	bool protected_hardlinks; /* fs.protected_hardlinks (may_linkat) */
 };
 
 /* A merged directory listing being read through a descriptor. */
@@ -180,6 +182,8 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags);
 int cw_do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const struct meta *m);
 bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_inode *ino);
+/* fd is an O_PATH descriptor (fchmod, fchown, futimens, fsetxattr: EBADF). */
+bool cw_fd_is_path(struct ctx *x, int fd);
 int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask);
 int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m);
 int cw_read_times(struct ctx *x, uint64_t addr, int kind, struct meta *m);

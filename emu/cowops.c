@@ -63,6 +63,12 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	bool writes = !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_TRUNC) || tmpfile);
 	unsigned wflags = 0;
 
+	x->pend->open_fix_mode = false;
+	/* build_open_flags (fs/open.c): what the kernel refuses before any walk. */
+	if (how && ((creat || tmpfile) ? (how->mode & ~(uint64_t)07777) != 0 : how->mode != 0))
+		return cw_emulate(x, -EINVAL);
+	if (creat && (flags & O_DIRECTORY) && x->ec->creat_dir_einval)
+		return cw_emulate(x, -EINVAL);
 	if (flags & O_PATH)
 		creat = false;
 	if (!(flags & O_NOFOLLOW) && !(creat && (flags & O_EXCL)))
@@ -104,11 +110,21 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 		if (err)
 			return cw_emulate(x, err);
 		pc = cw_cred_of(x->ec, x->c);
-		err = cow_create(x->ec->store, w.res.virt_path,
-				 S_IFREG | (mode & 07777 & ~cw_umask_of(x)), NULL, pc->cred.fsuid,
-				 pc->cred.fsgid);
-		if (err)
+		/*
+		 * The kernel does not check the mode of a file its open just
+		 * created; the rewritten open will, so the owner gets the bits
+		 * the access needs until the exit sets the mode.
+		 */
+		mode = mode & 07777 & ~cw_umask_of(x);
+		mask = acc == O_RDONLY ? 0400 : acc == O_WRONLY ? 0200 : 0600;
+		x->pend->open_fix_mode = (mode & (mode_t)mask) != (mode_t)mask;
+		x->pend->open_mode = mode;
+		err = cow_create(x->ec->store, w.res.virt_path, S_IFREG | mode | (mode_t)mask, NULL,
+				 pc->cred.fsuid, pc->cred.fsgid);
+		if (err) {
+			x->pend->open_fix_mode = false;
 			return cw_emulate(x, err);
+		}
 		err = cow_upper_path(x->ec->store, w.res.virt_path, upper, sizeof(upper));
 		if (err)
 			return cw_emulate(x, err);
@@ -166,13 +182,13 @@ static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *t
 	bool base_moved;
 	int err;
 
-	cw_walk(x->ec, x->c, dirfd, pi, 0, &w, &base_moved);
+	cw_walk(x->ec, x->c, dirfd, pi, EMU_WALK_NAME, &w, &base_moved);
 	if (w.special)
 		return cw_deny(x, -EACCES);
 	if (!cw_in_cow(x, w.res.virt_path) && (w.err == 0 || w.res.parent_exists))
 		return cw_read_only(x, &w, base_moved, pi);
 	if (w.err == 0)
-		return cw_emulate(x, -EEXIST);
+		return cw_emulate(x, -EEXIST); /* filename_create: even "name/" */
 	if (w.err != -ENOENT || !w.res.parent_exists)
 		return cw_emulate(x, w.err);
 	if (w.res.trailing_slash && !S_ISDIR(mode))
@@ -180,6 +196,11 @@ static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *t
 	err = cw_may_create(x, w.res.virt_path);
 	if (err)
 		return cw_emulate(x, err);
+	/* vfs_mknod, after may_create: devices are not modelled (cow_create
+	   refuses them with EPERM, as for a caller without CAP_MKNOD), nor
+	   socket nodes. */
+	if (S_ISSOCK(mode))
+		return cw_emulate(x, -EOPNOTSUPP);
 	pc = cw_cred_of(x->ec, x->c);
 	err = cow_create(x->ec->store, w.res.virt_path, mode, target, pc->cred.fsuid,
 			 pc->cred.fsgid);
@@ -197,11 +218,11 @@ int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode)
 
 	if (type == 0)
 		type = S_IFREG;
-	if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK) {
-		/* Devices need CAP_MKNOD; sockets are made by bind(2). */
-		return cw_emulate(x, type == S_IFSOCK ? -EOPNOTSUPP : -EPERM);
-	}
-	if (type != S_IFREG && type != S_IFIFO)
+	/* may_mknod: a directory is EPERM, an unknown type EINVAL. */
+	if (type == S_IFDIR)
+		return cw_emulate(x, -EPERM);
+	if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK &&
+	    type != S_IFSOCK)
 		return cw_emulate(x, -EINVAL);
 	return do_mknod(x, dirfd, pi, type | (mode & 07777 & ~cw_umask_of(x)), NULL);
 }
@@ -254,8 +275,11 @@ int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir)
 	const char *lastc = cw_last_component(x->c->path[pi]);
 	int err, action;
 
-	if (!walk_in_scope(x, dirfd, pi, 0, &w, &action))
+	if (!walk_in_scope(x, dirfd, pi, EMU_WALK_NAME, &w, &action))
 		return action;
+	/* do_unlinkat: "name/" is never unlinked ("slashes:"). */
+	if (!is_dir && w.res.trailing_slash)
+		return cw_emulate(x, w.res.inode.type == EMU_FT_DIR ? -EISDIR : -ENOTDIR);
 	if (is_dir && (!strcmp(lastc, ".") || !strncmp(lastc, "./", 2)))
 		return cw_emulate(x, -EINVAL);
 	if (is_dir && (!strcmp(lastc, "..") || !strncmp(lastc, "../", 3)))
@@ -323,8 +347,8 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 		action = cw_emulate(x, -EINVAL); /* RENAME_WHITEOUT: not modelled */
 		goto out;
 	}
-	cw_walk(x->ec, x->c, ofd, oi, 0, ow, &obm);
-	cw_walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
+	cw_walk(x->ec, x->c, ofd, oi, EMU_WALK_NAME, ow, &obm);
+	cw_walk(x->ec, x->c, nfd, ni, EMU_WALK_NAME, nw, &nbm);
 	if (ow->special || nw->special) {
 		action = cw_deny(x, -EACCES);
 		goto out;
@@ -361,6 +385,18 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 		action = cw_emulate(x, -EEXIST);
 		goto out;
 	}
+	/* do_renameat2: trailing slashes are for directories only. */
+	err = 0;
+	if ((flags & RENAME_EXCHANGE) && nw->err == 0 && nw->res.inode.type != EMU_FT_DIR &&
+	    nw->res.trailing_slash)
+		err = -ENOTDIR;
+	if (ow->res.inode.type != EMU_FT_DIR &&
+	    (ow->res.trailing_slash || (!(flags & RENAME_EXCHANGE) && nw->res.trailing_slash)))
+		err = (flags & RENAME_EXCHANGE) && nw->err ? nw->err : -ENOTDIR;
+	if (err) {
+		action = cw_emulate(x, err);
+		goto out;
+	}
 	if (flags & RENAME_EXCHANGE) {
 		action = cw_emulate(x, nw->err ? nw->err : exchange(x, ow, nw));
 		goto out;
@@ -385,6 +421,15 @@ out:
 	return action;
 }
 
+/* fs/namei.c safe_hardlink_source: what anyone may link to (protected_hardlinks). */
+static bool safe_hardlink_source(struct ctx *x, const struct emu_inode *ino)
+{
+	if (ino->type != EMU_FT_REG || (ino->mode & S_ISUID) ||
+	    (ino->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		return false;
+	return emu_permission(&cw_cred_of(x->ec, x->c)->cred, ino, 4 | 2) == 0;
+}
+
 int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 {
 	struct walk *w = malloc(2 * sizeof(*w)), *ow = w, *nw = w + 1; /* old, new */
@@ -394,7 +439,7 @@ int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 	if (!w)
 		return cw_emulate(x, -ENOMEM);
 	cw_walk(x->ec, x->c, ofd, oi, (flags & AT_SYMLINK_FOLLOW) ? EMU_WALK_FOLLOW : 0, ow, &obm);
-	cw_walk(x->ec, x->c, nfd, ni, 0, nw, &nbm);
+	cw_walk(x->ec, x->c, nfd, ni, EMU_WALK_NAME, nw, &nbm);
 	if (ow->special || nw->special) {
 		action = cw_deny(x, -EACCES);
 		goto out;
@@ -407,8 +452,8 @@ int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 		action = cw_emulate(x, -EEXIST);
 		goto out;
 	}
-	if (!(nw->err == -ENOENT && nw->res.parent_exists)) {
-		action = cw_emulate(x, nw->err);
+	if (!(nw->err == -ENOENT && nw->res.parent_exists) || nw->res.trailing_slash) {
+		action = cw_emulate(x, nw->err); /* filename_create: "name/" is ENOENT */
 		goto out;
 	}
 	if (!cw_in_cow(x, ow->res.virt_path) || !cw_in_cow(x, nw->res.virt_path)) {
@@ -416,6 +461,11 @@ int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 					 !ow->touched && !nw->touched && !obm && !nbm
 				 ? DB_ACTION_PASS
 				 : cw_emulate(x, -EXDEV);
+		goto out;
+	}
+	if (x->ec->protected_hardlinks && !cw_is_owner(x, &ow->res.inode) &&
+	    !safe_hardlink_source(x, &ow->res.inode)) {
+		action = cw_emulate(x, -EPERM); /* may_linkat */
 		goto out;
 	}
 	if (ow->res.inode.type == EMU_FT_DIR) {
@@ -574,6 +624,26 @@ int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 		x->pend->addr = buf;
 	}
 	return DB_ACTION_PASS;
+}
+
+bool cw_fd_is_path(struct ctx *x, int fd)
+{
+	char name[64], info[512];
+	unsigned flags = 0;
+	ssize_t n;
+	int in;
+
+	snprintf(name, sizeof(name), "/proc/%d/fdinfo/%d", (int)x->c->tid, fd);
+	in = open(name, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return false;
+	n = read(in, info, sizeof(info) - 1);
+	close(in);
+	if (n <= 0)
+		return false;
+	info[n] = '\0';
+	return strstr(info, "flags:") && sscanf(strstr(info, "flags:"), "flags: %o", &flags) == 1 &&
+	       (flags & O_PATH);
 }
 
 int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
@@ -44,6 +45,29 @@ static void dir_state_free(void *p)
 	free(ds);
 }
 
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int a = 0, b = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return true;
+	return a > major || (a == major && b >= minor);
+}
+
+static bool sysctl_on(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int v = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v != 0;
+}
+
 struct emu_cow *emu_cow_new(struct cow_store *store)
 {
 	struct emu_cow *ec = calloc(1, sizeof(*ec));
@@ -52,6 +76,8 @@ struct emu_cow *emu_cow_new(struct cow_store *store)
 		return NULL;
 	ec->store = store;
 	ec->store_dir = cow_store_dir(store);
+	ec->creat_dir_einval = kernel_at_least(6, 4);
+	ec->protected_hardlinks = sysctl_on("/proc/sys/fs/protected_hardlinks");
 	emu_files_set_dir_free(dir_state_free);
 	if (!(ec->rec = emu_rec_new(store))) {
 		free(ec);
@@ -399,6 +425,20 @@ static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_
 	return action;
 }
 
+/*
+ * A file the open created, with its mode now: the kernel opened it without
+ * checking that mode (do_open: FMODE_CREATED), pcow's rewritten open
+ * needed the owner bits it lacked.
+ */
+static void created_mode(struct emu_cow *ec, const struct emu_cow_pending *pend)
+{
+	struct cow_lookup *lk = malloc(sizeof(*lk));
+
+	if (lk && cow_lookup(ec->store, pend->vpath, lk) == 0 && lk->where == COW_UPPER)
+		chmod(cow_kpath(ec->store, lk->real_path), pend->open_mode);
+	free(lk);
+}
+
 /* st_nlink of a merged directory: 2 + its subdirectories, as ext4 counts. */
 static void fix_nlink(struct emu_cow *ec, const struct emu_cow_pending *pend,
 		      const struct emu_guest *g)
@@ -666,6 +706,8 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case __NR_linkat:
 		PATH(1);
 		PATH(3);
+		if (a[4] & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+			return cw_emulate(&x, -EINVAL); /* do_linkat */
 		if (a[4] & AT_EMPTY_PATH)
 			return cw_deny(&x, -ENOSYS); /* linking a descriptor: not modelled */
 		return cw_do_link(&x, dfd, 1, (int)a[2], 3, (int)a[4]);
@@ -736,6 +778,8 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		return DB_ACTION_PASS;
 	}
 	case __NR_fchmod:
+		if (cw_fd_is_path(&x, dfd))
+			return cw_emulate(&x, -EBADF); /* fdget: an O_PATH descriptor */
 		m.op = META_CHMOD;
 		m.mode = (mode_t)a[1];
 		return cw_do_meta_fd(&x, dfd, &m);
@@ -754,6 +798,8 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			return cw_do_meta_fd(&x, dfd, &m);
 		return cw_do_meta_path(&x, dfd, 1, !(a[4] & AT_SYMLINK_NOFOLLOW), &m);
 	case __NR_fchown:
+		if (cw_fd_is_path(&x, dfd))
+			return cw_emulate(&x, -EBADF);
 		m.op = META_CHOWN;
 		m.uid = (uid_t)a[1];
 		m.gid = (gid_t)a[2];
@@ -772,11 +818,15 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			return cw_emulate(&x, err);
 		return cw_do_meta_path(&x, dfd, 1, true, &m);
 	case __NR_utimensat:
+		if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+			return cw_emulate(&x, -EINVAL); /* do_utimes */
 		err = cw_read_times(&x, a[2], 2, &m);
 		if (!a[1]) {
 			/* futimens(fd) */
 			if (err)
 				return cw_emulate(&x, err);
+			if (cw_fd_is_path(&x, dfd))
+				return cw_emulate(&x, -EBADF);
 			return cw_do_meta_fd(&x, dfd, &m);
 		}
 		PATH(1);
@@ -796,9 +846,10 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		PATH(0);
 		return cw_do_copy_up_path(&x, AT_FDCWD, 0, false, -2);
 	case __NR_fsetxattr:
-		return cw_do_xattr_fd(&x, dfd, true);
 	case __NR_fremovexattr:
-		return cw_do_xattr_fd(&x, dfd, false);
+		if (cw_fd_is_path(&x, dfd))
+			return cw_emulate(&x, -EBADF);
+		return cw_do_xattr_fd(&x, dfd, c->nr == __NR_fsetxattr);
 	/* ---- directories through descriptors */
 	case __NR_getdents64:
 		return do_getdents(&x, dfd, a[1], a[2], true);
@@ -926,6 +977,8 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case PEND_OPEN: {
 		struct emu_fd *f;
 
+		if (pend->open_fix_mode)
+			created_mode(ec, pend);
 		if (result < 0 || !(f = emu_files_get(c->files, (int)result)))
 			break;
 		if (pend->passed)

@@ -78,6 +78,8 @@ struct emu_cow_pending {
 	int open_dirfd;		/* PEND_OPEN: how the open's path is walked again */
 	int8_t open_pi;
 	unsigned open_wflags;
+	bool open_fix_mode;	/* PEND_OPEN: the file was created with more owner */
+	mode_t open_mode;	/* bits than its mode (open_mode) gives, for the open */
 	uint64_t addr;		/* a buffer of the program's the exit fixes */
 	char vpath[EMU_PATH_MAX]; /* the object's virtual path */
 	struct emu_rec_pending rec; /* what replay's recorder keeps */

@@ -122,7 +122,7 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 	if (glen == 0)
 		return -ENOENT;
 	res->trailing_slash = guest_path[glen - 1] == '/';
-	if (res->trailing_slash)
+	if (res->trailing_slash && !(flags & EMU_WALK_NAME))
 		flags |= EMU_WALK_FOLLOW | EMU_WALK_DIRECTORY;
 
 	if (guest_path[0] == '/') {

@@ -62,6 +62,13 @@ struct emu_cred {
 enum emu_walk_flags {
 	EMU_WALK_FOLLOW = 1 << 0,    /* follow a symlink in the last component */
 	EMU_WALK_DIRECTORY = 1 << 1, /* the last component must be a directory */
+	/*
+	 * The call names the last component itself (it creates, removes,
+	 * renames or links it): a trailing slash neither follows a symbolic
+	 * link there nor requires a directory; the call judges the slash
+	 * (res.trailing_slash), as fs/namei.c does with LOOKUP_PARENT.
+	 */
+	EMU_WALK_NAME = 1 << 2,
 };
 
 /*

@@ -1,0 +1,62 @@
+/*
+ * readlink(2) of /proc/self/fd/N names the file the descriptor is open on:
+ * a real file, a real directory, a file created in the overlay, a real
+ * file opened for writing (copied up), a file renamed after its open (the
+ * new name), and a deleted file (" (deleted)" appended).
+ */
+#include "corpus.h"
+
+static char root[4096];
+
+/* readlink of a /proc path, printed relative to the start root. */
+static void show_proc_link(const char *label, const char *path)
+{
+	char buf[4096];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	size_t r = strlen(root);
+
+	if (n < 0) {
+		printf("%s = -1 %s\n", label, errname(errno));
+		return;
+	}
+	buf[n] = '\0';
+	if (strncmp(buf, root, r) == 0 && (buf[r] == '/' || buf[r] == '\0'))
+		printf("%s: ROOT%s\n", label, buf + r);
+	else
+		printf("%s: outside the root\n", label);
+}
+
+static void show_fd_link(const char *label, int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	show_proc_link(label, path);
+}
+
+int main(void)
+{
+	int a, d, n, w, r, u;
+
+	if (!getcwd(root, sizeof(root)))
+		die("getcwd");
+	a = rcfd("open(base/a.txt)", open("base/a.txt", O_RDONLY));
+	show_fd_link("fd of base/a.txt", a);
+	d = rcfd("open(base/dir)", open("base/dir", O_RDONLY | O_DIRECTORY));
+	show_fd_link("fd of base/dir", d);
+	n = rcfd("open(base/new, O_CREAT)", open("base/new", O_RDWR | O_CREAT, 0644));
+	show_fd_link("fd of base/new", n);
+	w = rcfd("open(base/w.txt, O_RDWR)", open("base/w.txt", O_RDWR));
+	show_fd_link("fd of base/w.txt", w);
+	r = rcfd("open(base/r1.txt)", open("base/r1.txt", O_RDONLY));
+	rc("rename(base/r1.txt, base/dir/r1moved)", rename("base/r1.txt", "base/dir/r1moved"));
+	show_fd_link("fd of renamed base/r1.txt", r);
+	rc("rename(base/new, base/new2)", rename("base/new", "base/new2"));
+	show_fd_link("fd of renamed base/new", n);
+	u = rcfd("open(base/u.txt)", open("base/u.txt", O_RDONLY));
+	rc("unlink(base/u.txt)", unlink("base/u.txt"));
+	show_fd_link("fd of deleted base/u.txt", u);
+	rc("unlink(base/new2)", unlink("base/new2"));
+	show_fd_link("fd of deleted base/new2", n);
+	return 0;
+}

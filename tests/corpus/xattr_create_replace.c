@@ -1,0 +1,44 @@
+/*
+ * setxattr(2) flags on a real file: XATTR_CREATE of a name that exists is
+ * EEXIST and keeps the old value, of a new name works; XATTR_REPLACE of a
+ * missing name is ENODATA, of an existing one works; both flags at once on
+ * an existing name are EEXIST.
+ */
+#include "corpus.h"
+#include <sys/xattr.h>
+
+static void show_xattr(const char *label, const char *path, const char *name)
+{
+	char buf[256];
+	ssize_t n = getxattr(path, name, buf, sizeof(buf));
+
+	if (n < 0) {
+		printf("%s = -1 %s\n", label, errname(errno));
+		return;
+	}
+	printf("%s: %zd ", label, n);
+	print_bytes(buf, (size_t)n);
+	putchar('\n');
+}
+
+int main(void)
+{
+	rc("setxattr(user.a, XATTR_CREATE)",
+	   setxattr("base/b.txt", "user.a", "1", 1, XATTR_CREATE));
+	rc("setxattr(user.a, XATTR_CREATE) again",
+	   setxattr("base/b.txt", "user.a", "2", 1, XATTR_CREATE));
+	show_xattr("getxattr(user.a)", "base/b.txt", "user.a");
+	rc("setxattr(user.b, XATTR_REPLACE)",
+	   setxattr("base/b.txt", "user.b", "3", 1, XATTR_REPLACE));
+	show_xattr("getxattr(user.b)", "base/b.txt", "user.b");
+	rc("setxattr(user.a, XATTR_REPLACE)",
+	   setxattr("base/b.txt", "user.a", "4", 1, XATTR_REPLACE));
+	show_xattr("getxattr(user.a) replaced", "base/b.txt", "user.a");
+	rc("setxattr(user.a, CREATE|REPLACE)",
+	   setxattr("base/b.txt", "user.a", "5", 1, XATTR_CREATE | XATTR_REPLACE));
+	rc("setxattr(base/c.txt, user.z, XATTR_REPLACE)",
+	   setxattr("base/c.txt", "user.z", "6", 1, XATTR_REPLACE));
+	rc("setxattr(base/missing, user.z)", setxattr("base/missing", "user.z", "7", 1, 0));
+	show_xattr("getxattr(user.a) at the end", "base/b.txt", "user.a");
+	return 0;
+}
