@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The case itself broke (not what it tests): exit 99. */
@@ -251,6 +252,55 @@ static inline void become_nobody(void)
 	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
 	    setresuid(65534, 65534, 65534) < 0)
 		die("become nobody");
+}
+
+/* The times of path (fstatat flags), for cases that set them explicitly. */
+static inline void show_times(const char *label, const char *path, int flags)
+{
+	struct stat st;
+
+	if (fstatat(AT_FDCWD, path, &st, flags) < 0) {
+		printf("%s = -1 %s\n", label, errname(errno));
+		return;
+	}
+	printf("%s: atime %lld.%09ld mtime %lld.%09ld\n", label, (long long)st.st_atim.tv_sec,
+	       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+static const char *const corpus_env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+
+static inline int xexecve(const char *path, const char *const argv[])
+{
+	return execve(path, (char *const *)argv, (char *const *)corpus_env);
+}
+
+/* Fork, execve path in the child, print its output and how it ended. */
+static inline void run(const char *label, const char *path, const char *const argv[])
+{
+	char buf[1024];
+	ssize_t n, len = 0;
+	int p[2], st;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		die("pipe, fork");
+	if (pid == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		printf("execve = -1 %s\n", errname(xexecve(path, argv) < 0 ? errno : 0));
+		exit(127);
+	}
+	close(p[1]);
+	while (len < (ssize_t)sizeof(buf) &&
+	       (n = read(p[0], buf + len, sizeof(buf) - (size_t)len)) > 0)
+		len += n;
+	close(p[0]);
+	if (waitpid(pid, &st, 0) < 0)
+		die("waitpid");
+	printf("%s: ", label);
+	print_bytes(buf, (size_t)len);
+	printf(", exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 #endif /* PCOW_TESTS_CORPUS_H */

@@ -6,18 +6,6 @@
  */
 #include "corpus.h"
 
-static void show_times(const char *label, const char *path, int flags)
-{
-	struct stat st;
-
-	if (fstatat(AT_FDCWD, path, &st, flags) < 0) {
-		printf("%s = -1 %s\n", label, errname(errno));
-		return;
-	}
-	printf("%s: atime %lld.%09ld mtime %lld.%09ld\n", label, (long long)st.st_atim.tv_sec,
-	       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-}
-
 static void same_mtime(const char *label, const char *path, int flags, time_t sec)
 {
 	struct stat st;

@@ -6,18 +6,6 @@
  */
 #include "corpus.h"
 
-static void show_times(const char *label, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0) {
-		printf("%s = -1 %s\n", label, errname(errno));
-		return;
-	}
-	printf("%s: atime %lld.%09ld mtime %lld.%09ld\n", label, (long long)st.st_atim.tv_sec,
-	       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-}
-
 int main(void)
 {
 	struct timespec both[2] = { { 1000000000, 1 }, { 1100000000, 2 } };
@@ -26,13 +14,13 @@ int main(void)
 	struct timespec omit_both[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
 
 	rc("utimensat(base/b.txt, both)", utimensat(AT_FDCWD, "base/b.txt", both, 0));
-	show_times("times(base/b.txt)", "base/b.txt");
+	show_times("times(base/b.txt)", "base/b.txt", 0);
 	rc("utimensat(base/b.txt, omit atime)", utimensat(AT_FDCWD, "base/b.txt", omit_a, 0));
-	show_times("times(base/b.txt)", "base/b.txt");
+	show_times("times(base/b.txt)", "base/b.txt", 0);
 	rc("utimensat(base/b.txt, omit mtime)", utimensat(AT_FDCWD, "base/b.txt", omit_m, 0));
-	show_times("times(base/b.txt)", "base/b.txt");
+	show_times("times(base/b.txt)", "base/b.txt", 0);
 	rc("utimensat(base/b.txt, omit both)", utimensat(AT_FDCWD, "base/b.txt", omit_both, 0));
-	show_times("times(base/b.txt)", "base/b.txt");
+	show_times("times(base/b.txt)", "base/b.txt", 0);
 	rc("utimensat(base/missing, omit both)",
 	   utimensat(AT_FDCWD, "base/missing", omit_both, 0));
 	return 0;
