@@ -254,8 +254,7 @@ int cow_delete(struct cow_store *store, const char *virt_path, bool is_dir)
 		err = cow_intent_begin(store, "delete", virt_path, NULL);
 	if (!err)
 		err = remove_object(store, virt_path, lk);
-	if (store->intent_seq)
-		cow_intent_end(store, virt_path, !err);
+	cow_intent_end(store, virt_path, !err); /* no-op without an intent */
 	free(lk);
 	return err;
 }

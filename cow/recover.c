@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "cow/cow_internal.h"
@@ -141,54 +142,43 @@ next:
 
 /* ------------------------------------------------------ the journal */
 
-static void intent_name(const struct cow_store *store, const char *prefix, unsigned seq,
-			char *buf, size_t size)
+static void intent_name(const char *prefix, unsigned seq, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s.%ld.%u", prefix, (long)getpid(), seq);
 }
 
 int cow_intent_begin(struct cow_store *store, const char *op, const char *a, const char *b)
 {
+	/* "op\0a\0" or "op\0a\0b\0" */
+	struct iovec iov[3] = { { (void *)op, strlen(op) + 1 }, { (void *)a, strlen(a) + 1 },
+				{ (void *)b, b ? strlen(b) + 1 : 0 } };
+	size_t len = iov[0].iov_len + iov[1].iov_len + iov[2].iov_len;
 	char name[64];
-	size_t la = strlen(op) + 1, lb = strlen(a) + 1, lc = b ? strlen(b) + 1 : 0;
-	char *buf = malloc(la + lb + lc);
-	ssize_t n = -1;
-	int fd, err = 0;
+	ssize_t n;
+	int fd;
 
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, op, la);
-	memcpy(buf + la, a, lb);
-	if (b)
-		memcpy(buf + la + lb, b, lc);
 	store->intent_seq = ++store->tmp_seq;
 	store->trash_used = false;
-	intent_name(store, "intent", store->intent_seq, name, sizeof(name));
+	intent_name("intent", store->intent_seq, name, sizeof(name));
 	fd = openat(store->work_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		n = write(fd, buf, la + lb + lc);
-		if (n < 0)
-			err = -errno;
-		close(fd);
-	} else {
-		err = -errno;
-	}
-	free(buf);
-	if (!err && (size_t)n != la + lb + lc)
-		err = -ENOSPC;
-	if (err) {
-		if (fd >= 0)
-			unlinkat(store->work_fd, name, 0);
+	if (fd < 0) {
 		store->intent_seq = 0;
+		return -errno;
 	}
-	return err;
+	n = writev(fd, iov, 3);
+	close(fd);
+	if (n == (ssize_t)len)
+		return 0;
+	unlinkat(store->work_fd, name, 0);
+	store->intent_seq = 0;
+	return n < 0 ? -errno : -ENOSPC;
 }
 
 int cow_intent_trash(struct cow_store *store, const char *rel, bool is_dir)
 {
 	char name[64];
 
-	intent_name(store, "trash", store->intent_seq, name, sizeof(name));
+	intent_name("trash", store->intent_seq, name, sizeof(name));
 	if (cow_sys.renameat(store->upper_fd, rel, store->work_fd, name) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	store->trash_used = true;
@@ -202,14 +192,14 @@ void cow_intent_end(struct cow_store *store, const char *home_virt, bool done)
 
 	if (!store->intent_seq)
 		return;
-	intent_name(store, "trash", store->intent_seq, name, sizeof(name));
+	intent_name("trash", store->intent_seq, name, sizeof(name));
 	if (store->trash_used && done)
 		cow_sys.unlinkat(store->work_fd, name, store->trash_dir ? AT_REMOVEDIR : 0);
 	else if (store->trash_used && home_virt)
 		/* Failed: back where it was, if that is still free. */
 		renameat2(store->work_fd, name, store->upper_fd, cow_rel(store, home_virt),
 			  RENAME_NOREPLACE);
-	intent_name(store, "intent", store->intent_seq, name, sizeof(name));
+	intent_name("intent", store->intent_seq, name, sizeof(name));
 	cow_sys.unlinkat(store->work_fd, name, 0);
 	store->intent_seq = 0;
 	store->trash_used = false;
@@ -285,10 +275,9 @@ static void settle_intent(struct cow_store *store, const char *op, const char *a
 /* Every intent of a dead process in work/: settled, then removed. */
 static void settle_intents(struct cow_store *store)
 {
-	char name[NAME_MAX + 1], trash[64], path[PATH_MAX], *buf = malloc(2 * COW_PATH_MAX + 16);
+	char trash[NAME_MAX + 1], path[PATH_MAX], *buf = malloc(2 * COW_PATH_MAX + 16);
 	int fd = openat(store->work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), in;
 	struct dirent *de;
-	unsigned seq;
 	long pid;
 	ssize_t n;
 	DIR *dir;
@@ -299,12 +288,11 @@ static void settle_intents(struct cow_store *store)
 	while (buf && dir && (de = readdir(dir))) {
 		const char *op, *a, *b = NULL;
 
-		if (!parse_name(de->d_name, "intent", true, &pid) || !pid_gone(pid) ||
-		    sscanf(de->d_name, "intent.%ld.%u", &pid, &seq) != 2)
+		if (!parse_name(de->d_name, "intent", true, &pid) || !pid_gone(pid))
 			continue;
-		snprintf(name, sizeof(name), "%s", de->d_name);
-		snprintf(trash, sizeof(trash), "trash.%ld.%u", pid, seq);
-		in = openat(store->work_fd, name, O_RDONLY | O_CLOEXEC);
+		/* "intent.PID.N" -> "trash.PID.N" */
+		snprintf(trash, sizeof(trash), "trash%s", de->d_name + strlen("intent"));
+		in = openat(store->work_fd, de->d_name, O_RDONLY | O_CLOEXEC);
 		n = in >= 0 ? read(in, buf, 2 * COW_PATH_MAX + 15) : -1;
 		if (in >= 0)
 			close(in);
@@ -322,7 +310,7 @@ static void settle_intents(struct cow_store *store)
 		if (snprintf(path, sizeof(path), "%s/work/%s", store->store_dir, trash) <
 		    (int)sizeof(path))
 			cow_remove_tree(store, path);
-		unlinkat(store->work_fd, name, 0);
+		unlinkat(store->work_fd, de->d_name, 0);
 	}
 	if (dir)
 		closedir(dir);

@@ -125,6 +125,8 @@ bool cw_under(const char *path, const char *dir);
  */
 #define CW_FD_NAME 64
 ssize_t cw_fd_real(pid_t tid, int fd, char name[CW_FD_NAME], char *buf, size_t size);
+/* Descriptor fd's position and open flags (/proc/TID/fdinfo/N); false when closed. */
+bool cw_fd_info(pid_t tid, int fd, int64_t *ret_pos, unsigned *ret_flags);
 /*
  * The same for descriptor fd of c's caller, also past PATH_MAX, where
  * /proc cannot say (-ENAMETOOLONG): then the real path of the table's
@@ -182,10 +184,13 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags);
 int cw_do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const struct meta *m);
 bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_inode *ino);
-/* fd is an O_PATH descriptor (fchmod, fchown, futimens, fsetxattr: EBADF). */
-bool cw_fd_is_path(struct ctx *x, int fd);
 int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask);
-int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m);
+/*
+ * A change through descriptor fd; by_fd: the call takes the descriptor
+ * itself (fchmod, fchown, futimens), which an O_PATH one is not, rather
+ * than as a dirfd with AT_EMPTY_PATH.
+ */
+int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m, bool by_fd);
 int cw_read_times(struct ctx *x, uint64_t addr, int kind, struct meta *m);
 int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t length);
 int cw_do_xattr_fd(struct ctx *x, int fd, bool set);

@@ -626,33 +626,24 @@ int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 	return DB_ACTION_PASS;
 }
 
-bool cw_fd_is_path(struct ctx *x, int fd)
+/* fdget(): an O_PATH descriptor does not serve calls on the file itself. */
+static bool opath(struct ctx *x, int fd)
 {
-	char name[64], info[512];
-	unsigned flags = 0;
-	ssize_t n;
-	int in;
+	unsigned flags;
+	int64_t pos;
 
-	snprintf(name, sizeof(name), "/proc/%d/fdinfo/%d", (int)x->c->tid, fd);
-	in = open(name, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return false;
-	n = read(in, info, sizeof(info) - 1);
-	close(in);
-	if (n <= 0)
-		return false;
-	info[n] = '\0';
-	return strstr(info, "flags:") && sscanf(strstr(info, "flags:"), "flags: %o", &flags) == 1 &&
-	       (flags & O_PATH);
+	return cw_fd_info(x->c->tid, fd, &pos, &flags) && (flags & O_PATH);
 }
 
-int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m)
+int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m, bool by_fd)
 {
 	char vp[EMU_PATH_MAX];
 	struct emu_inode ino;
 
 	if (!cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino))
-		return DB_ACTION_PASS;
+		return DB_ACTION_PASS; /* the kernel's, EBADF for O_PATH included */
+	if (by_fd && opath(x, fd))
+		return cw_emulate(x, -EBADF);
 	if (!vp[0])
 		return cw_deny(x, -ENAMETOOLONG); /* a real object pcow cannot name */
 	return cw_emulate(x, apply_meta(x, vp, &ino, m));
@@ -703,9 +694,10 @@ int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t le
 {
 	const struct emu_proc_cred *pc;
 	char upper[COW_REAL_MAX];
+	const char *up = upper;
 	struct walk w;
 	bool base_moved;
-	int err;
+	int err = 0;
 
 	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
 	if (w.special)
@@ -724,18 +716,17 @@ int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t le
 		if (length < 0)
 			return cw_emulate(x, -EINVAL);
 	}
-	if (w.lk.where == COW_UPPER) {
-		snprintf(upper, sizeof(upper), "%s", w.lk.real_path);
-		err = 0;
-	} else if (length == 0)
+	if (w.lk.where == COW_UPPER)
+		up = w.lk.real_path;
+	else if (length == 0)
 		err = cow_copy_up_truncated(x->ec->store, w.res.virt_path, upper);
 	else
 		err = cow_copy_up(x->ec->store, w.res.virt_path, upper);
 	if (!err && length >= 0)
-		err = cw_quota_truncate(x, upper, w.res.virt_path, length);
+		err = cw_quota_truncate(x, up, w.res.virt_path, length);
 	if (err)
 		return cw_emulate(x, err);
-	return cw_rewrite(x, pi, upper, w.res.virt_path);
+	return cw_rewrite(x, pi, up, w.res.virt_path);
 }
 
 /* fsetxattr/fremovexattr on a real object: do it on its upper copy. */
@@ -750,6 +741,8 @@ int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
 
 	if (!cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino))
 		return DB_ACTION_PASS;
+	if (opath(x, fd))
+		return cw_emulate(x, -EBADF);
 	if (!vp[0])
 		return cw_deny(x, -ENAMETOOLONG); /* a real object pcow cannot name */
 	for (size_t i = 0; i < sizeof(name); i++) {

@@ -13,7 +13,8 @@
  * vectored write, a truncate or an allocation that does not fit whole)
  * fails with ENOSPC.  truncate(2) by path is the same, on the upper copy
  * its path names (cw_quota_truncate).  At the exit, the reservation is
- * settled against the file's new size.  Apparent sizes are counted, like cow/'s reservations.
+ * settled against the file's new size.  Apparent sizes are counted, like
+ * cow/'s reservations.
  * Descriptors of anything but a regular file in upper/ are not looked at;
  * with no quota, nothing here runs.
  */
@@ -38,30 +39,18 @@
  */
 static bool upper_file(struct ctx *x, int fd, struct stat *st, int64_t *ret_pos)
 {
-	char name[CW_FD_NAME], real[EMU_PATH_MAX], info[512];
+	char name[CW_FD_NAME], real[EMU_PATH_MAX];
 	size_t dl = strlen(x->ec->store_dir);
-	long long pos = 0;
-	unsigned flags = 0;
-	ssize_t n;
-	int in;
+	unsigned flags;
 
 	if (cw_fd_path(x->ec, x->c, fd, name, real, sizeof(real)) < 0 ||
 	    !cw_under(real, x->ec->store_dir) || !cw_under(real + dl, "/upper"))
 		return false;
-	if (stat(name, st) < 0 || !S_ISREG(st->st_mode))
+	if (stat(name, st) < 0 || !S_ISREG(st->st_mode) ||
+	    !cw_fd_info(x->c->tid, fd, ret_pos, &flags))
 		return false;
-	snprintf(name, sizeof(name), "/proc/%d/fdinfo/%d", (int)x->c->tid, fd);
-	in = open(name, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return false;
-	n = read(in, info, sizeof(info) - 1);
-	close(in);
-	if (n <= 0)
-		return false;
-	info[n] = '\0';
-	if (sscanf(info, "pos: %lld flags: %o", &pos, &flags) != 2)
-		return false;
-	*ret_pos = flags & O_APPEND ? (int64_t)st->st_size : (int64_t)pos;
+	if (flags & O_APPEND)
+		*ret_pos = (int64_t)st->st_size;
 	return true;
 }
 
@@ -203,8 +192,7 @@ int cw_quota_truncate(struct ctx *x, const char *upper, const char *virt, int64_
 void cw_quota_exit(struct emu_cow *ec, const struct emu_cow_call *c,
 		   const struct emu_cow_pending *pend)
 {
-	char name[CW_FD_NAME];
-	struct cow_lookup lk;
+	char name[COW_REAL_MAX];
 	struct stat st;
 	uint64_t grew;
 	int err;
@@ -213,9 +201,9 @@ void cw_quota_exit(struct emu_cow *ec, const struct emu_cow_call *c,
 		snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)c->tid, pend->quota_fd);
 		err = stat(name, &st);
 	} else { /* truncate(2): the upper copy of the path */
-		err = cow_lookup(ec->store, pend->vpath, &lk) < 0 || lk.where != COW_UPPER
+		err = cow_upper_path(ec->store, pend->vpath, name, sizeof(name)) < 0
 			      ? -1
-			      : stat(cow_kpath(ec->store, lk.real_path), &st);
+			      : stat(cow_kpath(ec->store, name), &st);
 	}
 	if (err < 0) {
 		cow_quota_release(ec->store, pend->quota_reserved);

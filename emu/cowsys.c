@@ -31,6 +31,10 @@
 #include "db/db.h"
 #include "emu/cow_internal.h"
 
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452 /* Linux 6.6; older libc headers lack it */
+#endif
+
 
 
 
@@ -432,11 +436,10 @@ static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_
  */
 static void created_mode(struct emu_cow *ec, const struct emu_cow_pending *pend)
 {
-	struct cow_lookup *lk = malloc(sizeof(*lk));
+	char upper[COW_REAL_MAX];
 
-	if (lk && cow_lookup(ec->store, pend->vpath, lk) == 0 && lk->where == COW_UPPER)
-		chmod(cow_kpath(ec->store, lk->real_path), pend->open_mode);
-	free(lk);
+	if (cow_upper_path(ec->store, pend->vpath, upper, sizeof(upper)) == 0)
+		chmod(cow_kpath(ec->store, upper), pend->open_mode);
 }
 
 /* st_nlink of a merged directory: 2 + its subdirectories, as ext4 counts. */
@@ -746,15 +749,13 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		m.op = META_CHMOD;
 		m.mode = (mode_t)a[2];
 		return cw_do_meta_path(&x, dfd, 1, true, &m);
-#ifdef __NR_fchmodat2
 	case __NR_fchmodat2:
 		PATH(1);
 		m.op = META_CHMOD;
 		m.mode = (mode_t)a[2];
 		if ((a[3] & AT_EMPTY_PATH) && !x.c->path[1][0])
-			return cw_do_meta_fd(&x, dfd, &m);
+			return cw_do_meta_fd(&x, dfd, &m, false);
 		return cw_do_meta_path(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), &m);
-#endif
 	/*
 	 * Signals to pcow itself, and a pidfd of it: refused, so the program
 	 * cannot kill its tracer (its tracees would die with it, unlogged).
@@ -778,11 +779,9 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		return DB_ACTION_PASS;
 	}
 	case __NR_fchmod:
-		if (cw_fd_is_path(&x, dfd))
-			return cw_emulate(&x, -EBADF); /* fdget: an O_PATH descriptor */
 		m.op = META_CHMOD;
 		m.mode = (mode_t)a[1];
-		return cw_do_meta_fd(&x, dfd, &m);
+		return cw_do_meta_fd(&x, dfd, &m, true);
 	case __NR_chown: case __NR_lchown:
 		PATH(0);
 		m.op = META_CHOWN;
@@ -795,15 +794,13 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		m.uid = (uid_t)a[2];
 		m.gid = (gid_t)a[3];
 		if ((a[4] & AT_EMPTY_PATH) && !x.c->path[1][0])
-			return cw_do_meta_fd(&x, dfd, &m);
+			return cw_do_meta_fd(&x, dfd, &m, false);
 		return cw_do_meta_path(&x, dfd, 1, !(a[4] & AT_SYMLINK_NOFOLLOW), &m);
 	case __NR_fchown:
-		if (cw_fd_is_path(&x, dfd))
-			return cw_emulate(&x, -EBADF);
 		m.op = META_CHOWN;
 		m.uid = (uid_t)a[1];
 		m.gid = (gid_t)a[2];
-		return cw_do_meta_fd(&x, dfd, &m);
+		return cw_do_meta_fd(&x, dfd, &m, true);
 	case __NR_utime:
 	case __NR_utimes:
 		PATH(0);
@@ -825,15 +822,13 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			/* futimens(fd) */
 			if (err)
 				return cw_emulate(&x, err);
-			if (cw_fd_is_path(&x, dfd))
-				return cw_emulate(&x, -EBADF);
-			return cw_do_meta_fd(&x, dfd, &m);
+			return cw_do_meta_fd(&x, dfd, &m, true);
 		}
 		PATH(1);
 		if (err)
 			return cw_emulate(&x, err);
 		if ((a[3] & AT_EMPTY_PATH) && !x.c->path[1][0])
-			return cw_do_meta_fd(&x, dfd, &m);
+			return cw_do_meta_fd(&x, dfd, &m, false);
 		return cw_do_meta_path(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), &m);
 	/* ---- content and xattrs */
 	case __NR_truncate:
@@ -846,10 +841,9 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		PATH(0);
 		return cw_do_copy_up_path(&x, AT_FDCWD, 0, false, -2);
 	case __NR_fsetxattr:
+		return cw_do_xattr_fd(&x, dfd, true);
 	case __NR_fremovexattr:
-		if (cw_fd_is_path(&x, dfd))
-			return cw_emulate(&x, -EBADF);
-		return cw_do_xattr_fd(&x, dfd, c->nr == __NR_fsetxattr);
+		return cw_do_xattr_fd(&x, dfd, false);
 	/* ---- directories through descriptors */
 	case __NR_getdents64:
 		return do_getdents(&x, dfd, a[1], a[2], true);

@@ -120,6 +120,28 @@ ssize_t cw_fd_real(pid_t tid, int fd, char name[CW_FD_NAME], char *buf, size_t s
 	return buf[0] == '/' ? n : -ENOTDIR;
 }
 
+bool cw_fd_info(pid_t tid, int fd, int64_t *ret_pos, unsigned *ret_flags)
+{
+	char name[CW_FD_NAME], info[512];
+	long long pos;
+	ssize_t n;
+	int in;
+
+	snprintf(name, sizeof(name), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	in = open(name, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return false;
+	n = read(in, info, sizeof(info) - 1);
+	close(in);
+	if (n <= 0)
+		return false;
+	info[n] = '\0';
+	if (sscanf(info, "pos: %lld flags: %o", &pos, ret_flags) != 2)
+		return false;
+	*ret_pos = pos;
+	return true;
+}
+
 bool cw_names_object(struct emu_cow *ec, const char *vp, const char *name, char *buf,
 		     size_t size)
 {

@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* The case itself broke (not what it tests): exit 99. */
@@ -146,12 +147,9 @@ static inline void print_bytes(const char *buf, size_t n)
 	printf("\"%s", n > 200 ? "..." : "");
 }
 
-/* What read(2) of fd gives now, up to 4096 bytes: "LABEL: N "bytes"". */
-static inline void show_read(const char *label, int fd)
+/* "LABEL: N "bytes"" for what a call returned (n >= 0), or the error. */
+static inline void show_bytes(const char *label, ssize_t n, const char *buf)
 {
-	char buf[4096];
-	ssize_t n = read(fd, buf, sizeof(buf));
-
 	if (n < 0) {
 		printf("%s = -1 %s\n", label, errname(errno));
 		return;
@@ -159,6 +157,22 @@ static inline void show_read(const char *label, int fd)
 	printf("%s: %zd ", label, n);
 	print_bytes(buf, (size_t)n);
 	putchar('\n');
+}
+
+/* What read(2) of fd gives now, up to 4096 bytes. */
+static inline void show_read(const char *label, int fd)
+{
+	char buf[4096];
+
+	show_bytes(label, read(fd, buf, sizeof(buf)), buf);
+}
+
+/* The value of extended attribute name of path (getxattr), up to 256 bytes. */
+static inline void show_xattr(const char *label, const char *path, const char *name)
+{
+	char buf[256];
+
+	show_bytes(label, getxattr(path, name, buf, sizeof(buf)), buf);
 }
 
 /* The whole content of path: "LABEL: N "bytes"" (N up to 64 KiB), or the error. */
@@ -232,6 +246,55 @@ static inline void show_dir(const char *label, const char *path)
 	putchar('\n');
 }
 
+/*
+ * The tree's root, as the case's cwd at its start (remember_root): paths
+ * the kernel gives back (getcwd, /proc links) are printed relative to it,
+ * since the two runs have their trees in different places.
+ */
+static char corpus_root[4096];
+
+static inline void remember_root(void)
+{
+	if (!getcwd(corpus_root, sizeof(corpus_root)))
+		die("getcwd");
+}
+
+/* "LABEL: ROOT/rest", or "LABEL: outside the root". */
+static inline void print_rel(const char *label, const char *path)
+{
+	size_t n = strlen(corpus_root);
+
+	if (strncmp(path, corpus_root, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+		printf("%s: ROOT%s\n", label, path + n);
+	else
+		printf("%s: outside the root\n", label);
+}
+
+/* getcwd, relative to the root. */
+static inline void show_cwd(const char *label)
+{
+	char buf[4096];
+
+	if (!getcwd(buf, sizeof(buf)))
+		printf("%s = -1 %s\n", label, errname(errno));
+	else
+		print_rel(label, buf);
+}
+
+/* readlink of a /proc magic link, relative to the root. */
+static inline void show_proc_link(const char *label, const char *path)
+{
+	char buf[4096];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0) {
+		printf("%s = -1 %s\n", label, errname(errno));
+		return;
+	}
+	buf[n] = '\0';
+	print_rel(label, buf);
+}
+
 /* Write a whole string to a new file (as the case, under pcow into the overlay). */
 static inline void put_file(const char *path, const char *text, mode_t mode)
 {
@@ -274,8 +337,11 @@ static inline int xexecve(const char *path, const char *const argv[])
 	return execve(path, (char *const *)argv, (char *const *)corpus_env);
 }
 
-/* Fork, execve path in the child, print its output and how it ended. */
-static inline void run(const char *label, const char *path, const char *const argv[])
+/*
+ * Fork; child(arg) in the child with stdout and stderr to a pipe (it execs,
+ * or prints why not); then print what it wrote and how it ended.
+ */
+static inline void run_child(const char *label, void (*child)(const void *arg), const void *arg)
 {
 	char buf[1024];
 	ssize_t n, len = 0;
@@ -288,7 +354,7 @@ static inline void run(const char *label, const char *path, const char *const ar
 	if (pid == 0) {
 		dup2(p[1], 1);
 		dup2(p[1], 2);
-		printf("execve = -1 %s\n", errname(xexecve(path, argv) < 0 ? errno : 0));
+		child(arg);
 		exit(127);
 	}
 	close(p[1]);
@@ -301,6 +367,26 @@ static inline void run(const char *label, const char *path, const char *const ar
 	printf("%s: ", label);
 	print_bytes(buf, (size_t)len);
 	printf(", exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+struct exec_args {
+	const char *path;
+	const char *const *argv;
+};
+
+static inline void exec_child(const void *arg)
+{
+	const struct exec_args *e = arg;
+
+	printf("execve = -1 %s\n", errname(xexecve(e->path, e->argv) < 0 ? errno : 0));
+}
+
+/* Fork, execve path in the child, print its output and how it ended. */
+static inline void run(const char *label, const char *path, const char *const argv[])
+{
+	struct exec_args e = { path, argv };
+
+	run_child(label, exec_child, &e);
 }
 
 #endif /* PCOW_TESTS_CORPUS_H */

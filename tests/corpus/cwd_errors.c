@@ -6,26 +6,9 @@
  */
 #include "corpus.h"
 
-static char root[4096];
-
-/* getcwd, printed relative to the root the case started in. */
-static void show_cwd(const char *label)
-{
-	char buf[4096];
-	size_t n = strlen(root);
-
-	if (!getcwd(buf, sizeof(buf)))
-		printf("%s = -1 %s\n", label, errname(errno));
-	else if (strncmp(buf, root, n) == 0 && (buf[n] == '/' || buf[n] == '\0'))
-		printf("%s: ROOT%s\n", label, buf + n);
-	else
-		printf("%s: outside the root\n", label);
-}
-
 int main(void)
 {
-	if (!getcwd(root, sizeof(root)))
-		die("getcwd");
+	remember_root();
 	rc("chdir(base/a.txt)", chdir("base/a.txt"));
 	rc("chdir(base/missing)", chdir("base/missing"));
 	rc("rmdir(base/empty)", rmdir("base/empty"));

@@ -7,26 +7,9 @@
  */
 #include "corpus.h"
 
-static char root[4096];
-
-/* getcwd, printed relative to the root the case started in. */
-static void show_cwd(const char *label)
-{
-	char buf[4096];
-	size_t n = strlen(root);
-
-	if (!getcwd(buf, sizeof(buf)))
-		printf("%s = -1 %s\n", label, errname(errno));
-	else if (strncmp(buf, root, n) == 0 && (buf[n] == '/' || buf[n] == '\0'))
-		printf("%s: ROOT%s\n", label, buf + n);
-	else
-		printf("%s: outside the root\n", label);
-}
-
 int main(void)
 {
-	if (!getcwd(root, sizeof(root)))
-		die("getcwd");
+	remember_root();
 	rc("symlink(sub/deep, base/dl)", symlink("sub/deep", "base/dl"));
 	show_file("cat base/dl/../deep/f", "base/dl/../deep/f");
 	show_file("cat base/dl/../a.txt", "base/dl/../a.txt");

@@ -7,39 +7,28 @@
  * O_PATH descriptor of a 0644 file is EACCES.
  */
 #include "corpus.h"
-#include <sys/wait.h>
 
-static const char *const env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+struct at_args {
+	int dfd;
+	const char *name;
+	int flags;
+};
+
+static void execveat_child(const void *arg)
+{
+	const struct at_args *e = arg;
+	const char *const argv[] = { "prog", "at", NULL };
+
+	syscall(SYS_execveat, e->dfd, e->name, argv, corpus_env, e->flags);
+	printf("execveat = -1 %s\n", errname(errno));
+}
 
 /* Fork, execveat(fd, name, flags) in the child, print output and status. */
 static void run_at(const char *label, int dfd, const char *name, int flags)
 {
-	const char *const argv[] = { "prog", "at", NULL };
-	char buf[1024];
-	ssize_t n, len = 0;
-	int p[2], st;
-	pid_t pid;
+	struct at_args e = { dfd, name, flags };
 
-	fflush(stdout);
-	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
-		die("pipe, fork");
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		syscall(SYS_execveat, dfd, name, argv, env, flags);
-		printf("execveat = -1 %s\n", errname(errno));
-		exit(127);
-	}
-	close(p[1]);
-	while (len < (ssize_t)sizeof(buf) &&
-	       (n = read(p[0], buf + len, sizeof(buf) - (size_t)len)) > 0)
-		len += n;
-	close(p[0]);
-	if (waitpid(pid, &st, 0) < 0)
-		die("waitpid");
-	printf("%s: ", label);
-	print_bytes(buf, (size_t)len);
-	printf(", exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	run_child(label, execveat_child, &e);
 }
 
 int main(void)

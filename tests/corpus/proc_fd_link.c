@@ -6,26 +6,6 @@
  */
 #include "corpus.h"
 
-static char root[4096];
-
-/* readlink of a /proc path, printed relative to the start root. */
-static void show_proc_link(const char *label, const char *path)
-{
-	char buf[4096];
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-	size_t r = strlen(root);
-
-	if (n < 0) {
-		printf("%s = -1 %s\n", label, errname(errno));
-		return;
-	}
-	buf[n] = '\0';
-	if (strncmp(buf, root, r) == 0 && (buf[r] == '/' || buf[r] == '\0'))
-		printf("%s: ROOT%s\n", label, buf + r);
-	else
-		printf("%s: outside the root\n", label);
-}
-
 static void show_fd_link(const char *label, int fd)
 {
 	char path[64];
@@ -38,8 +18,7 @@ int main(void)
 {
 	int a, d, n, w, r, u;
 
-	if (!getcwd(root, sizeof(root)))
-		die("getcwd");
+	remember_root();
 	a = rcfd("open(base/a.txt)", open("base/a.txt", O_RDONLY));
 	show_fd_link("fd of base/a.txt", a);
 	d = rcfd("open(base/dir)", open("base/dir", O_RDONLY | O_DIRECTORY));

@@ -6,32 +6,11 @@
  */
 #include "corpus.h"
 
-static char root[4096];
-
-/* readlink of a /proc path, printed relative to the start root. */
-static void show_proc_link(const char *label, const char *path)
-{
-	char buf[4096];
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-	size_t r = strlen(root);
-
-	if (n < 0) {
-		printf("%s = -1 %s\n", label, errname(errno));
-		return;
-	}
-	buf[n] = '\0';
-	if (strncmp(buf, root, r) == 0 && (buf[r] == '/' || buf[r] == '\0'))
-		printf("%s: ROOT%s\n", label, buf + r);
-	else
-		printf("%s: outside the root\n", label);
-}
-
 int main(void)
 {
 	int fd;
 
-	if (!getcwd(root, sizeof(root)))
-		die("getcwd");
+	remember_root();
 	show_proc_link("/proc/self/cwd", "/proc/self/cwd");
 	rc("chdir(base/sub/deep)", chdir("base/sub/deep"));
 	show_proc_link("/proc/self/cwd", "/proc/self/cwd");

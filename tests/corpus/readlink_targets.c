@@ -9,15 +9,8 @@
 static void show_linkat(const char *label, int dfd, const char *path)
 {
 	char buf[256];
-	ssize_t n = readlinkat(dfd, path, buf, sizeof(buf));
 
-	if (n < 0) {
-		printf("%s = -1 %s\n", label, errname(errno));
-		return;
-	}
-	printf("%s: %zd ", label, n);
-	print_bytes(buf, (size_t)n);
-	putchar('\n');
+	show_bytes(label, readlinkat(dfd, path, buf, sizeof(buf)), buf);
 }
 
 int main(void)

@@ -4,21 +4,6 @@
  * gone with a file deleted and made anew under the same name.
  */
 #include "corpus.h"
-#include <sys/xattr.h>
-
-static void show_xattr(const char *label, const char *path, const char *name)
-{
-	char buf[256];
-	ssize_t n = getxattr(path, name, buf, sizeof(buf));
-
-	if (n < 0) {
-		printf("%s = -1 %s\n", label, errname(errno));
-		return;
-	}
-	printf("%s: %zd ", label, n);
-	print_bytes(buf, (size_t)n);
-	putchar('\n');
-}
 
 int main(void)
 {

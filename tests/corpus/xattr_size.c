@@ -5,7 +5,6 @@
  * an empty or too long name ERANGE.
  */
 #include "corpus.h"
-#include <sys/xattr.h>
 
 int main(void)
 {

@@ -5,21 +5,6 @@
  * target's, which getxattr through the link and on the target both see.
  */
 #include "corpus.h"
-#include <sys/xattr.h>
-
-static void show_xattr(const char *label, const char *path, const char *name)
-{
-	char buf[256];
-	ssize_t n = getxattr(path, name, buf, sizeof(buf));
-
-	if (n < 0) {
-		printf("%s = -1 %s\n", label, errname(errno));
-		return;
-	}
-	printf("%s: %zd ", label, n);
-	print_bytes(buf, (size_t)n);
-	putchar('\n');
-}
 
 int main(void)
 {

@@ -83,7 +83,8 @@ for c in $cases; do
 	known=$(sed -n "s/^$c  *//p" "$top_srcdir/tests/corpus/KNOWN")
 	if [ -n "$known" ]; then
 		case $why in
-		"") fail "$c: listed in tests/corpus/KNOWN but now passes: take it off the list" ;;
+		"") fail "$c: listed in tests/corpus/KNOWN but now passes: take it off the list"
+			continue ;;
 		*"real tree changed"*) fail "$c (known: $known):$why" ;;
 		*) pass "$c: known difference: $known"; continue ;;
 		esac
