@@ -143,6 +143,13 @@ ssize_t cw_fd_path(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
 bool cw_names_object(struct emu_cow *ec, const char *vp, const char *name, char *buf,
 		     size_t size);
 bool cw_special_path(const struct emu_cow *ec, const char *vp);
+/*
+ * The target of /proc magic link vp, for the caller, with virtual paths
+ * for what the overlay moved; -EREMOTE: not a path (a pipe, a socket; a
+ * deleted file, unless shown: then " (deleted)" is appended as readlink(2)
+ * shows it).  Its length, without the NUL it writes.
+ */
+long cw_proc_readlink(const struct walk *w, const char *vp, char *buf, size_t size, bool shown);
 uint8_t cw_ftype_of(mode_t m);
 const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c);
 int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino);

@@ -287,9 +287,11 @@ int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir)
 	if (!strcmp(w.res.virt_path, "/"))
 		return cw_emulate(x, is_dir ? -EBUSY : -EISDIR);
 	err = cw_may_delete(x, w.res.virt_path, &w.res.inode);
-	if (err)
-		return cw_emulate(x, err);
-	return cw_emulate(x, cow_delete(x->ec->store, w.res.virt_path, is_dir));
+	if (!err)
+		err = cow_delete(x->ec->store, w.res.virt_path, is_dir);
+	if (!err)
+		emu_fstate_unlinked(w.res.virt_path);
+	return cw_emulate(x, err);
 }
 
 /* The guest path's last component is "." or "..". */
@@ -331,7 +333,10 @@ static int exchange(struct ctx *x, const struct walk *ow, const struct walk *nw)
 		cow_rename(x->ec->store, tmp, a);
 		return err;
 	}
-	return cow_rename(x->ec->store, tmp, b);
+	err = cow_rename(x->ec->store, tmp, b);
+	if (!err)
+		emu_fstate_renamed(a, b, true);
+	return err;
 }
 
 int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags)
@@ -415,6 +420,12 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 				   : cw_may_create(x, nw->res.virt_path);
 	if (!err)
 		err = cow_rename(x->ec->store, ow->res.virt_path, nw->res.virt_path);
+	if (!err) {
+		/* What was open by the new name is gone; what was below the old follows. */
+		if (nw->err == 0)
+			emu_fstate_unlinked(nw->res.virt_path);
+		emu_fstate_renamed(ow->res.virt_path, nw->res.virt_path, false);
+	}
 	action = cw_emulate(x, err);
 out:
 	free(w);
@@ -594,13 +605,19 @@ int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 	char vp[EMU_PATH_MAX];
 	struct emu_inode ino;
 	struct cow_lookup lk;
+	const struct emu_fd *f;
 
 	if (cow_entry_count(x->ec->store) == 0 || !cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino) ||
 	    !vp[0] || (ino.type != EMU_FT_REG && ino.type != EMU_FT_DIR) ||
 	    cow_lookup(x->ec->store, vp, &lk) < 0)
 		return DB_ACTION_PASS;
-	if (ino.type == EMU_FT_DIR && lk.where != COW_WHITEOUT && lk.where != COW_ABSENT)
+	f = emu_files_get(x->c->files, fd);
+	if (ino.type == EMU_FT_DIR && f && f->deleted) {
+		/* Removed, even if its name was taken again: no links. */
+		lk.where = COW_WHITEOUT;
+	} else if (ino.type == EMU_FT_DIR && lk.where != COW_WHITEOUT && lk.where != COW_ABSENT) {
 		return DB_ACTION_PASS; /* a directory changed in the overlay: the real one's */
+	}
 	if (lk.where == COW_UPPER && kind == PEND_STAT_NLINK) {
 		struct stat st;
 

@@ -348,23 +348,30 @@ bool cw_cwd_gone(struct ctx *x)
 	cw_walk_light(&w, x->ec);
 	if (!x->c->fs || cow_entry_count(x->ec->store) == 0)
 		return false;
+	if (x->c->fs->deleted)
+		return true;
 	return cw_lookup(&w, x->c->fs->cwd, &ino) == -ENOENT;
 }
 
 /*
- * path names the working directory itself ("." and "./." alike) and that
+ * path names dirfd's directory itself ("." and "./." alike) and that
  * directory was removed in the overlay.  The kernel still holds it, as it
- * holds any removed cwd: the call reaches it when passed as written.
+ * holds any removed directory: the call reaches it when passed as written.
  */
 bool cw_dead_cwd_itself(struct ctx *x, int dirfd, const char *path)
 {
-	if (dirfd != AT_FDCWD || path[0] != '.')
+	const struct emu_fd *f;
+
+	if (path[0] != '.')
 		return false;
 	for (const char *p = path; *p; p++)
 		if (*p != '/' && !(*p == '.' && (p == path || p[-1] == '/') &&
 				   (p[1] == '/' || p[1] == '\0')))
 			return false;
-	return cw_cwd_gone(x);
+	if (dirfd == AT_FDCWD)
+		return cw_cwd_gone(x);
+	f = emu_files_get(x->c->files, dirfd);
+	return f && f->deleted;
 }
 
 static int do_getcwd(struct ctx *x, uint64_t buf, uint64_t size)
@@ -385,6 +392,30 @@ static int do_getcwd(struct ctx *x, uint64_t buf, uint64_t size)
 }
 
 /* ------------------------------------------------------------ entry */
+
+/*
+ * readlink(2) of a /proc magic link (w): the program sees virtual paths,
+ * never one inside the store, and " (deleted)" for what the overlay
+ * removed.  Not a path (a pipe, a socket): the kernel's answer.
+ */
+static int proc_link(struct ctx *x, const struct walk *w, uint64_t buf, int64_t bufsiz)
+{
+	char target[EMU_PATH_MAX + 16];
+	long n;
+
+	if (bufsiz <= 0)
+		return DB_ACTION_PASS; /* do_readlinkat: EINVAL */
+	n = cw_proc_readlink(w, w->res.virt_path, target, sizeof(target), true);
+	if (n == -EREMOTE)
+		return DB_ACTION_PASS;
+	if (n < 0)
+		return cw_emulate(x, n);
+	if (n > bufsiz)
+		n = (long)bufsiz; /* readlink(2) truncates, with no NUL */
+	if (x->g->write(x->g->ctx, buf, target, (size_t)n))
+		return cw_emulate(x, -EFAULT);
+	return cw_emulate(x, n);
+}
 
 /*
  * stat_buf: where a stat call (stat_kind PEND_STAT_NLINK or
@@ -415,6 +446,9 @@ static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_
 		return DB_ACTION_PASS;
 	}
 	cw_walk(x->ec, x->c, dirfd, pi, follow ? EMU_WALK_FOLLOW : 0, &w, &base_moved);
+	if ((x->c->nr == __NR_readlink || x->c->nr == __NR_readlinkat) && !w.err && !w.special &&
+	    w.res.inode.type == EMU_FT_LNK && cw_under(w.res.virt_path, "/proc"))
+		return proc_link(x, &w, x->c->args[pi + 1], (int64_t)x->c->args[pi + 2]);
 	action = cw_read_only(x, &w, base_moved, pi);
 	/*
 	 * An upper directory's own link count counts only the subdirectories
@@ -998,6 +1032,7 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			}
 		}
 		c->fs->moved = pend->moved;
+		c->fs->deleted = false;
 		break;
 	case PEND_FCHDIR: {
 		const struct emu_fd *f = emu_files_get(c->files, (int)c->args[0]);
@@ -1013,6 +1048,7 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			}
 		}
 		c->fs->moved = f->moved;
+		c->fs->deleted = f->deleted;
 		break;
 	}
 	case PEND_CRED:

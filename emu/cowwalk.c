@@ -266,10 +266,53 @@ static int proc_magic(const struct walk *w, const char *vp, char *real, size_t s
 	return 0;
 }
 
-/* The target of a /proc magic link, for the caller; -EREMOTE: not a path. */
-static long proc_readlink(const struct walk *w, const char *vp, char *buf, size_t size)
+/*
+ * The caller's own entry behind the /proc magic link real ("/proc/PID/fd/N"
+ * or "/proc/PID/cwd", PID the caller's process or thread, or the same
+ * under "/proc/PID/task/TID" for the calling thread), when the kernel's
+ * object is not at that virtual path: one the overlay moved (an upper
+ * copy, a renamed directory) or removed.  NULL: the kernel's answer is right.
+ */
+static const char *own_link(const struct walk *w, const char *real, bool *ret_deleted)
+{
+	const struct emu_cow_call *c = w->c;
+	const char *vp = NULL;
+	unsigned long pid;
+	char *end;
+	bool moved = false;
+
+	pid = strtoul(real + strlen("/proc/"), &end, 10);
+	if (!strncmp(end, "/task/", 6)) {
+		if (pid != (unsigned long)c->tgid ||
+		    strtoul(end + 6, &end, 10) != (unsigned long)c->tid)
+			return NULL;
+	} else if (pid != (unsigned long)c->tgid && pid != (unsigned long)c->tid) {
+		return NULL;
+	}
+	if (!strcmp(end, "/cwd") && c->fs) {
+		vp = c->fs->cwd;
+		moved = c->fs->moved;
+		*ret_deleted = c->fs->deleted;
+	} else if (!strncmp(end, "/fd/", 4)) {
+		const struct emu_fd *f = emu_files_get(c->files, (int)strtol(end + 4, NULL, 10));
+
+		if (f && f->vpath) {
+			vp = f->vpath;
+			moved = f->moved;
+			*ret_deleted = f->deleted;
+		}
+	}
+	if (!vp || !(moved || *ret_deleted) || cw_special_path(w->ec, vp) ||
+	    cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW)
+		return NULL;
+	return vp;
+}
+
+long cw_proc_readlink(const struct walk *w, const char *vp, char *buf, size_t size, bool shown)
 {
 	char real[4096];
+	const char *own;
+	bool deleted = false;
 	ssize_t n;
 
 	if (proc_magic(w, vp, real, sizeof(real)) != 2)
@@ -278,13 +321,22 @@ static long proc_readlink(const struct walk *w, const char *vp, char *buf, size_
 		return snprintf(buf, size, "%d", (int)w->c->tgid);
 	if (!strcmp(real, "thread-self"))
 		return snprintf(buf, size, "%d/task/%d", (int)w->c->tgid, (int)w->c->tid);
+	own = own_link(w, real, &deleted);
+	if (own) {
+		/* Deleted, it is no path to walk: the kernel follows its object. */
+		if (deleted && !shown)
+			return -EREMOTE;
+		n = snprintf(buf, size, "%s%s", own, deleted ? " (deleted)" : "");
+		return (size_t)n < size ? n : -ENAMETOOLONG;
+	}
 	n = readlink(real, buf, size);
 	if (n < 0)
 		return -errno;
 	if (n == 0 || buf[0] != '/' || (size_t)n >= size)
 		return -EREMOTE; /* pipe:[N], socket:[N], anon_inode:... */
 	buf[n] = '\0';
-	if (n > 10 && !strcmp(buf + n - 10, " (deleted)"))
+	deleted = n > 10 && !strcmp(buf + n - 10, " (deleted)");
+	if (deleted && !shown)
 		return -EREMOTE;
 	if (cw_under(buf, w->ec->store_dir)) {
 		/* An upper object: name it by its virtual path. */
@@ -313,7 +365,8 @@ int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 		if (kind == 2) {
 			char target[4096];
 
-			if (proc_readlink(w, vp, target, sizeof(target)) < 0) {
+			/* A deleted file's link stays one: readlink shows it. */
+			if (cw_proc_readlink(w, vp, target, sizeof(target), true) < 0) {
 				w->special = true;
 				return -EREMOTE;
 			}
@@ -377,8 +430,13 @@ static long cw_readlink(void *ctx, const char *vp, char *buf, size_t size)
 	ssize_t n;
 	int err;
 
-	if (cw_under(vp, "/proc"))
-		return proc_readlink(w, vp, buf, size);
+	if (cw_under(vp, "/proc")) {
+		/* Followed: what is not a path is the kernel's to follow. */
+		n = cw_proc_readlink(w, vp, buf, size, false);
+		if (n == -EREMOTE)
+			w->special = true;
+		return n;
+	}
 	if (cow_scope_of(w->ec->store, vp) != COW_SCOPE_COW) {
 		n = readlink(cow_kpath(w->ec->store, vp), buf, size);
 		return n < 0 ? -errno : n;

@@ -27,6 +27,32 @@
 #include "emu/fstate.h"
 #include "emu/select.h"
 
+/*
+ * Every live working directory and descriptor table, so that a rename or
+ * a deletion in the overlay reaches all processes (emu_fstate_renamed).
+ */
+static struct emu_fs *live_fs;
+static struct emu_files *live_files;
+
+#define LIST_ADD(head, e)                   \
+	do {                                \
+		(e)->prev = NULL;           \
+		(e)->next = (head);         \
+		if (head)                   \
+			(head)->prev = (e); \
+		(head) = (e);               \
+	} while (0)
+
+#define LIST_DEL(head, e)                         \
+	do {                                      \
+		if ((e)->prev)                    \
+			(e)->prev->next = (e)->next; \
+		else                              \
+			(head) = (e)->next;       \
+		if ((e)->next)                    \
+			(e)->next->prev = (e)->prev; \
+	} while (0)
+
 /* ------------------------------------------------------------- the cwd */
 
 struct emu_fs *emu_fs_new(const char *cwd)
@@ -41,6 +67,7 @@ struct emu_fs *emu_fs_new(const char *cwd)
 		return NULL;
 	}
 	fs->refs = 1;
+	LIST_ADD(live_fs, fs);
 	return fs;
 }
 
@@ -48,8 +75,10 @@ struct emu_fs *emu_fs_copy(const struct emu_fs *fs)
 {
 	struct emu_fs *copy = emu_fs_new(fs->cwd);
 
-	if (copy)
+	if (copy) {
 		copy->moved = fs->moved;
+		copy->deleted = fs->deleted;
+	}
 	return copy;
 }
 
@@ -57,6 +86,7 @@ void emu_fs_put(struct emu_fs *fs)
 {
 	if (!fs || --fs->refs > 0)
 		return;
+	LIST_DEL(live_fs, fs);
 	free(fs->cwd);
 	free(fs);
 }
@@ -67,8 +97,10 @@ struct emu_files *emu_files_new(void)
 {
 	struct emu_files *files = calloc(1, sizeof(*files));
 
-	if (files)
+	if (files) {
 		files->refs = 1;
+		LIST_ADD(live_files, files);
+	}
 	return files;
 }
 
@@ -90,13 +122,14 @@ static void fd_close(struct emu_files *files, long fd)
 	free(f->vpath);
 	if (f->dir && dir_free)
 		dir_free(f->dir);
-	*f = (struct emu_fd){ NULL, false, false, NULL, false, NULL };
+	*f = (struct emu_fd){ .open = false };
 }
 
 void emu_files_put(struct emu_files *files)
 {
 	if (!files || --files->refs > 0)
 		return;
+	LIST_DEL(live_files, files);
 	for (size_t i = 0; i < files->cap; i++)
 		fd_close(files, (long)i);
 	free(files->fds);
@@ -117,6 +150,8 @@ struct emu_files *emu_files_copy(const struct emu_files *files)
 			emu_files_put(copy);
 			return NULL;
 		}
+		if (f->open)
+			copy->fds[i].deleted = f->deleted;
 	}
 	return copy;
 }
@@ -143,7 +178,7 @@ int emu_files_set(struct emu_files *files, int fd, const char *path, bool cloexe
 	if (path && !(copy = strdup(path)))
 		return -ENOMEM;
 	fd_close(files, fd);
-	files->fds[fd] = (struct emu_fd){ copy, true, cloexec, NULL, false, NULL };
+	files->fds[fd] = (struct emu_fd){ .path = copy, .open = true, .cloexec = cloexec };
 	return 0;
 }
 
@@ -175,6 +210,87 @@ const char *emu_files_path(const struct emu_files *files, int fd)
 	if (!files || fd < 0 || (size_t)fd >= files->cap || !files->fds[fd].open)
 		return NULL;
 	return files->fds[fd].path;
+}
+
+/* ------------------------------------------- renames and deletions */
+
+/*
+ * *p at or below from (exchange: or to) becomes the same place below the
+ * other; 1 when it changed, 0 when not, -ENOMEM.
+ */
+static int follow_rename(char **p, const char *from, const char *to, bool exchange)
+{
+	size_t fl = strlen(from), tl = strlen(to), rest;
+	const char *swap;
+	char *moved;
+
+	if (!*p)
+		return 0;
+	if (strncmp(*p, from, fl) || ((*p)[fl] && (*p)[fl] != '/')) {
+		if (!exchange || strncmp(*p, to, tl) || ((*p)[tl] && (*p)[tl] != '/'))
+			return 0;
+		/* below to: goes below from */
+		swap = from;
+		from = to;
+		to = swap;
+		fl = tl;
+		tl = strlen(to);
+	}
+	rest = strlen(*p + fl);
+	moved = malloc(tl + rest + 1);
+	if (!moved)
+		return -ENOMEM;
+	memcpy(moved, to, tl);
+	memcpy(moved + tl, *p + fl, rest + 1);
+	free(*p);
+	*p = moved;
+	return 1;
+}
+
+int emu_fstate_renamed(const char *from, const char *to, bool exchange)
+{
+	int err = 0, r;
+
+	for (struct emu_fs *fs = live_fs; fs; fs = fs->next) {
+		if (fs->deleted)
+			continue;
+		r = follow_rename(&fs->cwd, from, to, exchange);
+		if (r > 0)
+			fs->moved = true;
+		else if (r < 0)
+			err = r;
+	}
+	for (struct emu_files *files = live_files; files; files = files->next) {
+		for (size_t i = 0; i < files->cap; i++) {
+			struct emu_fd *f = &files->fds[i];
+
+			if (!f->open || f->deleted)
+				continue;
+			/* The name it was opened by moves too (decoded paths). */
+			if (follow_rename(&f->path, from, to, exchange) < 0)
+				err = -ENOMEM;
+			r = follow_rename(&f->vpath, from, to, exchange);
+			if (r > 0)
+				f->moved = true;
+			else if (r < 0)
+				err = r;
+		}
+	}
+	return err;
+}
+
+void emu_fstate_unlinked(const char *vpath)
+{
+	for (struct emu_fs *fs = live_fs; fs; fs = fs->next)
+		if (!strcmp(fs->cwd, vpath))
+			fs->deleted = true;
+	for (struct emu_files *files = live_files; files; files = files->next)
+		for (size_t i = 0; i < files->cap; i++) {
+			struct emu_fd *f = &files->fds[i];
+
+			if (f->open && f->vpath && !strcmp(f->vpath, vpath))
+				f->deleted = true;
+		}
 }
 
 /* ---------------------------------------------------------- resolving */
@@ -321,13 +437,15 @@ static int copy_fd(struct emu_files *files, long from, long to, bool cloexec)
 	{
 		char *path = f->path ? strdup(f->path) : NULL;
 		char *vpath = f->vpath ? strdup(f->vpath) : NULL;
-		bool moved = f->moved;
+		bool moved = f->moved, deleted = f->deleted;
 		int err = -ENOMEM;
 
 		if ((!f->path || path) && (!f->vpath || vpath))
 			err = emu_files_set(files, (int)to, path, cloexec);
 		if (!err && vpath)
 			err = emu_files_set_vpath(files, (int)to, vpath, moved);
+		if (!err)
+			files->fds[to].deleted = deleted;
 		free(path);
 		free(vpath);
 		return err;
@@ -394,9 +512,10 @@ int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
 	}
 	case T_CHDIR:
 	case T_FCHDIR: {
-		const char *dir = track_of[abi][nr] == T_CHDIR
-					  ? resolved[0]
-					  : emu_files_path(files, (int)args[0]);
+		const struct emu_fd *f = track_of[abi][nr] == T_FCHDIR
+						 ? emu_files_get(files, (int)args[0])
+						 : NULL;
+		const char *dir = f ? f->path : resolved[0];
 		char *copy;
 
 		if (ret < 0 || !dir)
@@ -406,6 +525,7 @@ int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
 			return -ENOMEM;
 		free(fs->cwd);
 		fs->cwd = copy;
+		fs->deleted = f && f->deleted;
 		return 0;
 	}
 	case T_EXEC:

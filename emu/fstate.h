@@ -27,6 +27,8 @@ struct emu_fs {
 	char *cwd; /* absolute, normalised */
 	bool moved; /* the kernel's cwd is not cwd (the copy-on-write layer sent
 		       the program's chdir to an upper or redirected directory) */
+	bool deleted; /* removed in the overlay (emu_fstate_unlinked) */
+	struct emu_fs *prev, *next; /* every live one (emu_fstate_renamed) */
 };
 
 struct emu_fd {
@@ -42,6 +44,7 @@ struct emu_fd {
 	 */
 	char *vpath;
 	bool moved; /* the kernel's object is not at vpath (upper or redirected) */
+	bool deleted; /* its name was removed in the overlay: " (deleted)" */
 	void *dir;
 };
 
@@ -49,6 +52,7 @@ struct emu_files {
 	int refs;
 	size_t cap;	    /* entries in fds */
 	struct emu_fd *fds; /* indexed by descriptor number */
+	struct emu_files *prev, *next; /* every live one (emu_fstate_renamed) */
 };
 
 struct emu_fs *emu_fs_new(const char *cwd); /* NULL on ENOMEM */
@@ -96,6 +100,23 @@ size_t emu_path_normalize(char *buf);
 int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
 		     const struct emu_syscall *sc, const uint64_t args[6], int64_t ret,
 		     const char *const resolved[6]);
+
+/*
+ * The copy-on-write layer renamed the object at virtual path from to to:
+ * every working directory and descriptor of every process at or below
+ * from follows it, as the kernel's dentries do (their paths and vpaths
+ * are rewritten; they become moved).  exchange (RENAME_EXCHANGE): and the
+ * object at to went to from.  Returns 0 or -ENOMEM (then some entries
+ * keep the old name).
+ */
+int emu_fstate_renamed(const char *from, const char *to, bool exchange);
+
+/*
+ * The copy-on-write layer removed the name vpath: working directories and
+ * descriptors opened by it are deleted (a later object at that name is
+ * another one).
+ */
+void emu_fstate_unlinked(const char *vpath);
 
 /*
  * Add to sel the calls emu_fstate_track must see for the tables to stay

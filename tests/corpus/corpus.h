@@ -214,16 +214,22 @@ static inline int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names in a directory, sorted, each with its d_type: "LABEL: a/f b/d". */
-static inline void show_dir(const char *label, const char *path)
+/*
+ * The names in directory path (relative to dirfd), sorted, each with its
+ * d_type: "LABEL: a/f b/d".
+ */
+static inline void show_dir_at(const char *label, int dirfd, const char *path)
 {
 	char *names[512];
 	size_t n = 0;
 	struct dirent *d;
-	DIR *dir = opendir(path);
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
 
 	if (!dir) {
 		printf("%s = -1 %s\n", label, errname(errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	while ((d = readdir(dir)) && n < 512) {
@@ -244,6 +250,11 @@ static inline void show_dir(const char *label, const char *path)
 		free(names[i]);
 	}
 	putchar('\n');
+}
+
+static inline void show_dir(const char *label, const char *path)
+{
+	show_dir_at(label, AT_FDCWD, path);
 }
 
 /*

@@ -146,6 +146,65 @@ START_TEST(test_select)
 }
 END_TEST
 
+/* A rename in the overlay moves every table's names at or below it; a deletion marks them. */
+START_TEST(test_renamed_and_unlinked)
+{
+	struct emu_fs *fs = emu_fs_new("/t/a/sub"), *other = emu_fs_new("/t/ab");
+	struct emu_files *files = emu_files_new(), *child;
+
+	ck_assert_int_eq(emu_files_set(files, 3, "/t/a", false), 0);
+	ck_assert_int_eq(emu_files_set_vpath(files, 3, "/t/a", false), 0);
+	ck_assert_int_eq(emu_files_set(files, 4, "/t/b/x", false), 0);
+	ck_assert_int_eq(emu_files_set_vpath(files, 4, "/t/b/x", false), 0);
+	child = emu_files_copy(files); /* another process: reached too */
+
+	ck_assert_int_eq(emu_fstate_renamed("/t/a", "/t/c", false), 0);
+	ck_assert_str_eq(fs->cwd, "/t/c/sub");
+	ck_assert(fs->moved);
+	ck_assert_str_eq(other->cwd, "/t/ab"); /* a name that only starts alike */
+	ck_assert(!other->moved);
+	ck_assert_str_eq(emu_files_get(files, 3)->vpath, "/t/c");
+	ck_assert_str_eq(emu_files_path(files, 3), "/t/c");
+	ck_assert(emu_files_get(files, 3)->moved);
+	ck_assert_str_eq(emu_files_get(child, 3)->vpath, "/t/c");
+	ck_assert_str_eq(emu_files_get(files, 4)->vpath, "/t/b/x");
+
+	/* RENAME_EXCHANGE: each side goes to the other's name */
+	ck_assert_int_eq(emu_fstate_renamed("/t/c", "/t/b", true), 0);
+	ck_assert_str_eq(fs->cwd, "/t/b/sub");
+	ck_assert_str_eq(emu_files_get(files, 3)->vpath, "/t/b");
+	ck_assert_str_eq(emu_files_get(files, 4)->vpath, "/t/c/x");
+
+	/* deleted: exactly that name; a deleted entry no longer follows renames */
+	emu_fstate_unlinked("/t/c");
+	ck_assert(!emu_files_get(files, 4)->deleted);
+	emu_fstate_unlinked("/t/c/x");
+	ck_assert(emu_files_get(files, 4)->deleted);
+	ck_assert(emu_files_get(child, 4)->deleted);
+	emu_fstate_renamed("/t/c", "/t/d", false);
+	ck_assert_str_eq(emu_files_get(files, 4)->vpath, "/t/c/x");
+	emu_fstate_unlinked("/t/b/sub");
+	ck_assert(fs->deleted);
+	/* dup and fork keep the mark; fchdir to it takes it; chdir clears it */
+	track(fs, files, SYS_dup2, 4, 9, 0, 9, NULL, NULL);
+	ck_assert(emu_files_get(files, 9)->deleted);
+	emu_fs_put(other);
+	other = emu_fs_copy(fs);
+	ck_assert(other->deleted);
+	track(other, files, SYS_chdir, 0, 0, 0, 0, "/t", NULL);
+	ck_assert(!other->deleted);
+	track(other, files, SYS_fchdir, 9, 0, 0, 0, NULL, NULL);
+	ck_assert(other->deleted);
+
+	emu_files_put(child);
+	emu_files_put(files);
+	emu_fs_put(other);
+	emu_fs_put(fs);
+	/* Freed tables left the list: a rename now touches nothing. */
+	ck_assert_int_eq(emu_fstate_renamed("/t", "/u", false), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fstate");
@@ -155,6 +214,7 @@ int main(void)
 
 	tcase_add_test(tc, test_normalize);
 	tcase_add_test(tc, test_resolve_and_track);
+	tcase_add_test(tc, test_renamed_and_unlinked);
 	tcase_add_test(tc, test_select);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
