@@ -143,6 +143,8 @@ ssize_t cw_fd_path(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
 bool cw_names_object(struct emu_cow *ec, const char *vp, const char *name, char *buf,
 		     size_t size);
 bool cw_special_path(const struct emu_cow *ec, const char *vp);
+/* A real path in STORE/upper becomes, in place, the virtual path it holds; false: not one. */
+bool cw_upper_to_virtual(const struct emu_cow *ec, char *path);
 /*
  * The target of /proc magic link vp, for the caller, with virtual paths
  * for what the overlay moved; -EREMOTE: not a path (a pipe, a socket; a
@@ -150,6 +152,8 @@ bool cw_special_path(const struct emu_cow *ec, const char *vp);
  * shows it).  Its length, without the NUL it writes.
  */
 long cw_proc_readlink(const struct walk *w, const char *vp, char *buf, size_t size, bool shown);
+/* N when vp is "/proc/PID/fd/N" (or under task/TID) of c's caller itself, else -1. */
+int cw_own_fd(const struct emu_cow_call *c, const char *vp);
 uint8_t cw_ftype_of(mode_t m);
 const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c);
 int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino);
@@ -189,6 +193,8 @@ const char *cw_last_component(const char *p);
 int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir);
 int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags);
 int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags);
+/* linkat(fd, "", nfd, path ni, AT_EMPTY_PATH): a name for what fd is open on. */
+int cw_do_link_fd(struct ctx *x, int fd, int nfd, int ni);
 int cw_do_meta_path(struct ctx *x, int dirfd, int pi, bool follow, const struct meta *m);
 bool cw_fd_in_scope(struct ctx *x, int fd, char *vp, size_t size, struct emu_inode *ino);
 int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask);

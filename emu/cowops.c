@@ -93,7 +93,8 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	}
 	cw_walk(x->ec, x->c, dirfd, pi, wflags, &w, &base_moved);
 	x->pend->what = PEND_OPEN;
-	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);
+	/* An O_TMPFILE is not its directory: the kernel names it ("#N (deleted)"). */
+	snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", tmpfile ? "" : w.res.virt_path);
 	/* O_TMPFILE names a directory but opens a new, unnamed file in it. */
 	x->pend->is_dir = w.err == 0 && w.res.inode.type == EMU_FT_DIR && !tmpfile;
 	if (w.special)
@@ -441,54 +442,173 @@ static bool safe_hardlink_source(struct ctx *x, const struct emu_inode *ino)
 	return emu_permission(&cw_cred_of(x->ec, x->c)->cred, ino, 4 | 2) == 0;
 }
 
+/*
+ * A name for descriptor fd's object when it has none: an O_TMPFILE (or an
+ * upper file removed while open) lives in upper/ with no links, and pcow
+ * links it, through /proc, under new's upper path; the kernel refuses
+ * what may not be linked (O_TMPFILE|O_EXCL: ENOENT).  A real file removed
+ * in the overlay has no links: ENOENT (vfs_link).
+ * nw: new's walk, already checked.
+ */
+static int link_unnamed(struct ctx *x, int fd, const struct walk *nw)
+{
+	char name[CW_FD_NAME], real[COW_REAL_MAX], upper[COW_REAL_MAX], tmp[COW_REAL_MAX + 32];
+	ssize_t n = cw_fd_real(x->c->tid, fd, name, real, sizeof(real));
+	struct stat st, up;
+	int err, obj;
+
+	if (n == -EBADF || n == -ENAMETOOLONG)
+		return (int)n;
+	if (n < 10 || strcmp(real + n - 10, " (deleted)"))
+		return -ENOENT;
+	real[n - 10] = '\0';
+	if (!cw_upper_to_virtual(x->ec, real))
+		return -ENOENT;
+	if (!cw_in_cow(x, nw->res.virt_path))
+		return -EXDEV;
+	err = cw_may_create(x, nw->res.virt_path);
+	if (!err)
+		err = cow_create(x->ec->store, nw->res.virt_path, S_IFREG | 0600, NULL, (uid_t)-1,
+				 (gid_t)-1);
+	if (!err)
+		err = cow_upper_path(x->ec->store, nw->res.virt_path, upper, sizeof(upper));
+	if (err)
+		return err;
+	/*
+	 * Linked from a descriptor of pcow's own, checked first: another
+	 * thread may put a real file at fd meanwhile, and a hard link in
+	 * upper/ to a real file would let writes reach it.  Beside, then
+	 * over the empty file cow_create made: one inode, as linkat.
+	 */
+	snprintf(tmp, sizeof(tmp), "%s.pcow-link-%d", cow_kpath(x->ec->store, upper), (int)x->c->tid);
+	obj = open(name, O_PATH | O_CLOEXEC);
+	if (obj < 0 || fstat(obj, &st) < 0 || stat(cow_kpath(x->ec->store, upper), &up) < 0) {
+		err = -EBADF;
+	} else if (!S_ISREG(st.st_mode) || st.st_nlink != 0 || st.st_dev != up.st_dev) {
+		err = -ENOENT;
+	} else {
+		snprintf(name, sizeof(name), "/proc/self/fd/%d", obj);
+		err = linkat(AT_FDCWD, name, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 ||
+				      rename(tmp, cow_kpath(x->ec->store, upper)) < 0
+			      ? -errno
+			      : 0;
+	}
+	if (obj >= 0)
+		close(obj);
+	if (err) {
+		unlink(tmp);
+		cow_delete(x->ec->store, nw->res.virt_path, false);
+	}
+	return err;
+}
+
+/* The checks of do_linkat after both walks, then the link. */
+static int link_walked(struct ctx *x, const struct walk *ow, const struct walk *nw, bool obm,
+		       bool nbm)
+{
+	int err;
+
+	if (ow->special || nw->special)
+		return cw_deny(x, -EACCES);
+	if (ow->err)
+		return cw_emulate(x, ow->err);
+	if (nw->err == 0)
+		return cw_emulate(x, -EEXIST);
+	if (!(nw->err == -ENOENT && nw->res.parent_exists) || nw->res.trailing_slash)
+		return cw_emulate(x, nw->err); /* filename_create: "name/" is ENOENT */
+	if (!cw_in_cow(x, ow->res.virt_path) || !cw_in_cow(x, nw->res.virt_path)) {
+		return !cw_in_cow(x, ow->res.virt_path) && !cw_in_cow(x, nw->res.virt_path) &&
+				       !ow->touched && !nw->touched && !obm && !nbm
+			       ? DB_ACTION_PASS
+			       : cw_emulate(x, -EXDEV);
+	}
+	if (x->ec->protected_hardlinks && !cw_is_owner(x, &ow->res.inode) &&
+	    !safe_hardlink_source(x, &ow->res.inode))
+		return cw_emulate(x, -EPERM); /* may_linkat */
+	if (ow->res.inode.type == EMU_FT_DIR)
+		return cw_emulate(x, -EPERM);
+	err = cw_may_create(x, nw->res.virt_path);
+	if (!err)
+		err = cow_link(x->ec->store, ow->res.virt_path, nw->res.virt_path);
+	return cw_emulate(x, err);
+}
+
+/* new's walk and its checks, for a descriptor's object (special: refused). */
+static int link_new_checked(struct ctx *x, const struct walk *nw)
+{
+	if (nw->special)
+		return -EACCES;
+	if (nw->err == 0)
+		return -EEXIST;
+	if (!(nw->err == -ENOENT && nw->res.parent_exists) || nw->res.trailing_slash)
+		return nw->err;
+	return 0;
+}
+
 int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 {
 	struct walk *w = malloc(2 * sizeof(*w)), *ow = w, *nw = w + 1; /* old, new */
 	bool obm, nbm;
-	int err, action;
+	int action, fd, err;
 
 	if (!w)
 		return cw_emulate(x, -ENOMEM);
 	cw_walk(x->ec, x->c, ofd, oi, (flags & AT_SYMLINK_FOLLOW) ? EMU_WALK_FOLLOW : 0, ow, &obm);
 	cw_walk(x->ec, x->c, nfd, ni, EMU_WALK_NAME, nw, &nbm);
-	if (ow->special || nw->special) {
-		action = cw_deny(x, -EACCES);
-		goto out;
+	if (ow->special && (flags & AT_SYMLINK_FOLLOW)) {
+		/* Through /proc/self/fd/N of a file with no name (O_TMPFILE)? */
+		cw_walk(x->ec, x->c, ofd, oi, 0, ow, &obm);
+		fd = ow->err || ow->special ? -1 : cw_own_fd(x->c, ow->res.virt_path);
+		if (fd >= 0) {
+			err = link_new_checked(x, nw);
+			action = err == -EACCES ? cw_deny(x, err)
+						: cw_emulate(x, err ? err : link_unnamed(x, fd, nw));
+			goto out;
+		}
+		ow->special = true;
 	}
-	if (ow->err) {
-		action = cw_emulate(x, ow->err);
-		goto out;
-	}
-	if (nw->err == 0) {
-		action = cw_emulate(x, -EEXIST);
-		goto out;
-	}
-	if (!(nw->err == -ENOENT && nw->res.parent_exists) || nw->res.trailing_slash) {
-		action = cw_emulate(x, nw->err); /* filename_create: "name/" is ENOENT */
-		goto out;
-	}
-	if (!cw_in_cow(x, ow->res.virt_path) || !cw_in_cow(x, nw->res.virt_path)) {
-		action = !cw_in_cow(x, ow->res.virt_path) && !cw_in_cow(x, nw->res.virt_path) &&
-					 !ow->touched && !nw->touched && !obm && !nbm
-				 ? DB_ACTION_PASS
-				 : cw_emulate(x, -EXDEV);
-		goto out;
-	}
-	if (x->ec->protected_hardlinks && !cw_is_owner(x, &ow->res.inode) &&
-	    !safe_hardlink_source(x, &ow->res.inode)) {
-		action = cw_emulate(x, -EPERM); /* may_linkat */
-		goto out;
-	}
-	if (ow->res.inode.type == EMU_FT_DIR) {
-		action = cw_emulate(x, -EPERM);
-		goto out;
-	}
-	err = cw_may_create(x, nw->res.virt_path);
-	if (!err)
-		err = cow_link(x->ec->store, ow->res.virt_path, nw->res.virt_path);
-	action = cw_emulate(x, err);
+	action = link_walked(x, ow, nw, obm, nbm);
 out:
 	free(w);
+	return action;
+}
+
+int cw_do_link_fd(struct ctx *x, int fd, int nfd, int ni)
+{
+	char name[CW_FD_NAME], real[COW_REAL_MAX];
+	const struct emu_fd *f = emu_files_get(x->c->files, fd);
+	ssize_t n = cw_fd_real(x->c->tid, fd, name, real, sizeof(real));
+	struct walk *nw;
+	bool nbm;
+	int err, action;
+
+	if (n == -EBADF)
+		return cw_emulate(x, -EBADF);
+	if (n >= 0 && (n < 10 || strcmp(real + n - 10, " (deleted)"))) {
+		/*
+		 * A file with a name: linked like the path it is open by (not
+		 * following it: an O_PATH descriptor of a symbolic link links
+		 * the link), which the overlay may have moved.
+		 */
+		struct emu_cow_call c2 = *x->c;
+		struct ctx x2 = *x;
+
+		cw_upper_to_virtual(x->ec, real);
+		c2.path[1] = f && f->vpath && !f->deleted && !cw_special_path(x->ec, f->vpath)
+				     ? f->vpath
+				     : real;
+		x2.c = &c2;
+		return cw_do_link(&x2, AT_FDCWD, 1, nfd, ni, 0);
+	}
+	nw = malloc(sizeof(*nw));
+	if (!nw)
+		return cw_emulate(x, -ENOMEM);
+	cw_walk(x->ec, x->c, nfd, ni, EMU_WALK_NAME, nw, &nbm);
+	err = link_new_checked(x, nw);
+	if (!err && n < 0 && n != -ENAMETOOLONG)
+		err = -EXDEV; /* a pipe, a socket: another mount (do_linkat) */
+	action = err == -EACCES ? cw_deny(x, err) : cw_emulate(x, err ? err : link_unnamed(x, fd, nw));
+	free(nw);
 	return action;
 }
 

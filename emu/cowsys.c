@@ -745,8 +745,8 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		PATH(3);
 		if (a[4] & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 			return cw_emulate(&x, -EINVAL); /* do_linkat */
-		if (a[4] & AT_EMPTY_PATH)
-			return cw_deny(&x, -ENOSYS); /* linking a descriptor: not modelled */
+		if ((a[4] & AT_EMPTY_PATH) && !x.c->path[1][0])
+			return cw_do_link_fd(&x, dfd, (int)a[2], 3);
 		return cw_do_link(&x, dfd, 1, (int)a[2], 3, (int)a[4]);
 	/* ---- deletion and renaming */
 	case __NR_unlink:

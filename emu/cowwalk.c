@@ -179,6 +179,19 @@ ssize_t cw_fd_path(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
 	return (ssize_t)strlen(buf);
 }
 
+bool cw_upper_to_virtual(const struct emu_cow *ec, char *path)
+{
+	size_t skip = strlen(ec->store_dir) + strlen("/upper");
+
+	if (!cw_under(path, ec->store_dir) || strncmp(path + skip - 6, "/upper", 6) ||
+	    (path[skip] && path[skip] != '/'))
+		return false;
+	memmove(path, path + skip, strlen(path + skip) + 1);
+	if (!path[0])
+		strcpy(path, "/");
+	return true;
+}
+
 /*
  * The store: pcow's own, which the program may read but never change
  * (calls that would are refused with EACCES and logged as denied).
@@ -273,15 +286,17 @@ static int proc_magic(const struct walk *w, const char *vp, char *real, size_t s
  * object is not at that virtual path: one the overlay moved (an upper
  * copy, a renamed directory) or removed.  NULL: the kernel's answer is right.
  */
-static const char *own_link(const struct walk *w, const char *real, bool *ret_deleted)
+/* What follows "/proc/PID" or "/proc/PID/task/TID" in p when that is c's caller; NULL: not. */
+static const char *own_proc(const struct emu_cow_call *c, const char *p)
 {
-	const struct emu_cow_call *c = w->c;
-	const char *vp = NULL;
 	unsigned long pid;
 	char *end;
-	bool moved = false;
 
-	pid = strtoul(real + strlen("/proc/"), &end, 10);
+	if (strncmp(p, "/proc/", 6))
+		return NULL;
+	pid = strtoul(p + 6, &end, 10);
+	if (end == p + 6)
+		return NULL;
 	if (!strncmp(end, "/task/", 6)) {
 		if (pid != (unsigned long)c->tgid ||
 		    strtoul(end + 6, &end, 10) != (unsigned long)c->tid)
@@ -289,6 +304,29 @@ static const char *own_link(const struct walk *w, const char *real, bool *ret_de
 	} else if (pid != (unsigned long)c->tgid && pid != (unsigned long)c->tid) {
 		return NULL;
 	}
+	return end;
+}
+
+int cw_own_fd(const struct emu_cow_call *c, const char *vp)
+{
+	const char *end = own_proc(c, vp);
+	char *e;
+	long fd;
+
+	if (!end || strncmp(end, "/fd/", 4) || end[4] < '0' || end[4] > '9')
+		return -1;
+	fd = strtol(end + 4, &e, 10);
+	return *e || fd > INT_MAX ? -1 : (int)fd;
+}
+
+static const char *own_link(const struct walk *w, const char *real, bool *ret_deleted)
+{
+	const struct emu_cow_call *c = w->c;
+	const char *vp = NULL, *end = own_proc(c, real);
+	bool moved = false;
+
+	if (!end)
+		return NULL;
 	if (!strcmp(end, "/cwd") && c->fs) {
 		vp = c->fs->cwd;
 		moved = c->fs->moved;
@@ -338,16 +376,8 @@ long cw_proc_readlink(const struct walk *w, const char *vp, char *buf, size_t si
 	deleted = n > 10 && !strcmp(buf + n - 10, " (deleted)");
 	if (deleted && !shown)
 		return -EREMOTE;
-	if (cw_under(buf, w->ec->store_dir)) {
-		/* An upper object: name it by its virtual path. */
-		const char *upper = buf + strlen(w->ec->store_dir);
-
-		if (strncmp(upper, "/upper", 6) || (upper[6] && upper[6] != '/'))
-			return -EREMOTE;
-		upper += 6;
-		memmove(buf, *upper ? upper : "/", strlen(*upper ? upper : "/") + 1);
-		return (long)strlen(buf);
-	}
+	if (cw_under(buf, w->ec->store_dir))
+		return cw_upper_to_virtual(w->ec, buf) ? (long)strlen(buf) : -EREMOTE;
 	return n;
 }
 
@@ -480,17 +510,8 @@ static int base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd,
 			n = cw_fd_real(c->tid, dirfd, name, buf, size);
 			if (n < 0)
 				return (int)n;
-			if (cw_under(buf, ec->store_dir)) {
-				/* An upper object: its virtual path follows upper/. */
-				size_t skip = strlen(ec->store_dir) + strlen("/upper");
-
-				if (strlen(buf) >= skip && !strncmp(buf + skip - 6, "/upper", 6)) {
-					memmove(buf, buf + skip, strlen(buf + skip) + 1);
-					if (!buf[0])
-						strcpy(buf, "/");
-					*ret_moved = true;
-				}
-			}
+			if (cw_upper_to_virtual(ec, buf))
+				*ret_moved = true;
 			return 0;
 		}
 	}

@@ -60,6 +60,15 @@ int main(int argc, char **argv)
 		close((int)r);
 	}
 	close(fd);
+	/* A hard link to a real file, by descriptor, inside the scope, then written. */
+	fd = open(argv[1], O_RDONLY);
+	snprintf(buf, sizeof(buf), "%s/flinked", argv[2]);
+	report("linkat_empty_in_scope", linkat(fd, "", AT_FDCWD, buf, AT_EMPTY_PATH));
+	close(fd);
+	fd = open(buf, O_WRONLY | O_APPEND);
+	report("write_flinked", fd >= 0 ? write(fd, "escaped\n", 8) : -1);
+	if (fd >= 0)
+		close(fd);
 	/* A descriptor of the directory, opened before anything changed. */
 	fd = open(argv[2], O_RDONLY | O_DIRECTORY);
 	r = openat(fd, "through_dirfd", O_WRONLY | O_CREAT, 0644);

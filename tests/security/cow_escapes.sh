@@ -31,7 +31,11 @@ expect_eq "real files unchanged by /proc/self/fd, /proc/self/cwd, symlink, hard 
 expect_eq "escape exits 0" 0 $?
 expect_eq "O_PATH open works" "opath 0" "$(grep '^opath' out)"
 expect_eq "fchownat(AT_EMPTY_PATH) is emulated" "fchownat_empty 0" "$(grep '^fchownat_empty' out)"
-expect_eq "linkat(AT_EMPTY_PATH) is refused" "linkat_empty ENOSYS" "$(grep '^linkat_empty' out)"
+expect_eq "linkat(AT_EMPTY_PATH) of a real file to a name outside the scope: EXDEV" \
+	"linkat_empty EXDEV" "$(grep '^linkat_empty ' out)"
+expect_eq "linkat(AT_EMPTY_PATH) of a real file inside the scope works" \
+	"linkat_empty_in_scope 0" "$(grep '^linkat_empty_in_scope' out)"
+expect_eq "... and writing the new name works" "write_flinked 8" "$(grep '^write_flinked' out)"
 expect_eq "reopen through /proc/self/fd works" "reopen_proc_fd 0" "$(grep '^reopen_proc_fd' out)"
 expect_eq "create through a dirfd works" "create_via_dirfd 0" "$(grep '^create_via_dirfd' out)"
 expect_eq "io_uring_setup: ENOSYS" "io_uring_setup ENOSYS" "$(grep '^io_uring_setup' out)"
