@@ -35,6 +35,11 @@ static int g_set_arg_data(void *ctx, int i, const void *data, size_t len)
 	return tracer_set_arg_data(ctx, i, data, len);
 }
 
+static int g_place_data(void *ctx, const void *data, size_t len, uint64_t *ret_addr)
+{
+	return tracer_place_data(ctx, data, len, ret_addr);
+}
+
 static void g_attach(void *ctx, const struct db_calldata *cd)
 {
 	tracer_call_attach(ctx, cd);
@@ -110,7 +115,7 @@ static bool serial_call(const struct pcow_call *call)
 static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 {
 	struct emu_cow_call c;
-	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_attach, t };
+	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_place_data, g_attach, t };
 	bool serial = serial_call(&t->call);
 	int action;
 
@@ -130,7 +135,7 @@ static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 static void hook_exit(void *opaque, struct pcow_tracee *t, int64_t result)
 {
 	struct emu_cow_call c;
-	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_attach, t };
+	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_place_data, g_attach, t };
 
 	if (!t->hook_data)
 		return;

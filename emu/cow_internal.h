@@ -177,6 +177,13 @@ int cw_may_delete(struct ctx *x, const char *vp, const struct emu_inode *victim)
 bool cw_is_owner(struct ctx *x, const struct emu_inode *ino);
 mode_t cw_umask_of(struct ctx *x);
 
+/*
+ * cowexec.c: execve (flags_i -1) and execveat of a script the overlay is
+ * involved in (the script or an interpreter).  The action, or -1: not
+ * such a script, decide as for any read-only call.
+ */
+int cw_do_exec(struct ctx *x, int dirfd, int pi, int argv_i, int flags_i);
+
 /* cowquota.c: --quota for writes through the program's descriptors */
 int cw_quota_enter(struct ctx *x);
 int cw_quota_truncate(struct ctx *x, const char *upper, const char *virt, int64_t length);

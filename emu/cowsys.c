@@ -670,8 +670,12 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case __NR_lstat:
 		PATH(0);
 		return path_read_only(&x, AT_FDCWD, 0, false, 0, PEND_STAT_NLINK, a[1]);
+	case __NR_execve:
+		PATH(0);
+		action = cw_do_exec(&x, AT_FDCWD, 0, 1, -1);
+		return action >= 0 ? action : path_read_only(&x, AT_FDCWD, 0, true, 0, 0, 0);
 	case __NR_access: case __NR_statfs: case __NR_getxattr: case __NR_listxattr:
-	case __NR_uselib: case __NR_execve:
+	case __NR_uselib:
 		PATH(0);
 		return path_read_only(&x, AT_FDCWD, 0, true, 0, 0, 0);
 	case __NR_readlink: case __NR_lgetxattr: case __NR_llistxattr:
@@ -702,6 +706,9 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		return path_read_only(&x, dfd, 1, false, AT_EMPTY_PATH, 0, 0);
 	case __NR_execveat:
 		PATH(1);
+		action = cw_do_exec(&x, dfd, 1, 2, 4);
+		if (action >= 0)
+			return action;
 		return path_read_only(&x, dfd, 1, !(a[4] & AT_SYMLINK_NOFOLLOW), (int)a[4], 0, 0);
 	case __NR_inotify_add_watch:
 		PATH(1);

@@ -44,6 +44,8 @@ struct emu_guest {
 	int (*set_arg)(void *ctx, int i, uint64_t val);
 	/* Place data in the program's memory and point argument i at it. */
 	int (*set_arg_data)(void *ctx, int i, const void *data, size_t len);
+	/* Place data in the program's memory (as set_arg_data); its address in *ret_addr. */
+	int (*place_data)(void *ctx, const void *data, size_t len, uint64_t *ret_addr);
 	/*
 	 * Attach replay data to the call's log record; its bytes must stay
 	 * valid until the exit hook's caller queues the record.  May be NULL.

@@ -536,7 +536,7 @@ static int scratch_take(struct pcow_tracee *t)
 	return -1;
 }
 
-int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len)
+int tracer_place_data(struct pcow_tracee *t, const void *data, size_t len, uint64_t *ret_addr)
 {
 	struct pcow_call *call = &t->call;
 	uint64_t addr;
@@ -561,7 +561,16 @@ int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t l
 	}
 	if (err)
 		return err;
-	return tracer_set_arg(t, i, addr);
+	*ret_addr = addr;
+	return 0;
+}
+
+int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len)
+{
+	uint64_t addr;
+	int err = tracer_place_data(t, data, len, &addr);
+
+	return err ? err : tracer_set_arg(t, i, addr);
 }
 
 /*

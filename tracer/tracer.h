@@ -149,6 +149,8 @@ int tracer_set_arg(struct pcow_tracee *t, int i, uint64_t val);
  * call go side by side.  0 or -errno.
  */
 int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t len);
+/* The same without touching an argument: the data's address in *ret_addr. */
+int tracer_place_data(struct pcow_tracee *t, const void *data, size_t len, uint64_t *ret_addr);
 
 /* Select the reader (once, before tracing). */
 void tracer_mem_set_mode(enum tracer_mem_mode mode);

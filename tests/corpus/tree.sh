@@ -8,6 +8,7 @@
 #   priv/     0700: priv/secret
 #   rodir/    0555: rodir/f
 #   base/noperm.txt 0000, base/wonly.txt 0222
+#   scripts/run: a real script whose interpreter (scripts/interp) is not there
 # Owners other than root only when the tree is made as root.
 . "$top_srcdir/tests/integration/fsops_tree.sh"
 
@@ -21,7 +22,9 @@ corpus_tree() {
 		printf 'nobody\n' >pub/nobodyfile && printf 'open\n' >open/f &&
 		printf 'secret\n' >priv/secret && mkdir rodir && printf 'ro dir\n' >rodir/f &&
 		chmod 0555 rodir && printf 'none\n' >base/noperm.txt && chmod 0 base/noperm.txt &&
-		printf 'wonly\n' >base/wonly.txt && chmod 0222 base/wonly.txt || exit 1
+		printf 'wonly\n' >base/wonly.txt && chmod 0222 base/wonly.txt &&
+		mkdir scripts && printf '#!scripts/interp x\necho real\n' >scripts/run &&
+		chmod 0755 scripts/run || exit 1
 	if [ "$(id -u)" = 0 ]; then
 		chown 65534:65534 pub/nobodyfile open/nbdir || exit 1
 	fi
