@@ -399,6 +399,7 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 		static const long cow_calls[] = {
 			__NR_getdents, __NR_getdents64, __NR_lseek, __NR_fstat, __NR_getcwd, __NR_fchdir,
 			__NR_fchmod, __NR_fchown, __NR_fsetxattr, __NR_fremovexattr,
+			__NR_fgetxattr, __NR_flistxattr, /* of a file copied up since its open */
 			__NR_umask, __NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
 			__NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,
 			__NR_setgroups, __NR_capset, __NR_io_uring_setup,

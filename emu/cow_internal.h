@@ -214,5 +214,10 @@ int cw_do_meta_fd(struct ctx *x, int fd, const struct meta *m, bool by_fd);
 int cw_read_times(struct ctx *x, uint64_t addr, int kind, struct meta *m);
 int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t length);
 int cw_do_xattr_fd(struct ctx *x, int fd, bool set);
+/*
+ * fgetxattr (list false) and flistxattr through a descriptor of a real
+ * file copied up since its open: the upper copy's attributes.
+ */
+int cw_do_xattr_get_fd(struct ctx *x, int fd, bool list);
 
 #endif /* PCOW_EMU_COW_INTERNAL_H */

@@ -645,6 +645,10 @@ static long apply_meta(struct ctx *x, const char *vp, const struct emu_inode *in
 		return cow_chown(x->ec->store, vp, m->uid, m->gid);
 	}
 	case META_UTIMES:
+		for (int i = 0; i < 2; i++)
+			if (m->ts[i].tv_nsec != UTIME_NOW && m->ts[i].tv_nsec != UTIME_OMIT &&
+			    (m->ts[i].tv_nsec < 0 || m->ts[i].tv_nsec >= 1000000000))
+				return -EINVAL; /* vfs_utimes, after the walk */
 		if (m->times_given) {
 			if (!cw_is_owner(x, ino))
 				return -EPERM;
@@ -812,13 +816,9 @@ int cw_read_times(struct ctx *x, uint64_t addr, int kind, struct meta *m)
 				return -EINVAL;
 			m->ts[i] = (struct timespec){ tv[i].tv_sec, tv[i].tv_usec * 1000 };
 		}
-	} else { /* struct timespec[2] */
+	} else { /* struct timespec[2]: tv_nsec is checked after the walk (apply_meta) */
 		if (x->g->read(x->g->ctx, addr, m->ts, sizeof(m->ts)))
 			return -EFAULT;
-		for (int i = 0; i < 2; i++)
-			if (m->ts[i].tv_nsec != UTIME_NOW && m->ts[i].tv_nsec != UTIME_OMIT &&
-			    (m->ts[i].tv_nsec < 0 || m->ts[i].tv_nsec >= 1000000000))
-				return -EINVAL;
 		m->times_given = !(m->ts[0].tv_nsec == UTIME_NOW && m->ts[1].tv_nsec == UTIME_NOW);
 		return 0;
 	}
@@ -867,6 +867,52 @@ int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t le
 }
 
 /* fsetxattr/fremovexattr on a real object: do it on its upper copy. */
+/* An attribute's name at addr of the program (XATTR_NAME_MAX): 0, -EFAULT, -ERANGE. */
+static int read_xattr_name(struct ctx *x, uint64_t addr, char name[256])
+{
+	for (size_t i = 0; i < 256; i++) {
+		if (x->g->read(x->g->ctx, addr + i, &name[i], 1))
+			return -EFAULT;
+		if (!name[i])
+			return i ? 0 : -ERANGE;
+	}
+	return -ERANGE;
+}
+
+int cw_do_xattr_get_fd(struct ctx *x, int fd, bool list)
+{
+	char vp[EMU_PATH_MAX], name[256];
+	const uint64_t *a = x->c->args;
+	uint64_t buf = list ? a[1] : a[2], size = list ? a[2] : a[3];
+	struct emu_inode ino;
+	struct cow_lookup lk;
+	const char *kpath;
+	char *value = NULL;
+	long n;
+
+	if (cow_entry_count(x->ec->store) == 0 || !cw_fd_in_scope(x, fd, vp, sizeof(vp), &ino) ||
+	    !vp[0] || cow_lookup(x->ec->store, vp, &lk) < 0 || lk.where != COW_UPPER || opath(x, fd))
+		return DB_ACTION_PASS; /* the kernel's answer is right */
+	if (!list) {
+		int err = read_xattr_name(x, a[1], name);
+
+		if (err)
+			return cw_emulate(x, err);
+	}
+	if (size > 65536)
+		size = 65536; /* XATTR_SIZE_MAX, as getxattr and listxattr clamp */
+	if (size && !(value = malloc(size)))
+		return cw_emulate(x, -ENOMEM);
+	kpath = cow_kpath(x->ec->store, lk.real_path);
+	n = list ? llistxattr(kpath, value, size) : lgetxattr(kpath, name, value, size);
+	if (n < 0)
+		n = -errno;
+	else if (n > 0 && size && x->g->write(x->g->ctx, buf, value, (size_t)n))
+		n = -EFAULT;
+	free(value);
+	return cw_emulate(x, n);
+}
+
 int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
 {
 	char vp[EMU_PATH_MAX], upper[COW_REAL_MAX], name[256];
@@ -882,14 +928,9 @@ int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
 		return cw_emulate(x, -EBADF);
 	if (!vp[0])
 		return cw_deny(x, -ENAMETOOLONG); /* a real object pcow cannot name */
-	for (size_t i = 0; i < sizeof(name); i++) {
-		if (x->g->read(x->g->ctx, a[1] + i, &name[i], 1))
-			return cw_emulate(x, -EFAULT);
-		if (!name[i])
-			break;
-		if (i == sizeof(name) - 1)
-			return cw_emulate(x, -ERANGE);
-	}
+	err = read_xattr_name(x, a[1], name);
+	if (err)
+		return cw_emulate(x, err);
 	if (set && a[3] > 65536)
 		return cw_emulate(x, -E2BIG);
 	if (set && a[3] && !(value = malloc(a[3])))

@@ -856,18 +856,21 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			return cw_emulate(&x, err);
 		return cw_do_meta_path(&x, dfd, 1, true, &m);
 	case __NR_utimensat:
-		if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-			return cw_emulate(&x, -EINVAL); /* do_utimes */
+		/* The order of sys_utimensat and do_utimes. */
 		err = cw_read_times(&x, a[2], 2, &m);
-		if (!a[1]) {
-			/* futimens(fd) */
-			if (err)
-				return cw_emulate(&x, err);
-			return cw_do_meta_fd(&x, dfd, &m, true);
-		}
-		PATH(1);
 		if (err)
 			return cw_emulate(&x, err);
+		if (a[2] && m.ts[0].tv_nsec == UTIME_OMIT && m.ts[1].tv_nsec == UTIME_OMIT)
+			return cw_emulate(&x, 0); /* "we must not even check the path" */
+		if (!a[1] && dfd != AT_FDCWD) {
+			/* futimens(fd) */
+			if (a[3])
+				return cw_emulate(&x, -EINVAL);
+			return cw_do_meta_fd(&x, dfd, &m, true);
+		}
+		if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+			return cw_emulate(&x, -EINVAL);
+		PATH(1);
 		if ((a[3] & AT_EMPTY_PATH) && !x.c->path[1][0])
 			return cw_do_meta_fd(&x, dfd, &m, false);
 		return cw_do_meta_path(&x, dfd, 1, !(a[3] & AT_SYMLINK_NOFOLLOW), &m);
@@ -881,6 +884,10 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case __NR_lsetxattr: case __NR_lremovexattr:
 		PATH(0);
 		return cw_do_copy_up_path(&x, AT_FDCWD, 0, false, -2);
+	case __NR_fgetxattr:
+		return cw_do_xattr_get_fd(&x, dfd, false);
+	case __NR_flistxattr:
+		return cw_do_xattr_get_fd(&x, dfd, true);
 	case __NR_fsetxattr:
 		return cw_do_xattr_fd(&x, dfd, true);
 	case __NR_fremovexattr:

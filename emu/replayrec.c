@@ -183,13 +183,26 @@ static int current(struct emu_rec *r, const char *path, struct stat *st, char *r
 	return lk.where == COW_UPPER;
 }
 
-static char *read_link(const char *real)
+/*
+ * A link's target.  readlink(2) sets the link's atime, which the program
+ * may look at: an upper link (upper) gets its atime back.  A real one is
+ * left alone (it must not change at all; the kernel shows it in the real
+ * tree only).
+ */
+static char *read_link(const char *real, bool upper)
 {
 	char buf[PATH_MAX];
+	struct stat st;
+	bool keep = upper && lstat(real, &st) == 0;
 	ssize_t n = readlink(real, buf, sizeof(buf) - 1);
 
 	if (n < 0)
 		return NULL;
+	if (keep) {
+		struct timespec ts[2] = { st.st_atim, { 0, UTIME_OMIT } };
+
+		utimensat(AT_FDCWD, real, ts, AT_SYMLINK_NOFOLLOW);
+	}
 	buf[n] = '\0';
 	return strdup(buf);
 }
@@ -197,8 +210,11 @@ static char *read_link(const char *real)
 /* Read a whole (small) upper file for the touch record. */
 static void *slurp(const char *real, size_t size)
 {
-	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOATIME);
 	char *buf;
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	size_t got = 0;
 
 	if (fd < 0)
@@ -253,7 +269,7 @@ static struct seen *record(struct emu_rec *r, struct seen *s, const char *path, 
 		t.source = where == 1 ? "" : strcmp(real, path) ? real : NULL;
 		if (S_ISLNK(st.st_mode)) {
 			free(s->target);
-			s->target = read_link(cow_kpath(r->store, real));
+			s->target = read_link(cow_kpath(r->store, real), where == 1);
 			t.target = s->target;
 		} else if (S_ISREG(st.st_mode) && !listed) {
 			t.has_hash = cow_hash_file(AT_FDCWD, cow_kpath(r->store, real), &t.hash) == 0;
@@ -307,7 +323,7 @@ static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
 		return 0;
 	if (S_ISLNK(lk.type)) {
 		free(s->target);
-		s->target = read_link(cow_kpath(r->store, lk.real_path));
+		s->target = read_link(cow_kpath(r->store, lk.real_path), lk.where == COW_UPPER);
 		*ret_target = s->target;
 	}
 	return lk.type;
