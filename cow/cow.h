@@ -121,6 +121,12 @@ struct cow_lookup {
  */
 int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup *ret);
 
+/*
+ * Whether the index has (or had, this run) an entry right below directory
+ * dir; false: certainly none, so the real directory's link count stands.
+ */
+bool cow_may_have_entries_below(const struct cow_store *store, const char *dir);
+
 /* How many entries the index has (0: the merged view is the real one). */
 size_t cow_entry_count(const struct cow_store *store);
 

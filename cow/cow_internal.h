@@ -57,6 +57,13 @@ struct cow_store {
 	struct cow_entry **buckets;
 	size_t n_buckets;	/* a power of two */
 	size_t n_entries;
+	/*
+	 * Hashes of the parents of every path the index has held (never
+	 * removed): whether a directory may have entries right below it.
+	 * Open addressing, 0 empty; a power of two.
+	 */
+	uint64_t *parents;
+	size_t n_parents, cap_parents;
 	struct cow_scope_rule *cow_rules, *rw_rules, *skip_rules;
 	size_t n_cow, n_rw, n_skip;
 	uint64_t quota;		/* 0: none */

@@ -84,12 +84,77 @@ static void to_row(const struct cow_entry *e, struct db_overlay_row *row)
 	row->state = e->state;
 }
 
+static void parents_insert(uint64_t *set, size_t cap, uint64_t h)
+{
+	size_t i = h & (cap - 1);
+
+	while (set[i] && set[i] != h)
+		i = (i + 1) & (cap - 1);
+	set[i] = h;
+}
+
+static uint64_t parent_hash(const char *virt_path)
+{
+	const char *slash = strrchr(virt_path, '/');
+	size_t len = slash == virt_path ? 1 : slash ? (size_t)(slash - virt_path) : 0;
+	uint64_t h = cow_path_hash(virt_path, len);
+
+	return h ? h : 1;
+}
+
+/* Remember that virt_path's parent has an entry below it. */
+static int mark_parent(struct cow_store *store, const char *virt_path)
+{
+	uint64_t h = parent_hash(virt_path);
+
+	if (store->n_parents + 1 > store->cap_parents / 2) {
+		size_t cap = store->cap_parents ? store->cap_parents * 2 : 256;
+		uint64_t *set = calloc(cap, sizeof(*set));
+
+		if (!set)
+			return -ENOMEM;
+		for (size_t i = 0; i < store->cap_parents; i++)
+			if (store->parents[i])
+				parents_insert(set, cap, store->parents[i]);
+		free(store->parents);
+		store->parents = set;
+		store->cap_parents = cap;
+	}
+	for (size_t i = h & (store->cap_parents - 1);; i = (i + 1) & (store->cap_parents - 1)) {
+		if (store->parents[i] == h)
+			return 0;
+		if (!store->parents[i]) {
+			store->parents[i] = h;
+			store->n_parents++;
+			return 0;
+		}
+	}
+}
+
+bool cow_may_have_entries_below(const struct cow_store *store, const char *dir)
+{
+	uint64_t h;
+
+	if (!store->n_entries || !store->cap_parents)
+		return false;
+	h = cow_path_hash(dir, strlen(dir));
+	h = h ? h : 1;
+	for (size_t i = h & (store->cap_parents - 1); store->parents[i];
+	     i = (i + 1) & (store->cap_parents - 1))
+		if (store->parents[i] == h)
+			return true;
+	return false;
+}
+
 /* Link a complete entry into the table (replacing any of the same path). */
 static int link_entry(struct cow_store *store, struct cow_entry *e)
 {
 	struct cow_entry **pp;
 	int err;
 
+	err = mark_parent(store, e->virt_path);
+	if (err)
+		return err;
 	if (store->n_entries + 1 > store->n_buckets / 4 * 3) {
 		err = grow(store);
 		if (err)
@@ -317,6 +382,9 @@ void cow_index_free(struct cow_store *store)
 	store->buckets = NULL;
 	store->n_buckets = 0;
 	store->n_entries = 0;
+	free(store->parents);
+	store->parents = NULL;
+	store->n_parents = store->cap_parents = 0;
 }
 
 static int cmp_entry(const void *a, const void *b)

@@ -740,7 +740,13 @@ int cw_do_fstat(struct ctx *x, int fd, int kind, uint64_t buf, unsigned mask)
 		/* Removed, even if its name was taken again: no links. */
 		lk.where = COW_WHITEOUT;
 	} else if (ino.type == EMU_FT_DIR && lk.where != COW_WHITEOUT && lk.where != COW_ABSENT) {
-		return DB_ACTION_PASS; /* a directory changed in the overlay: the real one's */
+		/* The real one's, with the merged view's link count. */
+		if (cow_may_have_entries_below(x->ec->store, vp)) {
+			x->pend->what = kind;
+			snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", vp);
+			x->pend->addr = buf;
+		}
+		return DB_ACTION_PASS;
 	}
 	if (lk.where == COW_UPPER && kind == PEND_STAT_NLINK) {
 		struct stat st;

@@ -452,10 +452,13 @@ static int path_read_only(struct ctx *x, int dirfd, int pi, bool follow, int at_
 	action = cw_read_only(x, &w, base_moved, pi);
 	/*
 	 * An upper directory's own link count counts only the subdirectories
-	 * that reached upper/: the merged view's count is fixed at exit.
+	 * that reached upper/, a real one's those of the real tree: the
+	 * merged view's count is fixed at exit when the overlay has entries
+	 * right below it.
 	 */
-	if (action == DB_ACTION_REWRITE && stat_buf && w.lk.where == COW_UPPER &&
-	    w.res.inode.type == EMU_FT_DIR) {
+	if ((action == DB_ACTION_REWRITE || action == DB_ACTION_PASS) && stat_buf && !w.err &&
+	    !w.special && w.res.inode.type == EMU_FT_DIR && cw_in_cow(x, w.res.virt_path) &&
+	    (w.lk.where == COW_UPPER || cow_may_have_entries_below(x->ec->store, w.res.virt_path))) {
 		x->pend->what = stat_kind;
 		snprintf(x->pend->vpath, sizeof(x->pend->vpath), "%s", w.res.virt_path);
 		x->pend->addr = stat_buf;
