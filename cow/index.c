@@ -84,28 +84,30 @@ static void to_row(const struct cow_entry *e, struct db_overlay_row *row)
 	row->state = e->state;
 }
 
-static void parents_insert(uint64_t *set, size_t cap, uint64_t h)
+/* A directory's key in the parents set: its path hash, never 0 (the empty slot). */
+static uint64_t parent_key(const char *dir, size_t len)
+{
+	uint64_t h = cow_path_hash(dir, len);
+
+	return h ? h : 1;
+}
+
+/* Where key h is in the set, or the empty slot it would take. */
+static size_t parents_slot(const uint64_t *set, size_t cap, uint64_t h)
 {
 	size_t i = h & (cap - 1);
 
 	while (set[i] && set[i] != h)
 		i = (i + 1) & (cap - 1);
-	set[i] = h;
-}
-
-static uint64_t parent_hash(const char *virt_path)
-{
-	const char *slash = strrchr(virt_path, '/');
-	size_t len = slash == virt_path ? 1 : slash ? (size_t)(slash - virt_path) : 0;
-	uint64_t h = cow_path_hash(virt_path, len);
-
-	return h ? h : 1;
+	return i;
 }
 
 /* Remember that virt_path's parent has an entry below it. */
 static int mark_parent(struct cow_store *store, const char *virt_path)
 {
-	uint64_t h = parent_hash(virt_path);
+	const char *slash = strrchr(virt_path, '/');
+	size_t len = slash == virt_path ? 1 : slash ? (size_t)(slash - virt_path) : 0, i;
+	uint64_t h = parent_key(virt_path, len);
 
 	if (store->n_parents + 1 > store->cap_parents / 2) {
 		size_t cap = store->cap_parents ? store->cap_parents * 2 : 256;
@@ -113,22 +115,19 @@ static int mark_parent(struct cow_store *store, const char *virt_path)
 
 		if (!set)
 			return -ENOMEM;
-		for (size_t i = 0; i < store->cap_parents; i++)
-			if (store->parents[i])
-				parents_insert(set, cap, store->parents[i]);
+		for (size_t j = 0; j < store->cap_parents; j++)
+			if (store->parents[j])
+				set[parents_slot(set, cap, store->parents[j])] = store->parents[j];
 		free(store->parents);
 		store->parents = set;
 		store->cap_parents = cap;
 	}
-	for (size_t i = h & (store->cap_parents - 1);; i = (i + 1) & (store->cap_parents - 1)) {
-		if (store->parents[i] == h)
-			return 0;
-		if (!store->parents[i]) {
-			store->parents[i] = h;
-			store->n_parents++;
-			return 0;
-		}
+	i = parents_slot(store->parents, store->cap_parents, h);
+	if (!store->parents[i]) {
+		store->parents[i] = h;
+		store->n_parents++;
 	}
+	return 0;
 }
 
 bool cow_may_have_entries_below(const struct cow_store *store, const char *dir)
@@ -137,13 +136,8 @@ bool cow_may_have_entries_below(const struct cow_store *store, const char *dir)
 
 	if (!store->n_entries || !store->cap_parents)
 		return false;
-	h = cow_path_hash(dir, strlen(dir));
-	h = h ? h : 1;
-	for (size_t i = h & (store->cap_parents - 1); store->parents[i];
-	     i = (i + 1) & (store->cap_parents - 1))
-		if (store->parents[i] == h)
-			return true;
-	return false;
+	h = parent_key(dir, strlen(dir));
+	return store->parents[parents_slot(store->parents, store->cap_parents, h)] == h;
 }
 
 /* Link a complete entry into the table (replacing any of the same path). */

@@ -143,6 +143,8 @@ ssize_t cw_fd_path(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
 bool cw_names_object(struct emu_cow *ec, const char *vp, const char *name, char *buf,
 		     size_t size);
 bool cw_special_path(const struct emu_cow *ec, const char *vp);
+/* A /proc link's target of len bytes names a removed object: "... (deleted)". */
+bool cw_deleted_target(const char *target, size_t len);
 /* A real path in STORE/upper becomes, in place, the virtual path it holds; false: not one. */
 bool cw_upper_to_virtual(const struct emu_cow *ec, char *path);
 /*
@@ -178,9 +180,10 @@ bool cw_is_owner(struct ctx *x, const struct emu_inode *ino);
 mode_t cw_umask_of(struct ctx *x);
 
 /*
- * cowexec.c: execve (flags_i -1) and execveat of a script the overlay is
- * involved in (the script or an interpreter).  The action, or -1: not
- * such a script, decide as for any read-only call.
+ * cowexec.c: execve (flags_i -1) and execveat, for a script the overlay
+ * is involved in (the script or an interpreter) and any regular file the
+ * walk found.  The action, or -1: the caller decides as for any read-only
+ * call (an empty store, a descriptor's own object, a failed walk).
  */
 int cw_do_exec(struct ctx *x, int dirfd, int pi, int argv_i, int flags_i);
 

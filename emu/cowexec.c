@@ -8,8 +8,9 @@
  * would be looked up in the real tree, not the merged view.  So pcow does
  * what fs/binfmt_script.c does: it reads the #! line (same parsing, the
  * first 256 bytes), looks the interpreter up through the overlay (again,
- * while the interpreter is a script itself, up to the kernel's depth), and runs the last interpreter directly with the argument list
- * the kernel would have built:
+ * while the interpreter is a script itself, up to the kernel's depth),
+ * and runs the last interpreter directly with the argument list the
+ * kernel would have built:
  *
  *     interp_n [arg_n] ... interp_1 [arg_1] FILENAME argv[1] ...
  *
@@ -213,9 +214,13 @@ int cw_do_exec(struct ctx *x, int dirfd, int pi, int argv_i, int flags_i)
 	if (!ip || !w)
 		goto out;
 	cw_walk(x->ec, c, dirfd, pi, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : EMU_WALK_FOLLOW, w, &moved);
-	if (w->err || w->special || w->res.inode.type != EMU_FT_REG ||
-	    read_script(cow_kpath(x->ec->store, w->lk.real_path), &ip[0]) < 0)
-		goto out; /* not a script: as any read-only call */
+	if (w->err || w->special || w->res.inode.type != EMU_FT_REG)
+		goto out; /* the caller decides, as for any read-only call */
+	if (read_script(cow_kpath(x->ec->store, w->lk.real_path), &ip[0]) < 0) {
+		/* Not a script: this walk decides, the caller need not walk again. */
+		action = cw_read_only(x, w, moved, pi);
+		goto out;
+	}
 	touched = w->touched || (moved && path[0] != '/');
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		snprintf(filename, sizeof(filename), "%s", path);
@@ -248,8 +253,10 @@ int cw_do_exec(struct ctx *x, int dirfd, int pi, int argv_i, int flags_i)
 		if (!err && n == MAX_SCRIPTS)
 			err = -ELOOP; /* exec_binprm: past depth 5 */
 	}
-	if (!touched)
-		goto out; /* the kernel would do the same */
+	if (!touched) {
+		action = DB_ACTION_PASS; /* the kernel would do the same */
+		goto out;
+	}
 	if (err) {
 		action = cw_emulate(x, err);
 		goto out;

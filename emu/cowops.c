@@ -459,7 +459,7 @@ static int link_unnamed(struct ctx *x, int fd, const struct walk *nw)
 
 	if (n == -EBADF || n == -ENAMETOOLONG)
 		return (int)n;
-	if (n < 10 || strcmp(real + n - 10, " (deleted)"))
+	if (!cw_deleted_target(real, (size_t)n))
 		return -ENOENT;
 	real[n - 10] = '\0';
 	if (!cw_upper_to_virtual(x->ec, real))
@@ -584,7 +584,7 @@ int cw_do_link_fd(struct ctx *x, int fd, int nfd, int ni)
 
 	if (n == -EBADF)
 		return cw_emulate(x, -EBADF);
-	if (n >= 0 && (n < 10 || strcmp(real + n - 10, " (deleted)"))) {
+	if (n >= 0 && !cw_deleted_target(real, (size_t)n)) {
 		/*
 		 * A file with a name: linked like the path it is open by (not
 		 * following it: an O_PATH descriptor of a symbolic link links
@@ -872,7 +872,6 @@ int cw_do_copy_up_path(struct ctx *x, int dirfd, int pi, bool follow, int64_t le
 	return cw_rewrite(x, pi, up, w.res.virt_path);
 }
 
-/* fsetxattr/fremovexattr on a real object: do it on its upper copy. */
 /* An attribute's name at addr of the program (XATTR_NAME_MAX): 0, -EFAULT, -ERANGE. */
 static int read_xattr_name(struct ctx *x, uint64_t addr, char name[256])
 {
@@ -919,6 +918,7 @@ int cw_do_xattr_get_fd(struct ctx *x, int fd, bool list)
 	return cw_emulate(x, n);
 }
 
+/* fsetxattr/fremovexattr on a real object: do it on its upper copy. */
 int cw_do_xattr_fd(struct ctx *x, int fd, bool set)
 {
 	char vp[EMU_PATH_MAX], upper[COW_REAL_MAX], name[256];

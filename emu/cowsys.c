@@ -1004,7 +1004,7 @@ static void kernel_opened(struct emu_cow *ec, const struct emu_cow_call *c, int 
 			return; /* a pipe, a socket, an anonymous inode */
 		if (!strcmp(real, pend->vpath) || cw_special_path(ec, real))
 			return;
-		if (n > 10 && !strcmp(real + n - 10, " (deleted)"))
+		if (cw_deleted_target(real, (size_t)n))
 			return;
 		memcpy(pend->vpath, real, (size_t)n + 1);
 	}

@@ -179,6 +179,11 @@ ssize_t cw_fd_path(struct emu_cow *ec, const struct emu_cow_call *c, int fd,
 	return (ssize_t)strlen(buf);
 }
 
+bool cw_deleted_target(const char *target, size_t len)
+{
+	return len > 10 && !memcmp(target + len - 10, " (deleted)", 10);
+}
+
 bool cw_upper_to_virtual(const struct emu_cow *ec, char *path)
 {
 	size_t skip = strlen(ec->store_dir) + strlen("/upper");
@@ -279,13 +284,6 @@ static int proc_magic(const struct walk *w, const char *vp, char *real, size_t s
 	return 0;
 }
 
-/*
- * The caller's own entry behind the /proc magic link real ("/proc/PID/fd/N"
- * or "/proc/PID/cwd", PID the caller's process or thread, or the same
- * under "/proc/PID/task/TID" for the calling thread), when the kernel's
- * object is not at that virtual path: one the overlay moved (an upper
- * copy, a renamed directory) or removed.  NULL: the kernel's answer is right.
- */
 /* What follows "/proc/PID" or "/proc/PID/task/TID" in p when that is c's caller; NULL: not. */
 static const char *own_proc(const struct emu_cow_call *c, const char *p)
 {
@@ -319,6 +317,13 @@ int cw_own_fd(const struct emu_cow_call *c, const char *vp)
 	return *e || fd > INT_MAX ? -1 : (int)fd;
 }
 
+/*
+ * The caller's own entry behind the /proc magic link real ("/proc/PID/fd/N"
+ * or "/proc/PID/cwd", PID the caller's process or thread, or the same
+ * under "/proc/PID/task/TID" for the calling thread), when the kernel's
+ * object is not at that virtual path: one the overlay moved (an upper
+ * copy, a renamed directory) or removed.  NULL: the kernel's answer is right.
+ */
 static const char *own_link(const struct walk *w, const char *real, bool *ret_deleted)
 {
 	const struct emu_cow_call *c = w->c;
@@ -373,7 +378,7 @@ long cw_proc_readlink(const struct walk *w, const char *vp, char *buf, size_t si
 	if (n == 0 || buf[0] != '/' || (size_t)n >= size)
 		return -EREMOTE; /* pipe:[N], socket:[N], anon_inode:... */
 	buf[n] = '\0';
-	deleted = n > 10 && !strcmp(buf + n - 10, " (deleted)");
+	deleted = cw_deleted_target(buf, n);
 	if (deleted && !shown)
 		return -EREMOTE;
 	if (cw_under(buf, w->ec->store_dir))

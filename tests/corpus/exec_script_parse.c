@@ -3,7 +3,8 @@
  * (fs/binfmt_script.c): blanks around the interpreter, one optional
  * argument with its inner blanks kept, no newline at all, a line longer
  * than 256 bytes; what is not an interpreter (ENOEXEC), a missing one
- * (ENOENT), a directory or a file without x (EACCES); an empty argv.
+ * (ENOENT), a directory or a file without x (EACCES); an empty argv, and
+ * 5000 arguments.
  */
 #include "corpus.h"
 
@@ -16,6 +17,7 @@ int main(void)
 {
 	const char *const args[] = { "zero", "one", "two", NULL };
 	const char *const none[] = { NULL };
+	const char **many;
 	char lng[400];
 
 	script("base/s_blanks", "#!  /bin/echo   \necho no\n");
@@ -47,5 +49,15 @@ int main(void)
 	script("base/s_noexec", "#!base/a.txt\n");
 	run("s_noexec", "base/s_noexec", args);
 	run("s_words, argc 0", "base/s_words", none);
+	/* Past the arguments pcow rebuilds (4096), the script still runs. */
+	many = calloc(5002, sizeof(*many));
+	if (!many)
+		die("calloc");
+	many[0] = "base/s_count";
+	for (int i = 1; i <= 5000; i++)
+		many[i] = "x";
+	script("base/s_count", "#!/bin/sh\necho $#\n");
+	run("s_count, 5000 arguments", "base/s_count", many);
+	free(many);
 	return 0;
 }

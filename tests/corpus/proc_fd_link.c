@@ -2,7 +2,8 @@
  * readlink(2) of /proc/self/fd/N names the file the descriptor is open on:
  * a real file, a real directory, a file created in the overlay, a real
  * file opened for writing (copied up), a file renamed after its open (the
- * new name), and a deleted file (" (deleted)" appended).
+ * new name), and a deleted file or one a rename replaced (" (deleted)"
+ * appended).
  */
 #include "corpus.h"
 
@@ -16,7 +17,7 @@ static void show_fd_link(const char *label, int fd)
 
 int main(void)
 {
-	int a, d, n, w, r, u;
+	int a, c, d, n, w, r, u;
 
 	remember_root();
 	a = rcfd("open(base/a.txt)", open("base/a.txt", O_RDONLY));
@@ -37,5 +38,8 @@ int main(void)
 	show_fd_link("fd of deleted base/u.txt", u);
 	rc("unlink(base/new2)", unlink("base/new2"));
 	show_fd_link("fd of deleted base/new2", n);
+	c = rcfd("open(base/c.txt)", open("base/c.txt", O_RDONLY));
+	rc("rename(base/d.txt, base/c.txt)", rename("base/d.txt", "base/c.txt"));
+	show_fd_link("fd of base/c.txt replaced by a rename", c);
 	return 0;
 }
