@@ -45,6 +45,13 @@ static void g_attach(void *ctx, const struct db_calldata *cd)
 	tracer_call_attach(ctx, cd);
 }
 
+static void g_rewritten(void *ctx, int i, const char *path)
+{
+	tracer_call_rewritten(ctx, i, path);
+}
+
+#define GUEST(t) { g_read, g_write, g_set_arg, g_set_arg_data, g_place_data, g_attach, g_rewritten, t }
+
 /* The call as emu sees it, from the tracer's record of its entry. */
 static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)
 {
@@ -115,7 +122,7 @@ static bool serial_call(const struct pcow_call *call)
 static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 {
 	struct emu_cow_call c;
-	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_place_data, g_attach, t };
+	struct emu_guest g = GUEST(t);
 	bool serial = serial_call(&t->call);
 	int action;
 
@@ -135,7 +142,7 @@ static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 static void hook_exit(void *opaque, struct pcow_tracee *t, int64_t result)
 {
 	struct emu_cow_call c;
-	struct emu_guest g = { g_read, g_write, g_set_arg, g_set_arg_data, g_place_data, g_attach, t };
+	struct emu_guest g = GUEST(t);
 
 	if (!t->hook_data)
 		return;

@@ -198,6 +198,33 @@ static int print_frame(const struct db_frame_row *f, void *opaque)
 	return ferror(stdout) ? -EPIPE : 0;
 }
 
+/*
+ * " (rewritten)", with the paths the kernel was given instead when the
+ * log has them: ` (rewritten: "/store/upper/a", "/store/upper/b")`.
+ */
+static void put_rewritten(FILE *f, const struct db_call_row *row)
+{
+	const char *sep = ": ";
+
+	fputs(" (rewritten", f);
+	for (int i = 0; i < 6; i++) {
+		const char *p = row->rewritten[i];
+		char small[256], *q = small;
+		size_t n;
+
+		if (!p)
+			continue;
+		n = emu_quote(small, sizeof(small), p, strlen(p), false);
+		if (n >= sizeof(small) && (q = malloc(n + 1)))
+			emu_quote(q, n + 1, p, strlen(p), false);
+		fprintf(f, "%s%s", sep, q ? q : small);
+		if (q != small)
+			free(q);
+		sep = ", ";
+	}
+	fputc(')', f);
+}
+
 /* The call as pcow log prints it after "[pid N] ", to f. */
 static void put_call(FILE *f, const struct db_call_row *row)
 {
@@ -241,7 +268,7 @@ static void put_call(FILE *f, const struct db_call_row *row)
 	}
 	/* What the copy-on-write layer did, like strace's "(INJECTED)". */
 	if (row->action == DB_ACTION_REWRITE)
-		fputs(" (rewritten)", f);
+		put_rewritten(f, row);
 	else if (row->action == DB_ACTION_EMULATE)
 		fputs(" (emulated)", f);
 	else if (row->action == DB_ACTION_DENY)

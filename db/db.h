@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 /* The schema version kept in PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 /* PRAGMA application_id: "pcow" (0x70636f77), so foreign databases are known. */
 #define DB_APPLICATION_ID 0x70636f77
 
@@ -114,8 +114,11 @@ struct db_call {
 	uint8_t status;		/* enum db_call_status */
 	uint8_t blob_status[6]; /* emu_blob_status of each argument's blob */
 	uint8_t path_mask;	/* bit i: blob i is a path to index in table path:
-				   the string as passed, and after a NUL (when
-				   known) the absolute path it resolves to */
+				   the string as passed, after a NUL (when
+				   known, else empty) the absolute path it
+				   resolves to, and after another NUL (when
+				   the call was rewritten) the path the kernel
+				   was given instead */
 	uint32_t blob_len[6];	/* bytes of each blob */
 	uint32_t stack_id;	/* a stack queued by db_writer_stack, 0 none */
 	/* Filled by db_writer_call_data from its db_calldata; 0 otherwise. */
@@ -279,6 +282,8 @@ struct db_call_row {
 	int64_t t_enter;	/* ns since the epoch */
 	int64_t t_exit;		/* ns since the epoch; = t_enter when !returned */
 	int64_t stack_id;	/* stack.id of its stack (pcow trace --stack), 0 none */
+	const char *rewritten[6]; /* a rewritten call: the path argument i was
+				     pointed at (path.rewritten), else NULL */
 };
 
 /* Which calls db_calls returns.  Zero-initialise, then set what you need. */

@@ -20,7 +20,7 @@ struct db {
 	sqlite3 *conn;
 	char *path;		    /* as given to db_open, for messages */
 	bool writable;		    /* opened with DB_OPEN_CREATE or DB_OPEN_WRITE */
-	int version;		    /* PRAGMA user_version: 2, or 1 read as it is */
+	int version;		    /* PRAGMA user_version: 3, or 1-2 read as they are */
 	struct db_writer *writer;   /* the writer owning conn, or NULL */
 	int64_t writer_run_id;	    /* the run the last writer logged (0: none yet) */
 	int64_t writer_last_seq;    /* the last seq it inserted (seq_first - 1: none) */

@@ -202,8 +202,8 @@ static int glob_range(const char *glob, char **ret_lo, char **ret_hi)
  * Build the SQL of db_calls.  Parameters: ?1 ?2 the seq range, ?3 the run,
  * ?4 the pid, ?5 the glob, ?6 ?7 its NOCASE range, ?10... the names.
  */
-static char *calls_sql(const struct db_call_filter *filter, bool pid_known, bool have_lo,
-		       bool have_hi)
+static char *calls_sql(const struct db_call_filter *filter, int version, bool pid_known,
+		       bool have_lo, bool have_hi)
 {
 	char *sql = NULL;
 	size_t size = 0;
@@ -213,8 +213,17 @@ static char *calls_sql(const struct db_call_filter *filter, bool pid_known, bool
 		return NULL;
 	fputs("SELECT c.seq, c.pid, coalesce(c.tid, c.pid), c.abi, c.nr, s.name,"
 	      " c.arg0, c.arg1, c.arg2, c.arg3, c.arg4, c.arg5, c.args, c.ret, c.t, c.dur,"
-	      " c.action, c.stack_id"
-	      " FROM call AS c LEFT JOIN sysname AS s ON s.abi = c.abi AND s.nr = c.nr"
+	      " c.action, c.stack_id",
+	      f);
+	/* Where each argument of a rewritten call was pointed (version 3). */
+	for (int i = 0; i < 6; i++)
+		if (version >= 3)
+			fprintf(f, ", CASE WHEN c.action = %d THEN (SELECT p.rewritten FROM path"
+				   " AS p WHERE p.seq = c.seq AND p.arg = %d) END",
+				DB_ACTION_REWRITE, i);
+		else
+			fputs(", NULL", f);
+	fputs(" FROM call AS c LEFT JOIN sysname AS s ON s.abi = c.abi AND s.nr = c.nr"
 	      " WHERE c.seq BETWEEN ?1 AND ?2",
 	      f);
 	if (filter->pid && pid_known)
@@ -300,6 +309,8 @@ static void fill_call(sqlite3_stmt *st, const struct run_range *r, struct db_cal
 	row->t_exit = row->t_enter + sqlite3_column_int64(st, 15);
 	row->action = (uint8_t)sqlite3_column_int(st, 16);
 	row->stack_id = sqlite3_column_int64(st, 17);
+	for (int i = 0; i < 6; i++)
+		row->rewritten[i] = (const char *)sqlite3_column_text(st, 18 + i);
 }
 
 int db_calls(struct db *db, const struct db_call_filter *filter, db_call_fn fn, void *opaque,
@@ -329,7 +340,7 @@ int db_calls(struct db *db, const struct db_call_filter *filter, db_call_fn fn, 
 	}
 	if (filter->path_glob && glob_range(filter->path_glob, &lo, &hi) < 0)
 		goto out_nomem;
-	sql = calls_sql(filter, known, lo != NULL, hi != NULL);
+	sql = calls_sql(filter, db->version, known, lo != NULL, hi != NULL);
 	if (!sql)
 		goto out_nomem;
 

@@ -11,10 +11,10 @@
  *      SQLite fails here with SQLITE_NOTADB (-EBADMSG); a SQLite database
  *      of another program has another id (-EPROTO).  A database with no
  *      schema at all (a new or empty file) gets ours when DB_OPEN_CREATE;
- *   3. PRAGMA user_version: a newer version is -ERANGE; version 1 is
- *      migrated to 2 (one transaction) when the file is opened for
- *      writing, and read as it is otherwise (it lacks only the replay
- *      tables, which db->version tells the readers);
+ *   3. PRAGMA user_version: a newer version is -ERANGE; versions 1 and 2
+ *      are migrated to 3 (one transaction) when the file is opened for
+ *      writing, and read as they are otherwise (they lack only the replay
+ *      tables and path.rewritten, which db->version tells the readers);
  *   4. the tables must all exist (-EPROTO), then a probe reads the root and
  *      the last leaf of each big table, which is where a truncated copy of a
  *      log is missing pages (-EBADMSG).  A full check (PRAGMA quick_check)
@@ -75,8 +75,11 @@ static const char migrate_1_sql[] =
 	"ALTER TABLE run ADD COLUMN umask INTEGER;"
 	"ALTER TABLE run ADD COLUMN replay INTEGER;" REPLAY_SCHEMA_SQL;
 
+/* Version 2 to 3: where each rewritten path argument was pointed. */
+static const char migrate_2_sql[] = "ALTER TABLE path ADD COLUMN rewritten TEXT;";
+
 /*
- * Schema version 2.  Keep doc/schema.md in step; any change here is a new
+ * Schema version 3.  Keep doc/schema.md in step; any change here is a new
  * DB_SCHEMA_VERSION.
  */
 static const char schema_sql[] =
@@ -119,6 +122,7 @@ static const char schema_sql[] =
 	" seq INTEGER NOT NULL REFERENCES call(seq),"
 	" arg INTEGER NOT NULL,"
 	" path TEXT NOT NULL COLLATE NOCASE,"
+	" rewritten TEXT,"
 	" PRIMARY KEY (seq, arg)) WITHOUT ROWID;"
 	"CREATE INDEX path_by_path ON path(path);"
 	"CREATE TABLE process ("
@@ -415,10 +419,11 @@ out_rollback:
 }
 
 /*
- * Version 1 to 2, in one transaction: the replay tables and run's new
- * columns.  Another pcow may have migrated it while we waited.
+ * An older version to the current one, in one transaction: 1 to 2 adds
+ * the replay tables and run's new columns, 2 to 3 path.rewritten.
+ * Another pcow may have migrated it while we waited.
  */
-static int migrate_1(struct db *db, char *errmsg)
+static int migrate(struct db *db, char *errmsg)
 {
 	int64_t version;
 	int err;
@@ -427,10 +432,13 @@ static int migrate_1(struct db *db, char *errmsg)
 	if (err)
 		return err;
 	err = query_int(db, "PRAGMA user_version", &version, errmsg);
-	if (!err && version == 1) {
+	if (!err && version >= 1 && version < DB_SCHEMA_VERSION) {
 		char sql[64];
 
-		err = db_exec(db, migrate_1_sql, errmsg);
+		if (version == 1)
+			err = db_exec(db, migrate_1_sql, errmsg);
+		if (!err)
+			err = db_exec(db, migrate_2_sql, errmsg);
 		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", DB_SCHEMA_VERSION);
 		if (!err)
 			err = db_exec(db, sql, errmsg);
@@ -473,13 +481,13 @@ static int check_schema(struct db *db, bool create, char *errmsg)
 	err = query_int(db, "PRAGMA user_version", &version, errmsg);
 	if (err)
 		return err;
-	if (version == 1 && db->writable) {
-		err = migrate_1(db, errmsg);
+	if (version >= 1 && version < DB_SCHEMA_VERSION && db->writable) {
+		err = migrate(db, errmsg);
 		if (err)
 			return err;
 		version = DB_SCHEMA_VERSION;
 	}
-	if (version != DB_SCHEMA_VERSION && version != 1) {
+	if (version < 1 || version > DB_SCHEMA_VERSION) {
 		db_msg(errmsg, db, "schema version %lld, this pcow reads version %d",
 		       (long long)version, DB_SCHEMA_VERSION);
 		return -ERANGE;

@@ -671,21 +671,28 @@ static void handle_call(struct db_writer *w, const unsigned char *payload, uint3
 		    (call->blob_status[i] != BLOB_OK && call->blob_status[i] != BLOB_TRUNCATED))
 			continue;
 		/*
-		 * A path blob is "as passed\0absolute" (db.h); the table keeps
-		 * the absolute form, or the string as passed when that is all.
+		 * A path blob is "as passed\0absolute\0rewritten" (db.h); the
+		 * table keeps the absolute form, or the string as passed when
+		 * that is all, and the path the kernel was given instead.
 		 */
 		{
-			const char *text = blobs[i];
-			size_t blen = blobs[i] ? call->blob_len[i] : 0;
+			const char *text = blobs[i], *part[3] = { "", "", "" };
+			size_t blen = text ? call->blob_len[i] : 0, plen[3] = { 0, 0, 0 };
 
-			n = text ? strnlen(text, blen) : 0;
-			if (n + 1 < blen) {
-				text += n + 1;
-				n = strnlen(text, blen - (n + 1));
+			for (size_t k = 0, at = 0; k < 3 && at < blen; k++) {
+				part[k] = text + at;
+				plen[k] = strnlen(part[k], blen - at);
+				at += plen[k] + 1;
 			}
+			text = plen[1] ? part[1] : part[0];
+			n = plen[1] ? plen[1] : plen[0];
 			sqlite3_bind_int64(w->st_path, 1, w->last_seq);
 			sqlite3_bind_int(w->st_path, 2, i);
 			sqlite3_bind_text(w->st_path, 3, n ? text : "", (int)n, SQLITE_STATIC);
+			if (plen[2])
+				sqlite3_bind_text(w->st_path, 4, part[2], (int)plen[2], SQLITE_STATIC);
+			else
+				sqlite3_bind_null(w->st_path, 4);
 		}
 		if (!step_done(w, w->st_path, "writing the log"))
 			return;
@@ -1045,7 +1052,7 @@ static int prepare_all(struct db_writer *w)
 			   " stack_id)"
 			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			   &w->st_call)) ||
-	    (err = prepare(w, "INSERT INTO path(seq, arg, path) VALUES (?, ?, ?)", &w->st_path)) ||
+	    (err = prepare(w, "INSERT INTO path(seq, arg, path, rewritten) VALUES (?, ?, ?, ?)", &w->st_path)) ||
 	    (err = prepare(w,
 			   "INSERT INTO calldata(seq, smask, strs, hash, data)"
 			   " VALUES (?, ?, ?, ?, ?)",

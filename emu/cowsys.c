@@ -127,6 +127,8 @@ int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp)
 
 	if (err)
 		return cw_emulate(x, err == -ENAMETOOLONG || err == -EAGAIN ? err : -EFAULT);
+	if (x->g->rewritten)
+		x->g->rewritten(x->g->ctx, i, path);
 	x->pend->moved = strcmp(path, vp) != 0;
 	return DB_ACTION_REWRITE;
 }

@@ -51,6 +51,11 @@ struct emu_guest {
 	 * valid until the exit hook's caller queues the record.  May be NULL.
 	 */
 	void (*attach)(void *ctx, const struct db_calldata *cd);
+	/*
+	 * Path argument i was pointed at path (the object's upper copy, or
+	 * the real one): for the log.  Copied.  May be NULL.
+	 */
+	void (*rewritten)(void *ctx, int i, const char *path);
 	void *ctx;
 };
 

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -258,12 +259,63 @@ void record_fetch_exit(struct pcow_tracee *t, int64_t ret)
 	}
 }
 
+void tracer_call_rewritten(struct pcow_tracee *t, int i, const char *path)
+{
+	struct pcow_call *call = &t->call;
+	size_t len = strlen(path) + 1;
+
+	if (!call->record || i < 0 || i >= 6 || !(call->path_mask & (1u << i)))
+		return;
+	if (call->rw_len + len > call->rw_cap) {
+		size_t cap = call->rw_cap ? call->rw_cap : 256;
+		char *p;
+
+		while (cap < call->rw_len + len)
+			cap *= 2;
+		if (!(p = realloc(call->rw, cap)))
+			return; /* the log lacks it; the call is not affected */
+		call->rw = p;
+		call->rw_cap = cap;
+	}
+	memcpy(call->rw + call->rw_len, path, len);
+	call->rw_off[i] = (uint32_t)call->rw_len;
+	call->rw_len += len;
+	call->rw_mask |= (uint8_t)(1u << i);
+}
+
+/*
+ * Blob i of a rewritten path made "as passed\0absolute\0rewritten" (the
+ * absolute form empty when unknown), at the end of the arena; false when
+ * out of memory (the blob stays as it was).
+ */
+static bool append_rewritten(struct pcow_call *call, int i)
+{
+	const char *rw = call->rw + call->rw_off[i];
+	size_t blen = call->blob_len[i], seps = record_resolved(call, i) ? 1 : 2;
+	size_t len = blen + seps + strlen(rw); /* blobs have no NUL at the end */
+	char *p = tracee_arena_reserve(call, len + 1);
+
+	if (!p)
+		return false;
+	memcpy(p, call->arena + call->blob_off[i], blen);
+	memset(p + blen, 0, seps);
+	memcpy(p + blen + seps, rw, strlen(rw) + 1);
+	call->blob_off[i] = (uint32_t)call->arena_len;
+	call->blob_len[i] = (uint32_t)len;
+	call->arena_len += len + 1;
+	return true;
+}
+
 void record_call(struct db_writer *w, struct pcow_tracee *t, int64_t ret, int64_t t_exit,
 		 int status)
 {
-	const struct pcow_call *call = &t->call;
+	struct pcow_call *call = &t->call;
 	const void *blobs[6];
 	struct db_call rec;
+
+	for (int i = 0; call->rw_mask && i < 6; i++)
+		if ((call->rw_mask & call->path_mask & (1u << i)) && append_rewritten(call, i))
+			call->rw_mask &= (uint8_t)~(1u << i);
 
 	memset(&rec, 0, sizeof(rec));
 	rec.t_enter = call->t_enter;

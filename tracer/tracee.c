@@ -53,6 +53,7 @@ static void tracee_free(struct pcow_tracee *t)
 	emu_fs_put(t->fs);
 	emu_files_put(t->files);
 	free(t->call.arena);
+	free(t->call.rw);
 	free(t->hook_data);
 	free(t->inject_save);
 	free(t->park_sc);
@@ -196,6 +197,8 @@ void tracee_call_reset(struct pcow_call *call)
 	call->arena_len = 0;
 	call->has_cd = false;
 	call->path_mask = 0;
+	call->rw_mask = 0;
+	call->rw_len = 0;
 	call->clone_flags = 0;
 	call->stack_id = 0;
 	memset(call->blob_len, 0, sizeof(call->blob_len));

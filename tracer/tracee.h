@@ -79,6 +79,16 @@ struct pcow_call {
 	char *arena;	   /* scratch for this call's blobs; reused across calls */
 	size_t arena_len;
 	size_t arena_cap;
+	/*
+	 * Where the hooks pointed rewritten path arguments (tracer_call_
+	 * rewritten): argument i's at rw + rw_off[i] when bit i of rw_mask
+	 * is set.  Apart from the arena, whose blobs the hooks are reading.
+	 */
+	uint8_t rw_mask;
+	uint32_t rw_off[6];
+	char *rw;
+	size_t rw_len;
+	size_t rw_cap;
 };
 
 enum tracee_flags {

@@ -134,6 +134,13 @@ int tracer_mem_write_force(struct pcow_tracee *t, uint64_t addr, const void *buf
  */
 void tracer_call_attach(struct pcow_tracee *t, const struct db_calldata *cd);
 
+/*
+ * At syscall entry, after rewriting path argument i: log path as what the
+ * kernel was given instead (column path.rewritten).  Copied; ignored when
+ * the call is not logged or the argument is not a logged path.
+ */
+void tracer_call_rewritten(struct pcow_tracee *t, int i, const char *path);
+
 
 /*
  * At syscall entry: give the kernel val as argument i instead of what the

@@ -10,7 +10,14 @@ expect_eq "demo exits 0" 0 $?
 log=$("$PCOW" log s)
 expect_eq "pcow log exits 0" 0 $?
 expect_match "open with O_CREAT and mode" \
-	"^\[pid +[0-9]+\] openat\(AT_FDCWD, \"$T/work/d/hello.txt\", O_WRONLY\|O_CREAT\|O_TRUNC, 0644\) = 3 \(rewritten\)$" "$log"
+	"^\[pid +[0-9]+\] openat\(AT_FDCWD, \"$T/work/d/hello.txt\", O_WRONLY\|O_CREAT\|O_TRUNC, 0644\) = 3 \(rewritten: \"$T/s/upper$T/work/d/hello.txt\"\)$" "$log"
+# The log keeps where the kernel was pointed: the upper copy in the store.
+got=$(sql s/log.db "SELECT p.path || ' ' || p.rewritten FROM path AS p JOIN syscall AS c
+	ON c.seq = p.seq WHERE c.name = 'openat' AND c.action = 'rewrite' AND c.args LIKE '%O_WRONLY%'")
+expect_eq "path.rewritten: the upper copy" "$T/work/d/hello.txt $T/s/upper$T/work/d/hello.txt" "$got"
+n=$(sql s/log.db "SELECT count(*) FROM path AS p JOIN call AS c ON c.seq = p.seq
+	WHERE (c.action = 1) != (p.rewritten IS NOT NULL)")
+expect_eq "path.rewritten is set exactly for rewritten calls" 0 "$n"
 expect_match "write with its bytes" \
 	'write\(3, "hello, pcow\\n", 12\) = 12$' "$log"
 expect_match "failed open with errno" \
@@ -39,7 +46,7 @@ if command -v strace >/dev/null; then
 	names=$(sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' strace.out | sort -u | grep -v '^execve$' | paste -sd, -)
 	sed -n 's/^[0-9]* *//p' strace.out | grep -v '^execve(' >want
 	# strace has no copy-on-write markers: drop them.
-	"$PCOW" log s --syscall "$names" | sed 's/^\[pid *[0-9]*\] //; s/ (rewritten)$//; s/ (emulated)$//' >got
+	"$PCOW" log s --syscall "$names" | sed 's/^\[pid *[0-9]*\] //; s/ (rewritten[^()]*)$//; s/ (emulated)$//' >got
 	if diff -u want got >diff.out; then pass "file calls decoded as strace does"
 	else fail "file calls differ from strace:"; cat diff.out; fi
 	grep -q 'st_mode=S_IFREG|0644, st_size=12, ...}' got &&
@@ -59,4 +66,12 @@ n=$(sql s/log.db "SELECT count(*) FROM run")
 expect_eq "a second trace appends a run" 2 "$n"
 "$PCOW" log s --run 1 | grep -q hello.txt && pass "--run 1 selects the first run" || fail "--run 1"
 "$PCOW" log s | grep -q hello.txt && fail "default is the latest run" || pass "default is the latest run"
+
+# Under a real directory the overlay renamed, a read is pointed at the real file.
+mkdir -p real/d && echo data >real/d/f
+"$PCOW" trace -q --store s2 -- sh -c 'mv real/d real/e && cat real/e/f' >out
+expect_eq "cat through the renamed directory" data "$(cat out)"
+expect_match "pcow log names the real file" \
+	"openat\(AT_FDCWD, \"real/e/f\", O_RDONLY\) = 3 \(rewritten: \"$T/real/d/f\"\)$" \
+	"$("$PCOW" log s2 --syscall openat)"
 finish

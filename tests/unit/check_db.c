@@ -84,8 +84,15 @@ struct gen {
 	struct db_call call;
 	const void *blobs[6];
 	char path[64];
+	char rw[160];	/* a rewritten path's blob */
 	unsigned char buf[32];
 };
+
+/* Rewritten openat calls: "as passed\0absolute\0rewritten" (db.h). */
+static bool gen_is_rewritten(int i, const struct db_call *c)
+{
+	return c->nr == NR_OPENAT && c->action == DB_ACTION_REWRITE && i % 4 < 2;
+}
 
 /*
  * Call number i: five kinds in turn (getppid; openat of a path under /etc
@@ -132,6 +139,14 @@ static void gen_call(int i, struct gen *g)
 		c->blob_status[1] = 1;
 		c->path_mask = 1u << 1;
 		g->blobs[1] = g->path;
+		if (gen_is_rewritten(i, c)) {
+			/* Half with the absolute form unknown (empty). */
+			int n = snprintf(g->rw, sizeof(g->rw), "%s%c%s%c/s/upper%s", g->path, 0,
+					 i % 4 ? g->path : "", 0, g->path);
+
+			c->blob_len[1] = (uint32_t)n;
+			g->blobs[1] = g->rw;
+		}
 		break;
 	case 2:
 		c->nr = NR_READ;
@@ -384,7 +399,7 @@ START_TEST(test_writer_100k)
 {
 	char text[512], want[512], sql[256];
 	long n_formatted = 0;
-	int64_t run_id, n_paths = 0, n_etc_like = 0, first_seq;
+	int64_t run_id, n_paths = 0, n_etc_like = 0, n_rewritten = 0, first_seq;
 	sqlite3_stmt *st;
 	struct db *db;
 	sqlite3 *c;
@@ -399,6 +414,7 @@ START_TEST(test_writer_100k)
 
 	for (i = 0; i < N_BIG; i++) {
 		gen_call(i, &g);
+		n_rewritten += gen_is_rewritten(i, &g.call);
 		n_paths += g.call.path_mask != 0;
 		n_etc_like += g.call.path_mask != 0 && !strncasecmp(g.path, "/etc/", 5);
 	}
@@ -484,6 +500,12 @@ START_TEST(test_writer_100k)
 	ck_assert_int_eq(q_int(c, "SELECT count(*) FROM path WHERE length(path) != "
 				  "length(CAST(path AS BLOB))"),
 			 0);
+	/* Rewritten paths: the path after the second NUL, the path itself kept. */
+	ck_assert_int_gt(n_rewritten, 1000);
+	ck_assert_int_eq(q_int(c, "SELECT count(*) FROM path WHERE rewritten IS NOT NULL"),
+			 n_rewritten);
+	ck_assert_int_eq(q_int(c, "SELECT count(*) FROM path WHERE rewritten = '/s/upper' || path"),
+			 n_rewritten);
 	ck_assert_int_eq(q_int(c, "SELECT count(*) FROM path AS p JOIN call AS c USING (seq)"
 				  " WHERE (c.abi = 0 AND p.arg != 1)"
 				  " OR (c.abi = 1 AND p.arg != 0)"),
@@ -1034,6 +1056,20 @@ struct collect {
 	char why[256];
 };
 
+/* row->rewritten[] as gen_call made it: the path after the second NUL. */
+static bool rewritten_ok(int i, const struct gen *g, const struct db_call_row *row)
+{
+	char want[96];
+
+	for (int k = 0; k < 6; k++)
+		if (row->rewritten[k] && !(k == 1 && gen_is_rewritten(i, &g->call)))
+			return false;
+	if (!gen_is_rewritten(i, &g->call))
+		return true;
+	snprintf(want, sizeof(want), "/s/upper%s", g->path);
+	return row->rewritten[1] && !strcmp(row->rewritten[1], want);
+}
+
 static int collect_call(const struct db_call_row *row, void *opaque)
 {
 	struct collect *col = opaque;
@@ -1070,7 +1106,8 @@ static int collect_call(const struct db_call_row *row, void *opaque)
 	    strcmp(row->args_text, want) || row->returned != gen_returned(&g.call) ||
 	    (row->returned && row->ret != g.call.ret) || (!row->returned && row->ret != 0) ||
 	    row->t_exit != g.call.t_exit || row->action != g.call.action ||
-	    (name ? !row->name || strcmp(row->name, name) : row->name != NULL)) {
+	    (name ? !row->name || strcmp(row->name, name) : row->name != NULL) ||
+	    !rewritten_ok(i, &g, row)) {
 		if (col->fields_ok)
 			snprintf(col->why, sizeof(col->why),
 				 "call %d: pid %d tid %d nr %d text '%s'", i, row->pid, row->tid,
@@ -1460,7 +1497,7 @@ START_TEST(test_open_other_version)
 	c = raw_open();
 	raw_exec(c, "PRAGMA user_version = 7");
 	sqlite3_close(c);
-	expect_open_fails(-ERANGE, "schema version 7, this pcow reads version 2");
+	expect_open_fails(-ERANGE, "schema version 7, this pcow reads version 3");
 	{
 		char msg[DB_ERRMSG_SIZE];
 
@@ -1492,7 +1529,7 @@ START_TEST(test_open_version_1_migrates)
 	raw_exec(c, "DROP TABLE touch; DROP TABLE calldata; DROP TABLE divergence;"
 		    " ALTER TABLE run DROP COLUMN uid; ALTER TABLE run DROP COLUMN gid;"
 		    " ALTER TABLE run DROP COLUMN groups; ALTER TABLE run DROP COLUMN umask;"
-		    " ALTER TABLE run DROP COLUMN replay;"
+		    " ALTER TABLE run DROP COLUMN replay; ALTER TABLE path DROP COLUMN rewritten;"
 		    " INSERT INTO run(argv, t_start) VALUES ('old', 1);"
 		    " PRAGMA user_version = 1");
 	sqlite3_close(c);
@@ -1519,9 +1556,60 @@ START_TEST(test_open_version_1_migrates)
 		ck_assert_int_eq(sqlite3_prepare_v2(c, "PRAGMA user_version", -1, &st, NULL),
 				 SQLITE_OK);
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), DB_SCHEMA_VERSION);
 		sqlite3_finalize(st);
 	}
+	ck_assert_int_eq(q_int(c, "SELECT count(*) FROM path WHERE rewritten IS NULL"), 0);
+	sqlite3_close(c);
+}
+END_TEST
+
+static int count_rewritten(const struct db_call_row *row, void *opaque)
+{
+	int *n = opaque;
+
+	for (int i = 0; i < 6; i++)
+		n[row->rewritten[i] ? 1 : 0]++;
+	return 0;
+}
+
+/*
+ * A version 2 file (no path.rewritten): its calls read as they are, the
+ * column added when it is opened for writing, the old rows without it.
+ */
+START_TEST(test_open_version_2_migrates)
+{
+	char msg[DB_ERRMSG_SIZE];
+	struct db_call_filter f;
+	struct db *db;
+	sqlite3 *c;
+	int n[2] = { 0, 0 };
+
+	db = open_or_fail(DB_OPEN_CREATE);
+	ck_assert_int_eq(write_run(db, 0, 100, NULL), 1);
+	db_close(db);
+	c = raw_open();
+	raw_exec(c, "ALTER TABLE path DROP COLUMN rewritten; PRAGMA user_version = 2");
+	sqlite3_close(c);
+
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(db_open(logpath, DB_OPEN_READONLY, &db, msg), 0);
+	ck_assert_int_eq(db_calls(db, &f, count_rewritten, n, msg), 0);
+	ck_assert_int_eq(n[0], 600);
+	ck_assert_int_eq(n[1], 0);
+	db_close(db);
+
+	ck_assert_int_eq(db_open(logpath, DB_OPEN_WRITE, &db, msg), 0);
+	ck_assert_int_eq(write_run(db, 100, 100, NULL), 2);
+	db_close(db);
+	c = raw_open();
+	ck_assert_int_eq(q_int(c, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	ck_assert_int_eq(q_int(c, "SELECT count(*) FROM path AS p JOIN call AS c USING (seq)"
+				  " WHERE c.run_id = 1 AND p.rewritten IS NOT NULL"),
+			 0);
+	ck_assert_int_gt(q_int(c, "SELECT count(*) FROM path AS p JOIN call AS c USING (seq)"
+				  " WHERE c.run_id = 2 AND p.rewritten IS NOT NULL"),
+			 0);
 	sqlite3_close(c);
 }
 END_TEST
@@ -1628,6 +1716,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_open_foreign_sqlite);
 	tcase_add_test(tc, test_open_other_version);
 	tcase_add_test(tc, test_open_version_1_migrates);
+	tcase_add_test(tc, test_open_version_2_migrates);
 	tcase_add_test(tc, test_open_truncated);
 	suite_add_tcase(s, tc);
 	return s;
