@@ -17,7 +17,7 @@
  *      aside and are placed at their new names.  Every file below a
  *      renamed directory moves with it, nothing is copied; a source
  *      staged inside a directory moved aside moves with that too;
- *   3. files, symbolic links and FIFOs, top-down.  A file is
+ *   3. files, symbolic links, FIFOs, sockets and devices, top-down.  A file is
  *      written beside its target (".pcow-commit.ID"), fsync'ed and renamed
  *      over it, so a real file is always either the old or the new one;
  *   4. deletions, deepest first, and the objects moved aside in step 2;
@@ -294,7 +294,7 @@ static bool selected(const struct commit *c, const struct cow_entry *e)
 			return true;
 		/* A directory above a chosen path must exist (and move) first. */
 		if (e->kind != COW_KIND_WHITEOUT && e->kind != COW_KIND_FILE &&
-		    e->kind != COW_KIND_SYMLINK && e->kind != COW_KIND_FIFO &&
+		    e->kind != COW_KIND_SYMLINK && e->kind != COW_KIND_NODE &&
 		    cow_path_under(c->opt->paths[i], e->virt_path))
 			return true;
 	}
@@ -344,7 +344,7 @@ static bool check_entry(struct commit *c, struct cow_entry *e)
 	switch (e->kind) {
 	case COW_KIND_FILE:
 	case COW_KIND_SYMLINK:
-	case COW_KIND_FIFO:
+	case COW_KIND_NODE:
 		if (lstat(cow_kpath(c->store, cur), &st) == 0 &&
 		    same_as_orig(&st, &e->orig, true, cow_kpath(c->store, cur)))
 			return true;
@@ -584,7 +584,10 @@ out_src:
 	return err;
 }
 
-/* A symlink or FIFO made at tmp, with the upper one's owner, mode, times. */
+/*
+ * A symlink, FIFO, socket or device node made at tmp, with the upper
+ * one's type, device number, owner, mode and times.
+ */
 static int put_node(struct commit *c, struct cow_entry *e, const char *tmp)
 {
 	char target[PATH_MAX];
@@ -601,7 +604,8 @@ static int put_node(struct commit *c, struct cow_entry *e, const char *tmp)
 		target[n] = '\0';
 		if (cow_sys.symlinkat(target, AT_FDCWD, cow_kpath(c->store, tmp)) < 0)
 			return -errno;
-	} else if (cow_sys.mknodat(AT_FDCWD, cow_kpath(c->store, tmp), S_IFIFO | 0600, 0) < 0) {
+	} else if (cow_sys.mknodat(AT_FDCWD, cow_kpath(c->store, tmp), (st.st_mode & S_IFMT) | 0600,
+				   st.st_rdev) < 0) {
 		return -errno;
 	}
 	if (lchown(cow_kpath(c->store, tmp), st.st_uid, st.st_gid) < 0 && errno != EPERM)
@@ -664,7 +668,7 @@ static int apply_entry(struct commit *c, struct cow_entry *e)
 	switch (e->kind) {
 	case COW_KIND_FILE:
 	case COW_KIND_SYMLINK:
-	case COW_KIND_FIFO:
+	case COW_KIND_NODE:
 		if (e->state == 2)
 			return 0;
 		cow_parent(e->virt_path, parent, sizeof(parent));

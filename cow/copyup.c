@@ -254,7 +254,10 @@ out_src:
 	return err;
 }
 
-/* Build a symlink or FIFO at work/tmp (never opened: a FIFO would block). */
+/*
+ * Build a symlink, FIFO, socket or device node at work/tmp (never opened:
+ * a FIFO would block).  A device needs pcow's CAP_MKNOD: else -EPERM.
+ */
 static int build_node(struct cow_store *store, const char *tmp, const char *lower_path,
 		      const struct stat *st)
 {
@@ -269,7 +272,8 @@ static int build_node(struct cow_store *store, const char *tmp, const char *lowe
 		target[n] = '\0';
 		if (cow_sys.symlinkat(target, store->work_fd, tmp) < 0)
 			return -errno;
-	} else if (cow_sys.mknodat(store->work_fd, tmp, S_IFIFO | 0600, 0) < 0) {
+	} else if (cow_sys.mknodat(store->work_fd, tmp, (st->st_mode & S_IFMT) | 0600,
+				   st->st_rdev) < 0) {
 		return -errno;
 	}
 	if (fchownat(store->work_fd, tmp, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 &&
@@ -305,10 +309,13 @@ int cow_copy_object(struct cow_store *store, const char *virt_path, const char *
 		kind = COW_KIND_SYMLINK;
 		break;
 	case S_IFIFO:
-		kind = COW_KIND_FIFO;
+	case S_IFSOCK:
+	case S_IFCHR:
+	case S_IFBLK:
+		kind = COW_KIND_NODE;
 		break;
 	default:
-		return -EOPNOTSUPP; /* devices and sockets are not copied */
+		return -EOPNOTSUPP;
 	}
 	err = cow_orig_from(klower, st, &orig);
 	if (err)

@@ -49,7 +49,8 @@ enum cow_kind {
 	COW_KIND_FILE = 1,	/* regular file in upper/ */
 	COW_KIND_DIR = 2,	/* directory in upper/, merged with its lower directory */
 	COW_KIND_SYMLINK = 3,	/* symbolic link in upper/ */
-	COW_KIND_FIFO = 4,	/* FIFO in upper/ (never opened by cow) */
+	COW_KIND_NODE = 4,	/* FIFO, socket or device node in upper/, of the
+				   type its upper node has (never opened by cow) */
 	COW_KIND_WHITEOUT = 5,	/* deleted: hides the lower object */
 	COW_KIND_OPAQUE = 6,	/* directory in upper/ that hides its lower contents */
 	COW_KIND_REDIRECT = 7,	/* renamed directory: upper/ dir merged with lower `origin` */
@@ -177,6 +178,15 @@ int cow_copy_up_truncated(struct cow_store *store, const char *virt_path, char *
  */
 int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
 	       const char *symlink_target, uid_t uid, gid_t gid);
+
+/*
+ * The same for any type mknod(2) makes: also a socket, or a character or
+ * block device rdev.  Devices need pcow's own CAP_MKNOD (else -EPERM, the
+ * kernel's answer for a caller without it), except the whiteout device
+ * 0/0 which anyone may make.
+ */
+int cow_create_node(struct cow_store *store, const char *virt_path, mode_t mode, dev_t rdev,
+		    uid_t uid, gid_t gid);
 
 /*
  * unlink (is_dir false) or rmdir (true) of virt_path in the merged view:

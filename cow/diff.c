@@ -301,6 +301,12 @@ static const char *type_name(mode_t mode)
 		return "symbolic link";
 	case S_IFIFO:
 		return "fifo";
+	case S_IFSOCK:
+		return "socket";
+	case S_IFCHR:
+		return "character device";
+	case S_IFBLK:
+		return "block device";
 	default:
 		return "special file";
 	}

@@ -284,7 +284,7 @@ int cow_index_move(struct cow_store *store, const char *from_virt, const char *t
 	int err;
 
 	if (self && (self->kind == COW_KIND_FILE || self->kind == COW_KIND_SYMLINK ||
-		     self->kind == COW_KIND_FIFO || self->kind == COW_KIND_WHITEOUT))
+		     self->kind == COW_KIND_NODE || self->kind == COW_KIND_WHITEOUT))
 		return rekey(store, self, from_len, to_virt);
 	moving = malloc((store->n_entries + 1) * sizeof(*moving));
 	if (!moving)

@@ -16,6 +16,7 @@
  * A lookup costs one hash probe per ancestor and one lstat, no SQL.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -102,8 +103,8 @@ static mode_t kind_type(enum cow_kind kind)
 		return S_IFREG;
 	case COW_KIND_SYMLINK:
 		return S_IFLNK;
-	case COW_KIND_FIFO:
-		return S_IFIFO;
+	case COW_KIND_NODE:
+		return 0; /* the upper node's */
 	case COW_KIND_DIR:
 	case COW_KIND_OPAQUE:
 	case COW_KIND_REDIRECT:
@@ -130,6 +131,10 @@ int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup
 		}
 		ret->where = COW_UPPER;
 		ret->type = kind_type(e->kind);
+		/* FIFO, socket or device: rare enough to ask upper/ each time. */
+		if (e->kind == COW_KIND_NODE)
+			ret->type = fstatat(store->upper_fd, cow_rel(store, virt_path), &st,
+					    AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode & S_IFMT : S_IFIFO;
 		return cow_upper_path(store, virt_path, ret->real_path, sizeof(ret->real_path));
 	}
 	if (!cow_lower_path(store, virt_path, ret->real_path, sizeof(ret->real_path))) {

@@ -86,8 +86,8 @@ static int hide_lower(struct cow_store *store, const char *virt_path)
 	return cow_index_put(store, virt_path, COW_KIND_WHITEOUT, lower, &orig, NULL);
 }
 
-int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
-	       const char *symlink_target, uid_t uid, gid_t gid)
+static int create(struct cow_store *store, const char *virt_path, mode_t mode,
+		  const char *symlink_target, dev_t rdev, uid_t uid, gid_t gid)
 {
 	struct cow_lookup *lk;
 	enum cow_kind kind;
@@ -121,8 +121,12 @@ int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
 		err = cow_sys.mkdirat(store->work_fd, tmp, 0700) < 0 ? -errno : 0;
 		break;
 	case S_IFIFO:
-		kind = COW_KIND_FIFO;
-		err = cow_sys.mknodat(store->work_fd, tmp, S_IFIFO | 0600, 0) < 0 ? -errno : 0;
+	case S_IFSOCK:
+	case S_IFCHR:
+	case S_IFBLK:
+		kind = COW_KIND_NODE;
+		err = cow_sys.mknodat(store->work_fd, tmp, (mode & S_IFMT) | 0600, rdev) < 0 ? -errno
+											    : 0;
 		break;
 	case S_IFLNK:
 		kind = COW_KIND_SYMLINK;
@@ -130,7 +134,7 @@ int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
 					tmp) < 0 ? -errno : 0;
 		break;
 	default:
-		err = -EPERM; /* devices: mknod(2) needs CAP_MKNOD, never granted here */
+		err = -EINVAL;
 		goto out_free;
 	}
 	if (err)
@@ -158,6 +162,18 @@ out_remove:
 out_free:
 	free(lk);
 	return err;
+}
+
+int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
+	       const char *symlink_target, uid_t uid, gid_t gid)
+{
+	return create(store, virt_path, mode, symlink_target, 0, uid, gid);
+}
+
+int cow_create_node(struct cow_store *store, const char *virt_path, mode_t mode, dev_t rdev,
+		    uid_t uid, gid_t gid)
+{
+	return create(store, virt_path, mode, NULL, rdev, uid, gid);
 }
 
 /*

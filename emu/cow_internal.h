@@ -197,7 +197,7 @@ void cw_quota_exit(struct emu_cow *ec, const struct emu_cow_call *c,
 int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
 	       struct open_how *how);
 int cw_do_mkdir(struct ctx *x, int dirfd, int pi, mode_t mode);
-int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode);
+int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode, uint32_t dev);
 int cw_do_symlink(struct ctx *x, int dirfd, int pi);
 const char *cw_last_component(const char *p);
 int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir);

@@ -176,7 +176,9 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 
 /* ------------------------------------------- create, delete, rename */
 
-static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *target)
+/* mknod's dev is the kernel's unsigned int (new_decode_dev), as glibc passes it. */
+static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *target,
+		    uint32_t dev)
 {
 	struct walk w;
 	const struct emu_proc_cred *pc;
@@ -197,23 +199,26 @@ static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *t
 	err = cw_may_create(x, w.res.virt_path);
 	if (err)
 		return cw_emulate(x, err);
-	/* vfs_mknod, after may_create: devices are not modelled (cow_create
-	   refuses them with EPERM, as for a caller without CAP_MKNOD), nor
-	   socket nodes. */
-	if (S_ISSOCK(mode))
-		return cw_emulate(x, -EOPNOTSUPP);
 	pc = cw_cred_of(x->ec, x->c);
-	err = cow_create(x->ec->store, w.res.virt_path, mode, target, pc->cred.fsuid,
-			 pc->cred.fsgid);
+	/* vfs_mknod, after may_create: a device needs CAP_MKNOD, except the
+	   whiteout device 0/0. */
+	if ((S_ISCHR(mode) || S_ISBLK(mode)) && !(S_ISCHR(mode) && dev == 0) && !pc->cap_mknod)
+		return cw_emulate(x, -EPERM);
+	if (target)
+		err = cow_create(x->ec->store, w.res.virt_path, mode, target, pc->cred.fsuid,
+				 pc->cred.fsgid);
+	else
+		err = cow_create_node(x->ec->store, w.res.virt_path, mode, (dev_t)dev,
+				      pc->cred.fsuid, pc->cred.fsgid);
 	return cw_emulate(x, err);
 }
 
 int cw_do_mkdir(struct ctx *x, int dirfd, int pi, mode_t mode)
 {
-	return do_mknod(x, dirfd, pi, S_IFDIR | (mode & 01777 & ~cw_umask_of(x)), NULL);
+	return do_mknod(x, dirfd, pi, S_IFDIR | (mode & 01777 & ~cw_umask_of(x)), NULL, 0);
 }
 
-int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode)
+int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode, uint32_t dev)
 {
 	mode_t type = mode & S_IFMT;
 
@@ -225,7 +230,7 @@ int cw_do_mknod_call(struct ctx *x, int dirfd, int pi, mode_t mode)
 	if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK &&
 	    type != S_IFSOCK)
 		return cw_emulate(x, -EINVAL);
-	return do_mknod(x, dirfd, pi, type | (mode & 07777 & ~cw_umask_of(x)), NULL);
+	return do_mknod(x, dirfd, pi, type | (mode & 07777 & ~cw_umask_of(x)), NULL, dev);
 }
 
 int cw_do_symlink(struct ctx *x, int dirfd, int pi)
@@ -234,7 +239,7 @@ int cw_do_symlink(struct ctx *x, int dirfd, int pi)
 
 	if (!target[0])
 		return cw_emulate(x, -ENOENT);
-	return do_mknod(x, dirfd, pi, S_IFLNK | 0777, target);
+	return do_mknod(x, dirfd, pi, S_IFLNK | 0777, target, 0);
 }
 
 const char *cw_last_component(const char *p)

@@ -736,10 +736,10 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		return cw_do_mkdir(&x, dfd, 1, (mode_t)a[2]);
 	case __NR_mknod:
 		PATH(0);
-		return cw_do_mknod_call(&x, AT_FDCWD, 0, (mode_t)a[1]);
+		return cw_do_mknod_call(&x, AT_FDCWD, 0, (mode_t)a[1], (uint32_t)a[2]);
 	case __NR_mknodat:
 		PATH(1);
-		return cw_do_mknod_call(&x, dfd, 1, (mode_t)a[2]);
+		return cw_do_mknod_call(&x, dfd, 1, (mode_t)a[2], (uint32_t)a[3]);
 	case __NR_symlink:
 		PATH(0);
 		PATH(1);

@@ -124,7 +124,7 @@ struct emu_proc_cred {
 	struct emu_cred cred;
 	gid_t groups[64];
 	mode_t umask;
-	bool cap_fowner, cap_chown, cap_fsetid;
+	bool cap_fowner, cap_chown, cap_fsetid, cap_mknod;
 };
 int emu_read_proc_cred(pid_t tid, struct emu_proc_cred *ret);
 

@@ -76,6 +76,7 @@ int emu_read_proc_cred(pid_t tid, struct emu_proc_cred *pc)
 	pc->cred.cap_dac_read_search = caps & (1ull << 2);
 	pc->cap_fowner = caps & (1ull << 3);
 	pc->cap_fsetid = caps & (1ull << 4);
+	pc->cap_mknod = caps & (1ull << 27);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #   rodir/    0555: rodir/f
 #   base/noperm.txt 0000, base/wonly.txt 0222
 #   scripts/run: a real script whose interpreter (scripts/interp) is not there
+#   special/fifo, and as root special/null (character device 1,3)
 # Owners other than root only when the tree is made as root.
 . "$top_srcdir/tests/integration/fsops_tree.sh"
 
@@ -24,9 +25,10 @@ corpus_tree() {
 		chmod 0555 rodir && printf 'none\n' >base/noperm.txt && chmod 0 base/noperm.txt &&
 		printf 'wonly\n' >base/wonly.txt && chmod 0222 base/wonly.txt &&
 		mkdir scripts && printf '#!scripts/interp x\necho real\n' >scripts/run &&
-		chmod 0755 scripts/run || exit 1
+		chmod 0755 scripts/run && mkdir special && mkfifo -m 0644 special/fifo || exit 1
 	if [ "$(id -u)" = 0 ]; then
-		chown 65534:65534 pub/nobodyfile open/nbdir || exit 1
+		chown 65534:65534 pub/nobodyfile open/nbdir &&
+			mknod -m 0666 special/null c 1 3 || exit 1
 	fi
 	) || harness "corpus tree in $1 failed"
 }
