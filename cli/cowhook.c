@@ -126,9 +126,15 @@ static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)
 	bool serial = serial_call(&t->call);
 	int action;
 
-	if (!t->hook_data && !(t->hook_data = malloc(sizeof(struct emu_cow_pending)))) {
-		*ret_result = -ENOMEM; /* never let a call by unchecked */
-		return DB_ACTION_DENY;
+	if (!t->hook_data) {
+		struct emu_cow_pending *pend = calloc(1, sizeof(*pend));
+
+		if (!pend) {
+			*ret_result = -ENOMEM; /* never let a call by unchecked */
+			return DB_ACTION_DENY;
+		}
+		pend->sock_fd = -1;
+		t->hook_data = pend;
 	}
 	if (serial && !tracer_serial_take(t))
 		return TRACER_WAIT;

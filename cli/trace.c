@@ -406,6 +406,7 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 			__NR_open_by_handle_at, __NR_fsopen, __NR_fsmount,
 			__NR_ioctl, /* chattr through a descriptor of a real file */
 			__NR_kill, __NR_tkill, __NR_tgkill, __NR_pidfd_open, /* of pcow */
+			__NR_bind, __NR_connect, __NR_sendto, __NR_sendmsg, /* AF_UNIX names */
 			/* the scratch region (tracer/loop.c touches_scratch) */
 			__NR_mmap, __NR_munmap, __NR_mprotect, __NR_mremap, __NR_pkey_mprotect,
 			__NR_madvise,

@@ -180,6 +180,16 @@ int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
 	       const char *symlink_target, uid_t uid, gid_t gid);
 
 /*
+ * bind(2) of an AF_UNIX socket at virt_path, which the kernel does at its
+ * upper path: cow_bind_prepare checks the name is free in the merged view
+ * (-EEXIST, -ENOENT, -ENOTDIR as cow_create), makes the upper directories
+ * above it and puts the upper path in upper; after a successful bind,
+ * cow_bind_done records the socket node the kernel made there.
+ */
+int cow_bind_prepare(struct cow_store *store, const char *virt_path, char *upper, size_t size);
+int cow_bind_done(struct cow_store *store, const char *virt_path);
+
+/*
  * The same for any type mknod(2) makes: also a socket, or a character or
  * block device rdev.  Devices need pcow's own CAP_MKNOD (else -EPERM, the
  * kernel's answer for a caller without it), except the whiteout device

@@ -164,6 +164,34 @@ out_free:
 	return err;
 }
 
+int cow_bind_prepare(struct cow_store *store, const char *virt_path, char *upper, size_t size)
+{
+	struct cow_lookup *lk;
+	int err;
+
+	if (!strcmp(virt_path, "/"))
+		return -EEXIST;
+	err = lookup_new(store, virt_path, &lk);
+	if (err)
+		return err;
+	err = exists(lk) ? -EEXIST : check_parent(store, virt_path);
+	free(lk);
+	if (!err)
+		err = cow_make_parents(store, virt_path);
+	return err ? err : cow_upper_path(store, virt_path, upper, size);
+}
+
+int cow_bind_done(struct cow_store *store, const char *virt_path)
+{
+	struct stat st;
+
+	if (fstatat(store->upper_fd, cow_rel(store, virt_path), &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST; /* not the kernel's node: leave it alone */
+	return cow_index_put(store, virt_path, COW_KIND_NODE, NULL, NULL, NULL);
+}
+
 int cow_create(struct cow_store *store, const char *virt_path, mode_t mode,
 	       const char *symlink_target, uid_t uid, gid_t gid)
 {

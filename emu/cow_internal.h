@@ -45,6 +45,7 @@ enum pending_what {
 	PEND_FSTAT_GONE, /* fstat of a real file deleted in the overlay: nlink 0 */
 	PEND_FSTATX_GONE,
 	PEND_QUOTA,	/* a write that may grow an upper file: settle the quota */
+	PEND_BIND,	/* bind of an AF_UNIX socket at vpath: record its node */
 };
 
 #define CRED_SLOTS 64
@@ -186,6 +187,14 @@ mode_t cw_umask_of(struct ctx *x);
  * call (an empty store, a descriptor's own object, a failed walk).
  */
 int cw_do_exec(struct ctx *x, int dirfd, int pi, int argv_i, int flags_i);
+
+/*
+ * cowsock.c: bind, connect, sendto and sendmsg of AF_UNIX sockets named
+ * by a path (ai, li: the address's and its length's arguments).
+ */
+int cw_do_bind(struct ctx *x);
+int cw_do_connect(struct ctx *x, int ai, int li);
+int cw_do_sendmsg(struct ctx *x);
 
 /* cowquota.c: --quota for writes through the program's descriptors */
 int cw_quota_enter(struct ctx *x);

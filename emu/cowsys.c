@@ -606,6 +606,7 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	pend->what = PEND_NONE;
 	pend->moved = false;
 	pend->is_dir = false;
+	pend->sock_fd = -1;
 	/*
 	 * Fail closed: a number the table does not know (a newer kernel's
 	 * call) may take a path or a descriptor pcow cannot check.
@@ -613,8 +614,13 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	if (!c->sc)
 		return cw_deny(&x, -ENOSYS);
 	if (c->abi != EMU_ABI_X86_64) {
-		/* Other ABIs' file calls would pass the overlay by: refuse them. */
+		/*
+		 * Other ABIs' file calls would pass the overlay by: refuse them,
+		 * and bind, which makes a socket node (socketcall's SYS_BIND, 2).
+		 */
 		if (c->sc && (c->sc->flags & EMU_F_FILE))
+			return cw_deny(&x, -ENOSYS);
+		if (!strcmp(c->sc->name, "bind") || (!strcmp(c->sc->name, "socketcall") && a[0] == 2))
 			return cw_deny(&x, -ENOSYS);
 		/* And what is refused in x86_64 is refused in all (i386 io_uring_setup). */
 		err = refused_other(c);
@@ -909,6 +915,15 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case __NR_pwritev2: case __NR_ftruncate: case __NR_fallocate:
 	case __NR_copy_file_range: case __NR_splice: case __NR_sendfile:
 		return cw_quota_enter(&x);
+	/* ---- AF_UNIX sockets named by a path */
+	case __NR_bind:
+		return cw_do_bind(&x);
+	case __NR_connect:
+		return cw_do_connect(&x, 1, 2);
+	case __NR_sendto:
+		return cw_do_connect(&x, 4, 5);
+	case __NR_sendmsg:
+		return cw_do_sendmsg(&x);
 	/* ---- what the credential cache depends on */
 	case __NR_umask: case __NR_setuid: case __NR_setgid: case __NR_setreuid:
 	case __NR_setregid: case __NR_setresuid: case __NR_setresgid: case __NR_setfsuid:
@@ -1085,6 +1100,10 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	case PEND_QUOTA:
 		cw_quota_exit(ec, c, pend);
 		break;
+	case PEND_BIND:
+		if (result == 0)
+			cow_bind_done(ec->store, pend->vpath);
+		break;
 	case PEND_FSTAT_GONE:
 	case PEND_FSTATX_GONE:
 		if (result == 0) {
@@ -1106,6 +1125,10 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	}
 	default:
 		break;
+	}
+	if (pend->sock_fd >= 0) {
+		close(pend->sock_fd);
+		pend->sock_fd = -1;
 	}
 	/* After the fixes above: the data is what the program saw. */
 	emu_rec_exit(ec->rec, c, g, &pend->rec, result);

@@ -88,6 +88,7 @@ struct emu_cow_pending {
 	bool open_fix_mode;	/* PEND_OPEN: the file was created with more owner */
 	mode_t open_mode;	/* bits than its mode (open_mode) gives, for the open */
 	uint64_t addr;		/* a buffer of the program's the exit fixes */
+	int sock_fd;		/* pcow's descriptor an AF_UNIX address goes through, -1 */
 	char vpath[EMU_PATH_MAX]; /* the object's virtual path */
 	struct emu_rec_pending rec; /* what replay's recorder keeps */
 };

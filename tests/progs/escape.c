@@ -12,9 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <stdint.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static long int80(long nr, long a, long b, long c)
@@ -126,6 +129,40 @@ int main(int argc, char **argv)
 			printf("nodump_after %d\n", !!(flags & FS_NODUMP_FL));
 		}
 		close(fd);
+	}
+	/* A socket node bound in the scope, also through the i386 gate. */
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int s = socket(AF_UNIX, SOCK_STREAM, 0);
+		char *low = mmap((void *)0x10100000, 4096, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/bound.sock", argv[2]);
+		report("bind_in_scope", bind(s, (struct sockaddr *)&sa, sizeof(sa)));
+		close(s);
+		s = socket(AF_UNIX, SOCK_STREAM, 0);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/bound32.sock", argv[2]);
+		if (low != MAP_FAILED) {
+			unsigned *args = (unsigned *)low;
+
+			memcpy(low + 64, &sa, sizeof(sa));
+			args[0] = (unsigned)s;
+			args[1] = (unsigned)(uintptr_t)(low + 64);
+			args[2] = sizeof(sa);
+			r = int80(102, 2, (long)low, 0); /* socketcall(SYS_BIND, args) */
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+			report("int80_socketcall_bind", r);
+			r = int80(361, s, (long)(low + 64), sizeof(sa)); /* bind */
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+			report("int80_bind", r);
+		}
+		close(s);
 	}
 	/* /proc/self/mem opened for writing: it writes even read-only pages. */
 	report("proc_self_mem_write", open("/proc/self/mem", O_RDWR) >= 0 ? 0 : -1);

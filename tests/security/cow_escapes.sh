@@ -69,6 +69,12 @@ nodump_after 0" "$(echo "$out2" | grep '^fs_ioc_setflags\|^nodump_after')"
 fi
 expect_eq "/proc/self/mem opened for writing: EACCES" "proc_self_mem_write EACCES" \
 	"$(grep '^proc_self_mem_write' out)"
+expect_eq "bind of an AF_UNIX socket in the scope works (in the overlay)" "bind_in_scope 0" \
+	"$(grep '^bind_in_scope' out)"
+expect_eq "int 0x80 socketcall(SYS_BIND) and bind: ENOSYS" "int80_socketcall_bind ENOSYS
+int80_bind ENOSYS" "$(grep '^int80_.*bind' out)"
+expect_match "status lists the socket" 'A .*/r/d/bound.sock' "$("$PCOW" status st)"
+expect_eq "real files unchanged by the sockets" "$before" "$(snap)"
 
 # /dev, /sys and /proc are walked like any path: /dev/fd/N and /dev/stdin
 # of a file opened read-only, ".." out of /dev, and a link made in /dev/shm
