@@ -123,6 +123,8 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
  */
 struct emu_proc_cred {
 	struct emu_cred cred;
+	uid_t ruid;		/* real ids: what access(2) checks against */
+	gid_t rgid;
 	gid_t groups[64];
 	mode_t umask;
 	bool cap_fowner, cap_chown, cap_fsetid, cap_mknod;

@@ -46,8 +46,10 @@ int emu_read_proc_cred(pid_t tid, struct emu_proc_cred *pc)
 		unsigned r, e, s, fs;
 
 		if (sscanf(line, "Uid:\t%u\t%u\t%u\t%u", &r, &e, &s, &fs) == 4) {
+			pc->ruid = r;
 			pc->cred.fsuid = fs;
 		} else if (sscanf(line, "Gid:\t%u\t%u\t%u\t%u", &r, &e, &s, &fs) == 4) {
+			pc->rgid = r;
 			pc->cred.fsgid = fs;
 		} else if (!strncmp(line, "Umask:", 6)) {
 			pc->umask = (mode_t)strtoul(line + 6, NULL, 8) & 0777;

@@ -23,7 +23,8 @@ static const signed char kinds[] = {
 	[74] = F,  [75] = F,  [76] = P,	 [77] = F,  [78] = F,  [79] = P,  [80] = P,
 	[81] = F,  [82] = P,  [83] = P,	 [84] = P,  [85] = P,  [86] = P,  [87] = P,
 	[88] = P,  [89] = P,  [90] = P,	 [91] = F,  [92] = P,  [93] = F,  [94] = P,
-	[95] = S,  [132] = P, [133] = P, [137] = P, [138] = F, [188] = P, [189] = P,
+	[95] = S,  [105] = S, [106] = S, [113] = S, [114] = S, [116] = S, [117] = S,
+	[119] = S, [122] = S, [123] = S, [132] = P, [133] = P, [137] = P, [138] = F, [188] = P, [189] = P,
 	[190] = F, [191] = P, [192] = P, [193] = F, [194] = P, [195] = P, [196] = F,
 	[197] = P, [198] = P, [199] = F, [217] = F, [235] = P,
 	[257] = P, [258] = P, [259] = P, [260] = P, [261] = P, [262] = P, [263] = P,
@@ -41,6 +42,24 @@ enum emu_replay_kind emu_replay_kind(int abi, long nr)
 	if (abi != EMU_ABI_X86_64 || nr < 0 || nr >= (long)sizeof(kinds))
 		return EMU_RK_NONE;
 	return (enum emu_replay_kind)kinds[nr];
+}
+
+bool emu_replay_is_setid(long nr)
+{
+	switch (nr) {
+	case 105: /* setuid */
+	case 106: /* setgid */
+	case 113: /* setreuid */
+	case 114: /* setregid */
+	case 116: /* setgroups */
+	case 117: /* setresuid */
+	case 119: /* setresgid */
+	case 122: /* setfsuid */
+	case 123: /* setfsgid */
+		return true;
+	default:
+		return false;
+	}
 }
 
 size_t emu_replay_state_nrs(const int **ret)

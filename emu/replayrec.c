@@ -622,7 +622,7 @@ void emu_rec_enter(struct emu_rec *r, const struct emu_cow_call *c, const struct
 	switch (kind) {
 	case EMU_RK_STATE:
 		p->data = c->nr == __NR_clone || c->nr == __NR_clone3 || c->nr == __NR_fork ||
-			  c->nr == __NR_vfork;
+			  c->nr == __NR_vfork || emu_replay_is_setid(c->nr);
 		break;
 	case EMU_RK_PATH:
 		enter_path(r, c, g, p);
@@ -703,6 +703,38 @@ static long grab_iov(struct emu_rec *r, const struct emu_guest *g, size_t off, u
 	}
 	*ret_asked = asked;
 	return (long)done;
+}
+
+/*
+ * The caller's file system credentials after a set*id call, as the kernel
+ * left them (whatever the call returned): u32 ruid, u32 rgid, u32 fsuid,
+ * u32 fsgid, u32 number of groups, then the groups.  Replay takes them on for the process's
+ * later calls, so that a program that drops privileges is checked as it
+ * was.
+ */
+static long record_cred(struct emu_rec *r, pid_t tid)
+{
+	struct emu_proc_cred pc;
+	uint32_t head[5];
+	size_t n;
+
+	if (emu_read_proc_cred(tid, &pc) < 0)
+		return -1;
+	n = pc.cred.ngroups;
+	head[0] = (uint32_t)pc.ruid;
+	head[1] = (uint32_t)pc.rgid;
+	head[2] = (uint32_t)pc.cred.fsuid;
+	head[3] = (uint32_t)pc.cred.fsgid;
+	head[4] = (uint32_t)n;
+	if (!buf_reserve(r, sizeof(head) + n * 4))
+		return -1;
+	memcpy(r->buf, head, sizeof(head));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t g = (uint32_t)pc.groups[i];
+
+		memcpy(r->buf + sizeof(head) + i * 4, &g, 4);
+	}
+	return (long)(sizeof(head) + n * 4);
 }
 
 static void mark_made(struct emu_rec *r, const char *path)
@@ -880,6 +912,17 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 			memcpy(r->buf + 16, &p->off[1], 8);
 			n = 24;
 		}
+		break;
+	case __NR_setuid:
+	case __NR_setgid:
+	case __NR_setreuid:
+	case __NR_setregid:
+	case __NR_setresuid:
+	case __NR_setresgid:
+	case __NR_setfsuid:
+	case __NR_setfsgid:
+	case __NR_setgroups:
+		n = record_cred(r, c->tid);
 		break;
 	default:
 		break;

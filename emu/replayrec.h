@@ -37,6 +37,9 @@
  *      sendfile                                     i64 offset, when the pointer is set
  *      copy_file_range                              u8 has_in, u8 has_out, pad[6],
  *                                                   i64 off_in, i64 off_out
+ *      setuid, setgid, setreuid, setregid,          the credentials after the call:
+ *      setresuid, setresgid, setfsuid, setfsgid,    u32 ruid, u32 rgid, u32 fsuid,
+ *      setgroups                                    u32 fsgid, u32 n, u32 groups[n]
  */
 #ifndef PCOW_EMU_REPLAYREC_H
 #define PCOW_EMU_REPLAYREC_H
@@ -54,6 +57,9 @@ enum emu_replay_kind {
 
 /* The kind of x86_64 call nr (other ABIs are not replayed). */
 enum emu_replay_kind emu_replay_kind(int abi, long nr);
+
+/* Whether nr (x86_64) changes credentials: set*uid, set*gid, setgroups. */
+bool emu_replay_is_setid(long nr);
 
 /* The numbers of the EMU_RK_STATE calls. */
 size_t emu_replay_state_nrs(const int **ret);

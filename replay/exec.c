@@ -693,10 +693,19 @@ struct xfs {
 	mode_t umask;
 };
 
+/* File system credentials: what the kernel checks a file call against. */
+struct xcred {
+	uid_t ruid, fsuid;
+	gid_t rgid, fsgid;
+	uint32_t n_groups;
+	gid_t groups[64];
+};
+
 struct xproc {
 	int32_t tgid;
 	struct xfiles *files;
 	struct xfs *fs;
+	struct xcred cred;	/* the process's, as the last set*id left them */
 };
 
 struct exec {
@@ -704,6 +713,8 @@ struct exec {
 	struct xproc *procs;
 	size_t n_procs, cap_procs;
 	struct xproc *cur;	/* whose cwd and umask are the executor's now */
+	bool setid;		/* root: the executor takes on each process's credentials */
+	struct xcred cred;	/* the executor's credentials now (when setid) */
 	unsigned char *out;
 	size_t out_cap;
 	int out_fd;
@@ -821,8 +832,18 @@ static struct xproc *proc_add(struct exec *x, int32_t tgid)
 		x->procs = n;
 		x->cap_procs = cap;
 	}
-	x->procs[x->n_procs] = (struct xproc){ tgid, NULL, NULL };
+	x->procs[x->n_procs] = (struct xproc){ .tgid = tgid };
 	return &x->procs[x->n_procs++];
+}
+
+/* The credentials the run started with. */
+static void plan_cred(const struct replay_plan *plan, struct xcred *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ruid = c->fsuid = plan->uid;
+	c->rgid = c->fsgid = plan->gid;
+	c->n_groups = plan->n_groups > 0 && plan->n_groups <= 64 ? (uint32_t)plan->n_groups : 0;
+	memcpy(c->groups, plan->groups, c->n_groups * sizeof(c->groups[0]));
 }
 
 /* A process made from parent (NULL: the first one) with clone flags. */
@@ -848,7 +869,9 @@ static struct xproc *proc_make(struct exec *x, int32_t tgid, int32_t parent_tgid
 		} else {
 			p->fs = fs_new(fcntl(parent->fs->cwd, F_DUPFD_CLOEXEC, 0), parent->fs->umask);
 		}
+		p->cred = parent->cred;
 	} else {
+		plan_cred(x->plan, &p->cred);
 		int cwd = open(x->plan->cwd[0] ? x->plan->cwd : "/",
 			       O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -879,6 +902,27 @@ static struct xproc *proc_of(struct exec *x, const struct replay_step *st)
 	return proc_make(x, st->pid, pt ? pt->tgid : (t ? t->ppid : 0), 0);
 }
 
+/*
+ * Take on c as the executor's file system credentials.  setfsuid also
+ * moves the file capabilities (CAP_CHOWN, CAP_DAC_*, CAP_FOWNER,
+ * CAP_FSETID, CAP_MKNOD ...): dropped when fsuid leaves 0, restored when
+ * it comes back (security/commoncap.c cap_task_fix_setuid), which is what
+ * the recorded process had after dropping root.
+ */
+static void set_cred(struct exec *x, const struct xcred *c)
+{
+	if (!x->setid)
+		return;
+	if (x->cred.n_groups != c->n_groups ||
+	    memcmp(x->cred.groups, c->groups, c->n_groups * sizeof(c->groups[0])))
+		setgroups(c->n_groups, c->groups);
+	if (x->cred.fsgid != c->fsgid)
+		setfsgid(c->fsgid);
+	if (x->cred.fsuid != c->fsuid)
+		setfsuid(c->fsuid);
+	x->cred = *c;
+}
+
 static void switch_to(struct exec *x, struct xproc *p)
 {
 	if (x->cur == p)
@@ -886,7 +930,36 @@ static void switch_to(struct exec *x, struct xproc *p)
 	if (fchdir(p->fs->cwd) < 0)
 		return;
 	umask(p->fs->umask);
+	set_cred(x, &p->cred);
 	x->cur = p;
+}
+
+/* A set*id call: the credentials the kernel left (emu/replayrec.h). */
+static void setid_step(struct exec *x, struct xproc *p, const struct replay_step *st)
+{
+	uint32_t head[5];
+	struct xcred c;
+
+	if (!st->has_data || st->data_len < sizeof(head))
+		return;
+	memcpy(head, st->data, sizeof(head));
+	if (head[4] > 64 || st->data_len < sizeof(head) + head[4] * 4u)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.ruid = (uid_t)head[0];
+	c.rgid = (gid_t)head[1];
+	c.fsuid = (uid_t)head[2];
+	c.fsgid = (gid_t)head[3];
+	c.n_groups = head[4];
+	for (uint32_t i = 0; i < c.n_groups; i++) {
+		uint32_t g;
+
+		memcpy(&g, st->data + sizeof(head) + i * 4, 4);
+		c.groups[i] = (gid_t)g;
+	}
+	p->cred = c;
+	if (x->cur == p)
+		set_cred(x, &p->cred);
 }
 
 /* ------------------------------------------------------------ the steps */
@@ -1191,6 +1264,19 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 		r->ret = st->ret; /* the kernel's own answer is not reproducible here */
 		return true;
 	}
+	case __NR_setuid:
+	case __NR_setgid:
+	case __NR_setreuid:
+	case __NR_setregid:
+	case __NR_setresuid:
+	case __NR_setresgid:
+	case __NR_setfsuid:
+	case __NR_setfsgid:
+	case __NR_setgroups:
+		setid_step(x, p, st);
+		r->ret = st->ret;
+		r->status = REPLAY_SKIPPED; /* not compared: credentials, not a file call */
+		return true;
 	case __NR_umask:
 		r->ret = p->fs->umask;
 		p->fs->umask = (mode_t)st->args[0] & 0777;
@@ -1244,6 +1330,55 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 static bool is_open_call(long nr)
 {
 	return nr == __NR_open || nr == __NR_openat || nr == __NR_creat || nr == __NR_openat2;
+}
+
+/* access(2) and faccessat without AT_EACCESS check the real ids, not fsuid. */
+static bool by_real_ids(const struct replay_step *st)
+{
+	switch (st->nr) {
+	case __NR_access:
+	case __NR_faccessat:
+		return true;
+	case 439: /* faccessat2 */
+		return !(st->args[3] & AT_EACCESS);
+	default:
+		return false;
+	}
+}
+
+/*
+ * An access check as fs/open.c access_override_creds makes it: with the
+ * real ids as fsuid and fsgid, and the capabilities of the real uid (all
+ * when it is 0, none otherwise).  The executor's real uid is 0, so for a
+ * process whose real uid was not, the check is made with AT_EACCESS under
+ * fsuid = ruid, whose capabilities setfsuid has already dropped.
+ */
+static int64_t access_by_real_ids(struct exec *x, struct xproc *p, const struct replay_step *st,
+				  long nr, const uint64_t a[6])
+{
+	struct xcred real = p->cred;
+	uint64_t b[6] = { 0 };
+	int64_t ret = -ENOSYS;
+
+	real.fsuid = real.ruid;
+	real.fsgid = real.rgid;
+	set_cred(x, &real);
+	if (real.ruid != 0) {
+		if (st->nr == __NR_access) {
+			b[0] = (uint64_t)(int64_t)AT_FDCWD;
+			b[1] = a[0];
+			b[2] = a[1];
+			b[3] = AT_EACCESS;
+		} else {
+			memcpy(b, a, sizeof(b));
+			b[3] = (st->nr == __NR_faccessat ? 0 : a[3]) | AT_EACCESS;
+		}
+		ret = sys6(439 /* faccessat2 */, b);
+	}
+	if (ret == -ENOSYS)
+		ret = sys6(nr, a); /* before Linux 5.8: the executor's own capabilities */
+	set_cred(x, &p->cred);
+	return ret;
 }
 
 static void run_step(struct exec *x, const struct replay_step *st, struct replay_result *r)
@@ -1348,7 +1483,12 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 		break;
 	}
 
-	r->ret = sys6(nr, a);
+	if (x->setid && by_real_ids(st) &&
+	    (p->cred.ruid != 0 || p->cred.fsuid != 0 || p->cred.rgid != p->cred.fsgid)) {
+		r->ret = access_by_real_ids(x, p, st, nr, a);
+	} else {
+		r->ret = sys6(nr, a);
+	}
 
 	if (is_open_call(st->nr)) {
 		if (r->ret >= 0 && st->ret >= 0)
@@ -1411,6 +1551,13 @@ int replay_run_steps(const struct replay_plan *plan, int out_fd)
 	memset(&x, 0, sizeof(x));
 	x.plan = plan;
 	x.out_fd = out_fd;
+	if (geteuid() == 0) {
+		/* File access as the program had it; force the first set_cred. */
+		x.setid = true;
+		x.cred.fsuid = (uid_t)-1;
+		x.cred.fsgid = (gid_t)-1;
+		x.cred.n_groups = UINT32_MAX;
+	}
 	/* The first task is the program pcow started. */
 	if (plan->n_tasks && !proc_make(&x, plan->tasks[0].tgid, 0, 0))
 		return -ENOMEM;
@@ -1498,12 +1645,6 @@ static void child(const struct replay_plan *plan, const char *root, int out_fd, 
 	if (err) {
 		(void)!write(err_fd, why, strlen(why));
 		_exit(3);
-	}
-	if (geteuid() == 0) {
-		/* File access as the program had it (the capabilities go with fsuid). */
-		setgroups((size_t)plan->n_groups, plan->groups);
-		setfsgid(plan->gid);
-		setfsuid(plan->uid);
 	}
 	close(err_fd);
 	err = replay_run_steps(plan, out_fd);

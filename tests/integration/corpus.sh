@@ -81,6 +81,9 @@ for c in $cases; do
 	cmp -s n.out c.out || why="$why output differs;"
 	snapm "$T/c" >after
 	cmp -s before after || why="$why the real tree changed;"
+	"$PCOW" replay "$T/s" >replay.out 2>&1
+	rrc=$?
+	[ "$rrc" = 0 ] || why="$why pcow replay exits $rrc;"
 	"$PCOW" commit "$T/s" >commit.out 2>&1 || why="$why pcow commit failed: $(grep -v '^[ADMRT]* /' commit.out | head -3);"
 	snapc "$T/n" >native.tree
 	snapc "$T/c" >committed.tree
@@ -102,6 +105,7 @@ for c in $cases; do
 	cmp -s n.out c.out || show output n.out c.out
 	cmp -s before after || show "real tree (before, after)" before after
 	cmp -s native.tree committed.tree || show "tree (native, committed)" native.tree committed.tree
+	[ "$rrc" = 0 ] || sed -n '1,12s/^/    replay: /p' replay.out
 done
 echo "# $n cases"
 finish
