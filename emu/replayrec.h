@@ -30,7 +30,8 @@
  *      setxattr, lsetxattr, fsetxattr               the value
  *      getxattr, lgetxattr, fgetxattr               the value returned
  *      clone, clone3, fork, vfork                   u64 clone flags
- *      openat2                                      struct open_how (24 bytes)
+ *      openat2                                      struct open_how, as large as the
+ *                                                   call said (at most 4096 bytes)
  *      utimensat                                    2 x struct timespec, when not NULL
  *      utimes, futimesat                            2 x struct timeval, when not NULL
  *      utime                                        struct utimbuf, when not NULL
