@@ -492,9 +492,14 @@ static bool fd_in_scope(struct emu_rec *r, const struct emu_cow_call *c, uint64_
 	f = fd >= 0 ? emu_files_get(c->files, fd) : NULL;
 	/*
 	 * A descriptor the run opened itself: its path was walked then.  One
-	 * it inherited (a redirected stdout) is nothing replay can have.
+	 * it inherited (a redirected stdout) is nothing replay can have.  One
+	 * opened through /proc/self/fd/N has the object's virtual path too.
 	 */
-	return f && f->open && f->path && in_scope(r, f->path) && seen_find(r, f->path);
+	if (!f || !f->open)
+		return false;
+	if (f->path && in_scope(r, f->path) && seen_find(r, f->path))
+		return true;
+	return f->vpath && in_scope(r, f->vpath) && seen_find(r, f->vpath);
 }
 
 static bool is_open(long nr)
