@@ -536,8 +536,13 @@ static bool changes_names(const struct emu_cow_call *c, const struct emu_guest *
 	case __NR_unlink: case __NR_unlinkat: case __NR_rmdir:
 		return true;
 	default:
-		/* O_TMPFILE's own bit: glibc's __O_TMPFILE includes O_DIRECTORY. */
-		return is_open(c->nr) && (open_flags(c, g) & (O_CREAT | 020000000));
+		/*
+		 * O_CREAT.  Not O_TMPFILE (its own bit 020000000): its path is
+		 * the directory, which it does not make, and its file has no
+		 * name until a linkat gives it one.
+		 */
+		return is_open(c->nr) &&
+		       (open_flags(c, g) & (O_CREAT | 020000000)) == O_CREAT;
 	}
 }
 

@@ -3,8 +3,8 @@
 # divergence; a result changed in the log with SQL is reported at exactly
 # that call and field, and nothing else; a run whose real files changed
 # since is refused with the paths named; bad input exits 2 with a message.
-# (Every case of the copy-on-write corpus and the real programs are
-# replayed by cow_equiv.sh and cow_programs.sh.)
+# (Every case of the copy-on-write corpus is replayed by corpus.sh, the
+# fsops scenarios by cow_equiv.sh, the real programs by cow_programs.sh.)
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 W="$T/w"
@@ -89,6 +89,50 @@ s=$(seq_of "name = 'readlink' OR name = 'readlinkat'")
 [ -n "$s" ] || harness "no readlink"
 mutate "a link target" "UPDATE calldata SET data = CAST('b.txt' AS BLOB) WHERE seq = $s"
 expect_one "a link target" "$s" target
+
+# Credentials: a process that drops to nobody is replayed as nobody from
+# its set*id call on (the credentials the kernel left are recorded there);
+# made root again in the log, its EACCES opens succeed and are reported.
+. "$top_srcdir/tests/corpus/tree.sh"
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T"
+	corpus_tree "$T/ct"
+	(cd "$T/ct" && "$PCOW" trace -q --store "$T/cs" --cow "$T/ct" -- \
+		"$top_builddir/tests/corpus/open_nobody_eacces") >ct.out 2>&1 ||
+		harness "open_nobody_eacces: $(cat ct.out)"
+	"$PCOW" replay "$T/cs" >c.out 2>&1
+	expect_eq "a run that drops to nobody: no divergence" 0 $?
+	u=$(sql "$T/cs/log.db" "SELECT max(seq) FROM syscall WHERE name = 'setresuid'")
+	s=$(sql "$T/cs/log.db" "SELECT min(seq) FROM syscall WHERE name = 'openat' AND args LIKE '%noperm.txt%'")
+	[ -n "$u" ] && [ -n "$s" ] || harness "no setresuid or open of noperm.txt"
+	cp "$T/cs/log.db" m.db && sql m.db "UPDATE calldata SET data = zeroblob(20) WHERE seq = $u" >/dev/null ||
+		harness "SQL failed"
+	"$PCOW" replay m.db --json >m.out 2>m.err
+	expect_eq "credentials made root in the log: exit 1" 1 $?
+	expect_match "credentials made root: the first EACCES open is reported" \
+		"^\{\"seq\":$s,.*\"field\":\"result\",\"recorded\":\"-1 EACCES" "$(head -1 m.out)"
+else
+	echo "# not root: the credential checks need setfsuid (skipped)"
+fi
+
+# An O_TMPFILE's /proc link: the same but for the inode number, which only
+# --strict compares; another directory in it is a divergence.
+corpus_tree "$T/tt"
+(cd "$T/tt" && "$PCOW" trace -q --store "$T/ts" --cow "$T/tt" -- \
+	"$top_builddir/tests/corpus/open_tmpfile_link") >tt.out 2>&1 ||
+	harness "open_tmpfile_link: $(cat tt.out)"
+"$PCOW" replay "$T/ts" >t.out 2>&1
+expect_eq "readlink of an O_TMPFILE descriptor: no divergence" 0 $?
+s=$(sql "$T/ts/log.db" "SELECT min(seq) FROM syscall WHERE name = 'readlink' AND args LIKE '%/proc/self/fd/%'")
+[ -n "$s" ] || harness "no readlink of /proc/self/fd/N"
+"$PCOW" replay "$T/ts" --strict --json >t.out 2>&1
+expect_match "readlink of an O_TMPFILE descriptor, --strict: the inode differs" \
+	"\{\"seq\":$s,.*\"field\":\"(result|target)\"" "$(cat t.out)"
+cp "$T/ts/log.db" m.db && sql m.db "UPDATE calldata SET data = CAST(replace(CAST(data AS TEXT),
+	'/base/dir/#', '/base/dix/#') AS BLOB) WHERE seq = $s" >/dev/null || harness "SQL failed"
+"$PCOW" replay m.db --json >m.out 2>m.err
+st=$?
+expect_one "an O_TMPFILE link in another directory" "$s" result
 
 # --max, the text form, the stored divergences
 mutate "text form" "UPDATE call SET ret = -13 WHERE seq = $(seq_of "name = 'openat' AND args LIKE '%\"missing\"%'")"
