@@ -10,6 +10,7 @@
  * already in the table costs one hash lookup; only new paths are walked.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cow/cow.h"
@@ -618,6 +621,45 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 	p->created = p->data && changes_names(c, g);
 }
 
+/*
+ * bind and connect of an AF_UNIX path in the scope (net/unix/af_unix.c
+ * unix_mkname_bsd: the name ends at the address's length): keep the
+ * address as passed, its path relative to the caller's working directory
+ * as the kernel takes it, and walk the path for its starting state.
+ */
+static bool unix_enter(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
+		       struct emu_rec_pending *p)
+{
+	struct sockaddr_un sa;
+	const size_t off = offsetof(struct sockaddr_un, sun_path);
+	uint64_t len = c->args[2];
+	char name[sizeof(sa.sun_path) + 1];
+	int n;
+
+	if (!c->args[1] || len <= off || len > sizeof(sa) || len > sizeof(p->addr) ||
+	    g->read(g->ctx, c->args[1], &sa, (size_t)len) < 0 || sa.sun_family != AF_UNIX ||
+	    !sa.sun_path[0])
+		return false;
+	memcpy(name, sa.sun_path, (size_t)len - off);
+	name[len - off] = '\0';
+	if (name[0] == '/')
+		n = snprintf(p->abs[0], sizeof(p->abs[0]), "%s", name);
+	else if (c->fs && c->fs->cwd)
+		n = snprintf(p->abs[0], sizeof(p->abs[0]), "%s/%s",
+			     strcmp(c->fs->cwd, "/") ? c->fs->cwd : "", name);
+	else
+		return false;
+	if (n < 0 || (size_t)n >= sizeof(p->abs[0]) || !in_scope(r, p->abs[0]) ||
+	    special(r, p->abs[0]))
+		return false;
+	walk_once(r, p->abs[0]);
+	p->n_abs = 1;
+	memcpy(p->addr, &sa, (size_t)len);
+	p->addr_len = (uint8_t)len;
+	p->created = c->nr == __NR_bind;
+	return true;
+}
+
 void emu_rec_enter(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
 		   struct emu_rec_pending *p)
 {
@@ -627,10 +669,15 @@ void emu_rec_enter(struct emu_rec *r, const struct emu_cow_call *c, const struct
 	p->created = false;
 	p->n_abs = 0;
 	p->has_off = 0;
+	p->addr_len = 0;
 	if (!r || !r->w || kind == EMU_RK_NONE || !c->sc)
 		return;
 	switch (kind) {
 	case EMU_RK_STATE:
+		if (c->nr == __NR_bind || c->nr == __NR_connect) {
+			p->data = unix_enter(r, c, g, p);
+			break;
+		}
 		p->data = c->nr == __NR_clone || c->nr == __NR_clone3 || c->nr == __NR_fork ||
 			  c->nr == __NR_vfork || emu_replay_is_setid(c->nr);
 		break;
@@ -922,6 +969,24 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 			memcpy(r->buf + 8, &p->off[0], 8);
 			memcpy(r->buf + 16, &p->off[1], 8);
 			n = 24;
+		}
+		break;
+	case __NR_connect: {
+		struct seen *s = seen_find(r, p->abs[0]);
+
+		/*
+		 * A refused or failed connect replays as it was (a rebuilt
+		 * socket node has no listener); a successful one only to a
+		 * socket this run bound, not to a daemon outside the run.
+		 */
+		if (ok && !(s && s->runmade))
+			return; /* no call data: skipped */
+	}
+		/* fall through */
+	case __NR_bind:
+		if (buf_reserve(r, p->addr_len)) {
+			memcpy(r->buf, p->addr, p->addr_len);
+			n = p->addr_len;
 		}
 		break;
 	case __NR_setuid:

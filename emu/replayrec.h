@@ -38,6 +38,7 @@
  *      sendfile                                     i64 offset, when the pointer is set
  *      copy_file_range                              u8 has_in, u8 has_out, pad[6],
  *                                                   i64 off_in, i64 off_out
+ *      bind, connect (AF_UNIX, a path in scope)     the address as passed
  *      setuid, setgid, setreuid, setregid,          the credentials after the call:
  *      setresuid, setresgid, setfsuid, setfsgid,    u32 ruid, u32 rgid, u32 fsuid,
  *      setgroups                                    u32 fsgid, u32 n, u32 groups[n]
@@ -53,7 +54,8 @@ enum emu_replay_kind {
 	EMU_RK_NONE = 0,  /* not replayed (counted as skipped) */
 	EMU_RK_PATH = 1,  /* takes paths: replayed when every path is in the scope */
 	EMU_RK_FD = 2,	  /* works on descriptors: replayed when they are files in the scope */
-	EMU_RK_STATE = 3, /* changes a process's descriptors or creation: always replayed */
+	EMU_RK_STATE = 3, /* changes a process's descriptors, credentials or creation, or
+			     binds/connects an AF_UNIX socket: always in the plan */
 };
 
 /* The kind of x86_64 call nr (other ABIs are not replayed). */
@@ -99,6 +101,8 @@ struct emu_rec_pending {
 	int64_t off[2];		/* their values at entry */
 	char abs[2][4096];	/* created: the absolute paths it names */
 	uint8_t n_abs;
+	uint8_t addr_len;	/* bind, connect: the AF_UNIX address as passed */
+	unsigned char addr[110];
 };
 
 struct emu_rec *emu_rec_new(struct cow_store *store);

@@ -476,7 +476,7 @@ static bool same_tmpfile_link(const struct replay_compare *c, const struct repla
 static bool returns_fd(long nr)
 {
 	return nr == __NR_open || nr == __NR_openat || nr == __NR_creat || nr == __NR_openat2 ||
-	       nr == __NR_dup || nr == __NR_dup2 || nr == __NR_dup3;
+	       nr == __NR_dup || nr == __NR_dup2 || nr == __NR_dup3 || nr == __NR_socket;
 }
 
 int replay_compare_step(struct replay_compare *c, const struct replay_result *r)

@@ -31,9 +31,11 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -1276,6 +1278,40 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 		setid_step(x, p, st);
 		r->ret = st->ret;
 		r->status = REPLAY_SKIPPED; /* not compared: credentials, not a file call */
+		return true;
+	case __NR_socket:
+		/* AF_UNIX only: their names are files; the rest are not replayed. */
+		if (st->args[0] != AF_UNIX) {
+			if (st->ret >= 0)
+				files_set(p->files, (int)st->ret, -1);
+			r->status = REPLAY_SKIPPED;
+			return true;
+		}
+		real = socket(AF_UNIX, (int)st->args[1], (int)st->args[2]);
+		r->ret = real < 0 ? -errno : st->ret;
+		if (real >= 0 && st->ret >= 0)
+			files_set(p->files, (int)st->ret, real);
+		else if (real >= 0)
+			close(real);
+		return true;
+	case __NR_bind:
+	case __NR_connect:
+		/* The address as passed: its path relative to the process's cwd. */
+		if (real < 0 || !st->has_data || st->data_len > sizeof(struct sockaddr_un)) {
+			r->status = REPLAY_SKIPPED;
+			return true;
+		}
+		r->ret = (st->nr == __NR_bind ? bind : connect)(
+				 real, (const struct sockaddr *)st->data, (socklen_t)st->data_len) < 0
+				 ? -errno
+				 : 0;
+		return true;
+	case __NR_listen:
+		if (real < 0) {
+			r->status = REPLAY_SKIPPED;
+			return true;
+		}
+		r->ret = listen(real, (int)st->args[1]) < 0 ? -errno : 0;
 		return true;
 	case __NR_umask:
 		r->ret = p->fs->umask;
