@@ -78,6 +78,12 @@ int cli_open_cow_store(int argc, char **argv, struct cow_store **ret, int *ret_u
 		return EXIT_BAD_INPUT;
 	}
 	slash = strrchr(log_path, '/');
+	if (strcmp(slash ? slash + 1 : log_path, "log.db")) {
+		/* The overlay is the store's upper/ beside its log.db: another name is no store. */
+		cli_error("%s: not a store's log (name the store directory or its log.db)",
+			  log_path);
+		return EXIT_BAD_INPUT;
+	}
 	if (slash)
 		*slash = '\0';
 	else

@@ -277,6 +277,16 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 		msg(errmsg, "%s: %s", buf, strerror(-err));
 		goto out_free;
 	}
+	/*
+	 * The log first: a directory whose log.db is not pcow's (empty,
+	 * corrupt, another program's, a later schema) is refused before
+	 * anything is made in it.
+	 */
+	err = db_open(log_path, create ? DB_OPEN_CREATE : DB_OPEN_WRITE, &store->db, dberr);
+	if (err) {
+		msg(errmsg, "%s", dberr);
+		goto out_free;
+	}
 	/* A store made by 'pcow trace --no-cow' has no upper/ yet: an empty overlay. */
 	let_through(AT_FDCWD, buf);
 	err = open_subdir(store_fd, "upper", true, 0711, &store->upper_fd);
@@ -293,11 +303,6 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 	err = make_rules(store, opt);
 	if (err) {
 		msg(errmsg, "bad --cow or --rw directory: %s", strerror(-err));
-		goto out_free;
-	}
-	err = db_open(log_path, create ? DB_OPEN_CREATE : DB_OPEN_WRITE, &store->db, dberr);
-	if (err) {
-		msg(errmsg, "%s", dberr);
 		goto out_free;
 	}
 	err = cow_index_load(store);
