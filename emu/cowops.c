@@ -353,9 +353,14 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 
 	if (!w)
 		return cw_emulate(x, -ENOMEM);
-	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
-	    ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))) {
-		action = cw_emulate(x, -EINVAL); /* RENAME_WHITEOUT: not modelled */
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) ||
+	    ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) && (flags & RENAME_EXCHANGE))) {
+		action = cw_emulate(x, -EINVAL); /* fs/namei.c do_renameat2 */
+		goto out;
+	}
+	if (flags & RENAME_WHITEOUT) {
+		/* Not modelled (the overlay's own whiteouts are its index): refused. */
+		action = cw_deny(x, -EINVAL);
 		goto out;
 	}
 	cw_walk(x->ec, x->c, ofd, oi, EMU_WALK_NAME, ow, &obm);

@@ -166,5 +166,27 @@ int main(int argc, char **argv)
 	}
 	/* /proc/self/mem opened for writing: it writes even read-only pages. */
 	report("proc_self_mem_write", open("/proc/self/mem", O_RDWR) >= 0 ? 0 : -1);
+	/*
+	 * A descriptor of a real directory opened before the directory is
+	 * renamed in the overlay, then a real file below it written through it;
+	 * and renameat2(RENAME_WHITEOUT), which pcow refuses.
+	 */
+	{
+		char moved[4096];
+
+		snprintf(buf, sizeof(buf), "%s/../m", argv[2]);
+		snprintf(moved, sizeof(moved), "%s/../m2", argv[2]);
+		fd = open(buf, O_RDONLY | O_DIRECTORY);
+		report("rename_under_dirfd", rename(buf, moved));
+		r = fd >= 0 ? openat(fd, "e", O_WRONLY | O_APPEND) : -1;
+		report("write_via_stale_dirfd", r >= 0 ? write((int)r, "escaped\n", 8) : -1);
+		if (r >= 0)
+			close((int)r);
+		if (fd >= 0)
+			close(fd);
+		snprintf(moved, sizeof(moved), "%s/whiteout-target", argv[2]);
+		report("renameat2_whiteout", syscall(SYS_renameat2, AT_FDCWD, argv[1], AT_FDCWD,
+						     moved, 4 /* RENAME_WHITEOUT */));
+	}
 	return 0;
 }

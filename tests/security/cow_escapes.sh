@@ -8,8 +8,9 @@
 # another thread after pcow's check is never the one the kernel uses.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
-mkdir r && echo orig >r/f && echo orig >r/g && echo orig >r/h && mkdir r/d && echo orig >r/attr
-snap() { (cd r && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort && cat f g h); }
+mkdir r && echo orig >r/f && echo orig >r/g && echo orig >r/h && mkdir r/d && echo orig >r/attr &&
+	mkdir r/m && echo orig >r/m/e
+snap() { (cd r && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort && cat f g h m/e); }
 before=$(snap)
 
 "$PCOW" trace -q --store st --cow "$T/r" -- sh -c '
@@ -46,8 +47,19 @@ expect_eq "umount2: EPERM" "umount2 EPERM" "$(grep '^umount2' out)"
 expect_eq "chroot: EPERM" "chroot EPERM" "$(grep '^chroot' out)"
 expect_eq "pivot_root: EPERM" "pivot_root EPERM" "$(grep '^pivot_root' out)"
 expect_eq "real files unchanged by the descriptor tricks" "$before" "$(snap)"
+expect_eq "a real directory renamed under an open descriptor of it" "rename_under_dirfd 0" \
+	"$(grep '^rename_under_dirfd' out)"
+expect_eq "... a real file below it written through that descriptor" "write_via_stale_dirfd 8" \
+	"$(grep '^write_via_stale_dirfd' out)"
+expect_eq "renameat2(RENAME_WHITEOUT): EINVAL" "renameat2_whiteout EINVAL" \
+	"$(grep '^renameat2_whiteout' out)"
 log=$("$PCOW" log st --syscall io_uring_setup,mount,chroot)
 expect_match "refused calls are logged as denied" 'io_uring_setup.*= -1 ENOSYS .*\(denied\)' "$log"
+expect_match "RENAME_WHITEOUT (0x4) is logged as denied" 'renameat2\(.*, 0x4\) = -1 EINVAL .*\(denied\)' \
+	"$("$PCOW" log st --syscall renameat2)"
+(cd st/upper && find . -path '*/m2/e' -exec cat {} +) >m2e.out
+expect_eq "... the write landed in the overlay's copy" "orig
+escaped" "$(cat m2e.out)"
 "$PCOW" status st >status.out
 expect_match "status lists the file created through the dirfd" 'A .*/r/d/through_dirfd' "$(cat status.out)"
 expect_eq "int 0x80 open of a real file: ENOSYS" "int80_open ENOSYS" "$(grep '^int80_open' out)"
