@@ -168,4 +168,14 @@ void cow_parent(const char *virt_path, char *buf, size_t size);
 bool cow_path_under(const char *path, const char *dir);
 int64_t cow_mtime_ns(const struct stat *st);
 
+/* ---- status.c */
+/*
+ * Whether virt_path's upper object and the real object at real_path have
+ * different extended attributes (security.selinux aside): 1, with the
+ * names that differ in names ("a, b"; size 0: not wanted), 0 when they are
+ * the same, -errno when one cannot be read.
+ */
+int cow_xattr_changes(struct cow_store *store, const char *virt_path, const char *real_path,
+		      char *names, size_t size);
+
 #endif /* PCOW_COW_COW_INTERNAL_H */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cow/cow_internal.h"
@@ -312,6 +313,20 @@ static const char *type_name(mode_t mode)
 	}
 }
 
+/* ts as stat(1) prints it: "2026-12-06 02:17:28.123456789 +0000". */
+static const char *fmt_time(const struct timespec *ts, char *buf, size_t size)
+{
+	struct tm tm;
+	char day[32], zone[8];
+
+	if (!localtime_r(&ts->tv_sec, &tm) || !strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm) ||
+	    !strftime(zone, sizeof(zone), "%z", &tm))
+		snprintf(buf, size, "%lld.%09ld", (long long)ts->tv_sec, ts->tv_nsec);
+	else
+		snprintf(buf, size, "%s.%09ld %s", day, ts->tv_nsec, zone);
+	return buf;
+}
+
 /* The lines of one change that are not text differences. */
 static int diff_meta(struct diff_ctx *dc, const struct cow_change *ch, const char *real_path)
 {
@@ -359,6 +374,15 @@ static int diff_meta(struct diff_ctx *dc, const struct cow_change *ch, const cha
 		fprintf(dc->out, "owner changed %s: %u:%u -> %u:%u\n", ch->virt_path,
 			(unsigned)rs.st_uid, (unsigned)rs.st_gid, (unsigned)us.st_uid,
 			(unsigned)us.st_gid);
+	/* A new time alone is a change too (touch -d); with new content it goes without saying. */
+	if (ch->code == 'T' && !S_ISDIR(us.st_mode) && cow_mtime_ns(&us) != cow_mtime_ns(&rs)) {
+		char a[64], b[64];
+
+		fprintf(dc->out, "modification time changed %s: %s -> %s\n", ch->virt_path,
+			fmt_time(&rs.st_mtim, a, sizeof(a)), fmt_time(&us.st_mtim, b, sizeof(b)));
+	}
+	if (cow_xattr_changes(store, ch->virt_path, real_path, t1, sizeof(t1)) > 0)
+		fprintf(dc->out, "extended attributes changed %s: %s\n", ch->virt_path, t1);
 	return S_ISREG(us.st_mode);
 }
 

@@ -9,7 +9,7 @@
  *   R  renamed: a renamed real directory (a redirect) or a file whose copy
  *      came from another real path; "from -> to"
  *   T  type or metadata only: another type, or the same content with
- *      another mode, owner or modification time
+ *      another mode, owner, modification time or extended attributes
  *
  * Copies that match their real file in every respect (a file opened for
  * writing and never written) are not changes.  The whiteout left at the
@@ -22,14 +22,106 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cow/cow_internal.h"
+
+#define XATTR_LIST_MAX_ 65536
+
+/*
+ * The names of o's extended attributes (an O_PATH descriptor) into buf:
+ * their length, 0 where the file system has none, or -errno.
+ */
+static ssize_t xattr_names(int o, char *buf, size_t size)
+{
+	char proc[64];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o);
+	n = listxattr(proc, buf, size); /* the magic link leads to the object itself */
+	if (n < 0)
+		return errno == ENOTSUP || errno == EPERM ? 0 : -errno;
+	return n;
+}
+
+/* Whether name has the same value (or absence) on a and b (O_PATH descriptors). */
+static bool xattr_same(int a, int b, const char *name)
+{
+	static char va[XATTR_LIST_MAX_], vb[XATTR_LIST_MAX_];
+	char pa[64], pb[64];
+	ssize_t na, nb;
+
+	snprintf(pa, sizeof(pa), "/proc/self/fd/%d", a);
+	snprintf(pb, sizeof(pb), "/proc/self/fd/%d", b);
+	na = getxattr(pa, name, va, sizeof(va));
+	nb = getxattr(pb, name, vb, sizeof(vb));
+	return na == nb && (na < 0 || !memcmp(va, vb, (size_t)na));
+}
+
+/* Whether name appears in the list of n bytes at list. */
+static bool xattr_in(const char *list, ssize_t n, const char *name)
+{
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(list + i) + 1)
+		if (!strcmp(list + i, name))
+			return true;
+	return false;
+}
+
+int cow_xattr_changes(struct cow_store *store, const char *virt_path, const char *real_path,
+		      char *names, size_t size)
+{
+	static char la[XATTR_LIST_MAX_], lb[XATTR_LIST_MAX_];
+	int u, r, found = 0;
+	ssize_t nu, nr;
+	size_t o = 0;
+
+	if (size)
+		names[0] = '\0';
+	u = openat(store->upper_fd, cow_rel(store, virt_path), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (u < 0)
+		return -errno;
+	r = open(cow_kpath(store, real_path), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (r < 0) {
+		close(u);
+		return -errno;
+	}
+	nu = xattr_names(u, la, sizeof(la));
+	nr = xattr_names(r, lb, sizeof(lb));
+	if (nu < 0 || nr < 0) {
+		found = nu < 0 ? (int)nu : (int)nr;
+		goto out;
+	}
+	/* Each name in either list whose value differs (or is on one side only). */
+	for (int side = 0; side < 2; side++) {
+		const char *list = side ? lb : la;
+		ssize_t n = side ? nr : nu;
+
+		for (ssize_t i = 0; i < n; i += (ssize_t)strlen(list + i) + 1) {
+			const char *name = list + i;
+
+			if (side && xattr_in(la, nu, name))
+				continue; /* compared on the first pass */
+			if (!strcmp(name, "security.selinux") || xattr_same(u, r, name))
+				continue;
+			found = 1;
+			if (o + strlen(name) + 3 < size)
+				o += (size_t)snprintf(names + o, size - o, "%s%s", o ? ", " : "", name);
+		}
+	}
+out:
+	close(u);
+	close(r);
+	return found;
+}
 
 /* Compare the upper object of e with the real object at real_path. */
 static char compare(struct cow_store *store, const struct cow_entry *e, const char *real_path)
 {
 	char t1[PATH_MAX], t2[PATH_MAX], kbuf[PATH_MAX];
+	const char *real_virt = real_path;
 	struct stat us, rs;
 	uint64_t uh, rh;
 	ssize_t n1, n2;
@@ -58,6 +150,9 @@ static char compare(struct cow_store *store, const struct cow_entry *e, const ch
 	    us.st_gid != rs.st_gid)
 		return 'T';
 	if (!S_ISDIR(us.st_mode) && cow_mtime_ns(&us) != cow_mtime_ns(&rs))
+		return 'T';
+	/* FIFOs and devices included: O_PATH opens nothing. */
+	if (cow_xattr_changes(store, e->virt_path, real_virt, NULL, 0) > 0)
 		return 'T';
 	return 0;
 }

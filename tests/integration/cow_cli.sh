@@ -111,6 +111,32 @@ expect_eq "bad option exits 2" 2 $?
 "$PCOW" status --help | grep -q '^Usage: pcow status'
 expect_eq "status --help" 0 $?
 
+# Metadata-only changes: an extended attribute set, one removed, a time.
+# status says T, diff names each, commit applies them (a later overlay
+# that sets the same values is no change).
+X="$T/x"
+mkdir -p "$X" && printf 'a\n' >"$X/attr" && printf 'u\n' >"$X/unset" && printf 't\n' >"$X/time"
+if "$DRIVE" xs0 xattr "$X/unset" user.k old 2>xattr.err; then
+	"$PCOW" commit xs0 >/dev/null || fail "commit of an extended attribute exits $?"
+	"$DRIVE" xs xattr "$X/attr" user.k v1 xattr "$X/unset" user.k - touch "$X/time" 978307200
+	expect_eq "cowdrive sets and removes attributes, sets a time" 0 $?
+	expect_eq "status: T for each metadata-only change" "T /x/attr
+T /x/time
+T /x/unset" "$("$PCOW" status xs | sed "s|$T||g")"
+	out=$(TZ=UTC "$PCOW" diff xs | sed "s|$T||g")
+	expect_eq "diff: a line for each" "extended attributes changed /x/attr: user.k
+modification time changed /x/time: $(TZ=UTC date -r "$X/time" '+%Y-%m-%d %H:%M:%S.%N +0000') -> 2001-01-01 00:00:00.000000000 +0000
+extended attributes changed /x/unset: user.k" "$out"
+	"$PCOW" commit xs >/dev/null
+	expect_eq "commit of metadata-only changes exits 0" 0 $?
+	expect_eq "the time is committed" 978307200 "$(stat -c %Y "$X/time")"
+	"$DRIVE" xs2 xattr "$X/attr" user.k v1 xattr "$X/unset" user.j x xattr "$X/unset" user.j -
+	expect_eq "the attributes are committed (the same values again are no change)" "" \
+		"$("$PCOW" status xs2)"
+else
+	echo "# no user extended attributes on $T: $(cat xattr.err)"
+fi
+
 # A store that only holds a trace log (pcow trace --no-cow): no changes.
 "$PCOW" trace -q --no-cow --store logonly -- true
 expect_eq "status of a log-only store" "" "$("$PCOW" status logonly)"

@@ -8,6 +8,8 @@
  *	append VIRT TEXT   copy VIRT up and append TEXT
  *	mkdir VIRT         rm VIRT          rmdir VIRT       mv FROM TO
  *	chmod VIRT OCTAL   symlink TARGET VIRT               fifo VIRT
+ *	xattr VIRT NAME VALUE   copy VIRT up and set (VALUE "-": remove) NAME
+ *	touch VIRT SECONDS      copy VIRT up and set its times to SECONDS
  *
  * TEXT takes \n escapes.  Exits 0, or 1 naming the operation that failed.
  */
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cow/cow.h"
@@ -91,6 +94,20 @@ int main(int argc, char **argv)
 			i += 3;
 		} else if (!strcmp(op, "chmod")) {
 			err = cow_chmod(store, a, (mode_t)strtoul(b, NULL, 8));
+			i += 3;
+		} else if (!strcmp(op, "xattr")) {
+			char upper[COW_REAL_MAX];
+			const char *v = i + 3 < argc ? argv[i + 3] : "";
+
+			err = cow_copy_up(store, a, upper);
+			if (!err && (strcmp(v, "-") ? lsetxattr(upper, b, v, strlen(v), 0)
+						    : lremovexattr(upper, b)) < 0)
+				err = -errno;
+			i += 4;
+		} else if (!strcmp(op, "touch")) {
+			struct timespec ts[2] = { { strtol(b, NULL, 10), 0 }, { strtol(b, NULL, 10), 0 } };
+
+			err = cow_utimens(store, a, ts);
 			i += 3;
 		} else if (!strcmp(op, "symlink")) {
 			err = cow_create(store, b, S_IFLNK, a, (uid_t)-1, (gid_t)-1);
