@@ -330,12 +330,37 @@ static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
 }
 
 /*
+ * Where a walk ended, as the kernel resolved it: both empty when it
+ * stopped before the last component (a missing directory, a
+ * non-directory with components left, the kernel's trees).
+ */
+struct walk_end {
+	char last[PATH_MAX];   /* the last component itself (a link not followed) */
+	char target[PATH_MAX]; /* the object a final link leads to, else last */
+};
+
+/* Only slashes left: the component just taken was the last one. */
+static bool at_last(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return !*p;
+}
+
+/*
  * Walk absolute path component by component through the merged view,
  * recording each object met for the first time, following symbolic
  * links (the last one too).  Stops at the first missing object, at a
  * non-directory with components left, and outside the scope.
+ *
+ * path is taken as the program wrote it (made absolute, not folded):
+ * ".." is the parent of the directory reached so far, which after a
+ * symbolic link is the parent of its target, as fs/namei.c follow_dotdot
+ * goes.  Folding "a/link/.." to "a" first would record a and miss what
+ * the kernel really reaches.  end (may be NULL) gets the paths of what
+ * the call names.
  */
-static void walk(struct emu_rec *r, const char *path, int depth)
+static void walk(struct emu_rec *r, const char *path, int depth, struct walk_end *end_out)
 {
 	char cur[PATH_MAX], rest[PATH_MAX];
 	const char *p = path;
@@ -388,6 +413,13 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 			made_at = cur_len;
 		type = type_now(r, s, &target);
 		p = end;
+		if (end_out && at_last(p)) {
+			/* last is set once: a final link's own path, not its target's. */
+			if (!end_out->last[0])
+				strcpy(end_out->last, cur);
+			if (!type)
+				strcpy(end_out->target, cur);
+		}
 		if (!type)
 			return;
 		if (S_ISLNK(type)) {
@@ -403,12 +435,20 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 					     target, p);
 			if (n < 0 || (size_t)n >= sizeof(rest))
 				return;
-			walk(r, rest, depth + 1);
+			walk(r, rest, depth + 1, end_out);
 			return;
 		}
 		if (*p && !S_ISDIR(type))
 			return;
 		cur_len += 1 + len;
+	}
+	if (end_out) {
+		/* All of it resolved: cur is the object ("" the root). */
+		const char *obj = cur_len ? cur : "/";
+
+		if (!end_out->last[0])
+			strcpy(end_out->last, obj);
+		strcpy(end_out->target, obj);
 	}
 	if (cur_len && !strcmp(cur, path)) {
 		struct seen *s = seen_find(r, cur);
@@ -418,13 +458,21 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 	}
 }
 
-/* A walk of path unless it was walked since the run last changed a name. */
-static void walk_once(struct emu_rec *r, const char *path)
+/*
+ * A walk of path unless it was walked since the run last changed a name
+ * (then it has no link, "." or ".." in it, and names itself).
+ */
+static void walk_once(struct emu_rec *r, const char *path, struct walk_end *end)
 {
 	struct seen *s = seen_find(r, path);
 
-	if (!s || s->walked != r->gen || s->listed_only)
-		walk(r, path, 0);
+	end->last[0] = end->target[0] = '\0';
+	if (!s || s->walked != r->gen || s->listed_only) {
+		walk(r, path, 0, end);
+		return;
+	}
+	strcpy(end->last, path);
+	strcpy(end->target, path);
 }
 
 /* A directory's names, recorded once (types only) so replay can list it. */
@@ -482,19 +530,58 @@ static void record_subtree(struct emu_rec *r, const char *dir, int depth)
 
 /* ------------------------------------------------------------ the calls */
 
+/*
+ * Where descriptor fd's object is: its virtual path with the links on
+ * the way resolved, which the copy-on-write layer sets at the open,
+ * else the path it was opened by.  NULL: no path known.
+ */
+static const char *fd_path(const struct emu_cow_call *c, int fd)
+{
+	const struct emu_fd *f = fd >= 0 ? emu_files_get(c->files, fd) : NULL;
+
+	if (!f)
+		return NULL;
+	return f->vpath ? f->vpath : f->path;
+}
+
 static bool fd_in_scope(struct emu_rec *r, const struct emu_cow_call *c, uint64_t fdarg)
 {
 	int fd = (int)fdarg;
-	struct emu_fd *f;
+	const char *path;
 
 	if (fd == AT_FDCWD)
 		return c->fs && in_scope(r, c->fs->cwd);
-	f = fd >= 0 ? emu_files_get(c->files, fd) : NULL;
+	path = fd_path(c, fd);
 	/*
 	 * A descriptor the run opened itself: its path was walked then.  One
 	 * it inherited (a redirected stdout) is nothing replay can have.
 	 */
-	return f && f->open && f->path && in_scope(r, f->path) && seen_find(r, f->path);
+	return path && in_scope(r, path) && seen_find(r, path);
+}
+
+/*
+ * Path argument i as the kernel starts its walk (fs/namei.c path_init):
+ * the guest's path after the root, the cwd or dirfd's object.  Not
+ * folded: walk() takes ".." after what it resolved.  0, -EBADF (no base
+ * known), -ENAMETOOLONG.
+ */
+static int raw_path(const struct emu_cow_call *c, int dirfd_arg, int i, char *buf, size_t size)
+{
+	const char *guest = c->path[i], *base = NULL;
+	int n;
+
+	if (guest[0] != '/') {
+		int dirfd = dirfd_arg >= 0 ? (int)c->args[dirfd_arg] : AT_FDCWD;
+
+		base = dirfd == AT_FDCWD ? (c->fs ? c->fs->cwd : NULL) : fd_path(c, dirfd);
+		if (!base || base[0] != '/')
+			return -EBADF;
+	}
+	n = base ? snprintf(buf, size, "%s/%s", strcmp(base, "/") ? base : "", guest)
+		 : snprintf(buf, size, "%s", guest);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 static bool is_open(long nr)
@@ -544,6 +631,8 @@ static bool is_rename(long nr)
 static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
 		       struct emu_rec_pending *p)
 {
+	struct walk_end end;
+	char raw[PATH_MAX];
 	int dirfd_arg = -1;
 
 	p->data = true;
@@ -552,7 +641,7 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 		return;
 	}
 	for (int i = 0; i < c->sc->nargs; i++) {
-		const char *abs;
+		const char *abs, *last, *obj;
 
 		if (c->sc->args[i].kind == EK_DIRFD)
 			dirfd_arg = i;
@@ -577,31 +666,39 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 				continue;
 			}
 		}
-		if (!abs || !in_scope(r, abs) || special(r, abs)) {
+		if (!abs || !in_scope(r, abs) || special(r, abs) ||
+		    raw_path(c, dirfd_arg, i, raw, sizeof(raw)) < 0) {
 			p->data = false;
 			return;
 		}
-		walk_once(r, abs);
+		walk_once(r, raw, &end);
+		/* What the call names (a link itself), and what it reaches. */
+		last = end.last[0] ? end.last : abs;
+		obj = end.target[0] ? end.target : last;
 		if (is_rename(c->nr)) {
-			struct seen *s = seen_find(r, abs);
+			struct seen *s = seen_find(r, last);
 
 			/* The source's whole tree moves; the target must be seen empty or not. */
 			if (s && !s->runmade && S_ISDIR(s->type)) {
 				if (i == (c->nr == __NR_rename ? 0 : 1))
-					record_subtree(r, abs, 0);
+					record_subtree(r, last, 0);
 				else
-					record_listing(r, abs);
+					record_listing(r, last);
 			}
 		}
 		if (is_open(c->nr) && !(open_flags(c, g) & O_PATH)) {
-			struct seen *s = seen_find(r, abs);
+			struct seen *s = seen_find(r, obj);
 
 			if (s && S_ISDIR(s->type))
-				record_listing(r, abs);
+				record_listing(r, obj);
 		}
 		if (p->n_abs < 2) {
-			strncpy(p->abs[p->n_abs], abs, sizeof(p->abs[0]) - 1);
-			p->abs[p->n_abs][sizeof(p->abs[0]) - 1] = '\0';
+			/* An open makes its file where a final link leads. */
+			const char *made = is_open(c->nr) ? obj : last;
+			size_t n = strnlen(made, sizeof(p->abs[0]) - 1);
+
+			memcpy(p->abs[p->n_abs], made, n);
+			p->abs[p->n_abs][n] = '\0';
 			p->n_abs++;
 		}
 	}
