@@ -560,16 +560,22 @@ static bool fd_in_scope(struct emu_rec *r, const struct emu_cow_call *c, uint64_
 }
 
 /*
- * Path argument i as the kernel starts its walk (fs/namei.c path_init):
- * the guest's path after the root, the cwd or dirfd's object.  Not
- * folded: walk() takes ".." after what it resolved.  0, -EBADF (no base
- * known), -ENAMETOOLONG.
+ * Path argument i as the kernel starts its walk (fs/namei.c
+ * path_init, then the magic link of /proc/PID/fd/N): the guest's path
+ * after the root, the cwd or dirfd's object, and a path through one of
+ * the caller's /proc/self/fd/N after that descriptor's object.  Not
+ * folded: walk() takes ".." after what it resolved.  *ret_fd: the
+ * descriptor gone through, else -1.  0, -EBADF (no base known),
+ * -ENAMETOOLONG.
  */
-static int raw_path(const struct emu_cow_call *c, int dirfd_arg, int i, char *buf, size_t size)
+static int raw_path(const struct emu_cow_call *c, int dirfd_arg, int i, char *buf, size_t size,
+		    int *ret_fd)
 {
-	const char *guest = c->path[i], *base = NULL;
-	int n;
+	const char *guest = c->path[i], *base = NULL, *rest;
+	char tmp[PATH_MAX];
+	int fd, n;
 
+	*ret_fd = -1;
 	if (guest[0] != '/') {
 		int dirfd = dirfd_arg >= 0 ? (int)c->args[dirfd_arg] : AT_FDCWD;
 
@@ -581,6 +587,16 @@ static int raw_path(const struct emu_cow_call *c, int dirfd_arg, int i, char *bu
 		 : snprintf(buf, size, "%s", guest);
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
+	fd = emu_replay_proc_fd(buf, c->tgid, c->tid, &rest);
+	if (fd < 0 || !*rest)
+		return 0;
+	if (!(base = fd_path(c, fd)) || base[0] != '/')
+		return -EBADF;
+	n = snprintf(tmp, sizeof(tmp), "%s%s", strcmp(base, "/") ? base : "", rest);
+	if (n < 0 || (size_t)n >= sizeof(tmp) || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, tmp, (size_t)n + 1);
+	*ret_fd = fd;
 	return 0;
 }
 
@@ -642,6 +658,7 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 	}
 	for (int i = 0; i < c->sc->nargs; i++) {
 		const char *abs, *last, *obj;
+		int via_fd;
 
 		if (c->sc->args[i].kind == EK_DIRFD)
 			dirfd_arg = i;
@@ -655,10 +672,11 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 		}
 		abs = c->abs[i];
 		if (abs) {
-			int fd = emu_replay_proc_fd(abs, c->tgid, c->tid, NULL);
+			const char *rest;
+			int fd = emu_replay_proc_fd(abs, c->tgid, c->tid, &rest);
 
 			/* chmod("/proc/self/fd/3"): how programs reach an O_PATH descriptor. */
-			if (fd >= 0) {
+			if (fd >= 0 && !*rest) {
 				if (!fd_in_scope(r, c, (uint64_t)fd)) {
 					p->data = false;
 					return;
@@ -666,8 +684,9 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 				continue;
 			}
 		}
-		if (!abs || !in_scope(r, abs) || special(r, abs) ||
-		    raw_path(c, dirfd_arg, i, raw, sizeof(raw)) < 0) {
+		if (!abs || raw_path(c, dirfd_arg, i, raw, sizeof(raw), &via_fd) < 0 ||
+		    (via_fd >= 0 ? !fd_in_scope(r, c, (uint64_t)via_fd)
+				 : !in_scope(r, abs) || special(r, abs))) {
 			p->data = false;
 			return;
 		}
