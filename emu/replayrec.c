@@ -705,6 +705,14 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 					record_listing(r, last);
 			}
 		}
+		if (c->nr == __NR_rmdir ||
+		    (c->nr == __NR_unlinkat && (c->args[2] & AT_REMOVEDIR))) {
+			struct seen *s = seen_find(r, last);
+
+			/* ENOTEMPTY or not: fs/namei.c vfs_rmdir asks the file system. */
+			if (s && !s->runmade && S_ISDIR(s->type))
+				record_listing(r, last);
+		}
 		if (is_open(c->nr) && !(open_flags(c, g) & O_PATH)) {
 			struct seen *s = seen_find(r, obj);
 
