@@ -697,9 +697,13 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 		if (is_rename(c->nr)) {
 			struct seen *s = seen_find(r, last);
 
-			/* The source's whole tree moves; the target must be seen empty or not. */
+			/*
+			 * The source's whole tree moves, and with RENAME_EXCHANGE
+			 * the target's too; else the target must be seen empty or not.
+			 */
 			if (s && !s->runmade && S_ISDIR(s->type)) {
-				if (i == (c->nr == __NR_rename ? 0 : 1))
+				if (i == (c->nr == __NR_rename ? 0 : 1) ||
+				    (c->nr == __NR_renameat2 && (c->args[4] & RENAME_EXCHANGE)))
 					record_subtree(r, last, 0);
 				else
 					record_listing(r, last);
