@@ -22,6 +22,7 @@
 
 #include "cow/cow.h"
 #include "db/db.h"
+#include "emu/cow_internal.h"
 #include "emu/cowsys.h"
 #include "emu/replayrec.h"
 
@@ -865,6 +866,78 @@ static long record_cred(struct emu_rec *r, pid_t tid)
 	return (long)(sizeof(head) + n * 4);
 }
 
+/*
+ * lseek on a directory: the offset is a cookie of the file system the run
+ * listed (an ext4 name hash, a tmpfs index, pcow's own index into a
+ * merged listing), meaningless in replay's scratch tree.  What replay
+ * needs is the position it names: how many entries a listing from the
+ * start returns before it.  A merged listing's offset is that number
+ * already (cowsys.c do_getdents); for a directory the kernel serves, it
+ * is read again through /proc/TID/fd/N, a new open file description (the
+ * program's position stays), until an entry's d_off is the offset.  The
+ * u64 goes into the buffer: 8, or 0 when fd is no directory or the offset
+ * is none of its entries' (replay then seeks to the offset as it is).
+ */
+static long dir_position(struct emu_rec *r, const struct emu_cow_call *c, int fd, int64_t off)
+{
+	const struct emu_fd *f = emu_files_get(c->files, fd);
+	const struct dir_state *ds = f ? f->dir : NULL;
+	const struct seen *s;
+	const char *path;
+	uint64_t k = 0;
+	char name[64], *buf;
+	bool found = off == 0;
+	int dfd;
+
+	if (!f)
+		return 0;
+	if (ds && !ds->native) {
+		k = (uint64_t)off;
+		goto out;
+	}
+	/* Most lseeks are on files: known as such, no open. */
+	path = fd_path(c, fd);
+	if (path && (s = seen_find(r, path)) && !s->runmade && !S_ISDIR(s->type))
+		return 0;
+	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)c->tid, fd);
+	dfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
+	if (dfd < 0 && errno == EPERM)
+		dfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	if (!(buf = malloc(32768))) {
+		close(dfd);
+		return 0;
+	}
+	while (!found) {
+		long n = syscall(__NR_getdents64, dfd, buf, 32768);
+
+		if (n <= 0)
+			break;
+		for (long pos = 0; pos + 19 <= n && !found;) {
+			int64_t d_off;
+			uint16_t reclen;
+
+			memcpy(&d_off, buf + pos + 8, 8);
+			memcpy(&reclen, buf + pos + 16, 2);
+			if (!reclen)
+				break;
+			k++;
+			found = d_off == off;
+			pos += reclen;
+		}
+	}
+	free(buf);
+	close(dfd);
+	if (!found)
+		return 0;
+out:
+	if (!buf_reserve(r, 8))
+		return 0;
+	memcpy(r->buf, &k, 8);
+	return 8;
+}
+
 static void mark_made(struct emu_rec *r, const char *path)
 {
 	struct seen *s = seen_find(r, path);
@@ -979,6 +1052,10 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 	case __NR_getcwd:
 		if (ok)
 			n = grab(r, g, 0, c->args[0], (size_t)result);
+		break;
+	case __NR_lseek:
+		if (ok)
+			n = dir_position(r, c, (int)c->args[0], result);
 		break;
 	case __NR_setxattr:
 	case __NR_lsetxattr:
