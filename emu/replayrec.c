@@ -25,6 +25,7 @@
 
 #include "cow/cow.h"
 #include "db/db.h"
+#include "emu/cow_internal.h"
 #include "emu/cowsys.h"
 #include "emu/replayrec.h"
 
@@ -333,12 +334,37 @@ static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
 }
 
 /*
+ * Where a walk ended, as the kernel resolved it: both empty when it
+ * stopped before the last component (a missing directory, a
+ * non-directory with components left, the kernel's trees).
+ */
+struct walk_end {
+	char last[PATH_MAX];   /* the last component itself (a link not followed) */
+	char target[PATH_MAX]; /* the object a final link leads to, else last */
+};
+
+/* Only slashes left: the component just taken was the last one. */
+static bool at_last(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return !*p;
+}
+
+/*
  * Walk absolute path component by component through the merged view,
  * recording each object met for the first time, following symbolic
  * links (the last one too).  Stops at the first missing object, at a
  * non-directory with components left, and outside the scope.
+ *
+ * path is taken as the program wrote it (made absolute, not folded):
+ * ".." is the parent of the directory reached so far, which after a
+ * symbolic link is the parent of its target, as fs/namei.c follow_dotdot
+ * goes.  Folding "a/link/.." to "a" first would record a and miss what
+ * the kernel really reaches.  end (may be NULL) gets the paths of what
+ * the call names.
  */
-static void walk(struct emu_rec *r, const char *path, int depth)
+static void walk(struct emu_rec *r, const char *path, int depth, struct walk_end *end_out)
 {
 	char cur[PATH_MAX], rest[PATH_MAX];
 	const char *p = path;
@@ -391,6 +417,13 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 			made_at = cur_len;
 		type = type_now(r, s, &target);
 		p = end;
+		if (end_out && at_last(p)) {
+			/* last is set once: a final link's own path, not its target's. */
+			if (!end_out->last[0])
+				strcpy(end_out->last, cur);
+			if (!type)
+				strcpy(end_out->target, cur);
+		}
 		if (!type)
 			return;
 		if (S_ISLNK(type)) {
@@ -406,12 +439,20 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 					     target, p);
 			if (n < 0 || (size_t)n >= sizeof(rest))
 				return;
-			walk(r, rest, depth + 1);
+			walk(r, rest, depth + 1, end_out);
 			return;
 		}
 		if (*p && !S_ISDIR(type))
 			return;
 		cur_len += 1 + len;
+	}
+	if (end_out) {
+		/* All of it resolved: cur is the object ("" the root). */
+		const char *obj = cur_len ? cur : "/";
+
+		if (!end_out->last[0])
+			strcpy(end_out->last, obj);
+		strcpy(end_out->target, obj);
 	}
 	if (cur_len && !strcmp(cur, path)) {
 		struct seen *s = seen_find(r, cur);
@@ -421,13 +462,21 @@ static void walk(struct emu_rec *r, const char *path, int depth)
 	}
 }
 
-/* A walk of path unless it was walked since the run last changed a name. */
-static void walk_once(struct emu_rec *r, const char *path)
+/*
+ * A walk of path unless it was walked since the run last changed a name
+ * (then it has no link, "." or ".." in it, and names itself).
+ */
+static void walk_once(struct emu_rec *r, const char *path, struct walk_end *end)
 {
 	struct seen *s = seen_find(r, path);
 
-	if (!s || s->walked != r->gen || s->listed_only)
-		walk(r, path, 0);
+	end->last[0] = end->target[0] = '\0';
+	if (!s || s->walked != r->gen || s->listed_only) {
+		walk(r, path, 0, end);
+		return;
+	}
+	strcpy(end->last, path);
+	strcpy(end->target, path);
 }
 
 /* A directory's names, recorded once (types only) so replay can list it. */
@@ -485,24 +534,75 @@ static void record_subtree(struct emu_rec *r, const char *dir, int depth)
 
 /* ------------------------------------------------------------ the calls */
 
+/*
+ * Where descriptor fd's object is: its virtual path with the links on
+ * the way resolved, which the copy-on-write layer sets at the open,
+ * else the path it was opened by.  NULL: no path known.
+ */
+static const char *fd_path(const struct emu_cow_call *c, int fd)
+{
+	const struct emu_fd *f = fd >= 0 ? emu_files_get(c->files, fd) : NULL;
+
+	if (!f || !f->open)
+		return NULL;
+	return f->vpath ? f->vpath : f->path;
+}
+
 static bool fd_in_scope(struct emu_rec *r, const struct emu_cow_call *c, uint64_t fdarg)
 {
 	int fd = (int)fdarg;
-	struct emu_fd *f;
+	const char *path;
 
 	if (fd == AT_FDCWD)
 		return c->fs && in_scope(r, c->fs->cwd);
-	f = fd >= 0 ? emu_files_get(c->files, fd) : NULL;
+	path = fd_path(c, fd);
 	/*
 	 * A descriptor the run opened itself: its path was walked then.  One
 	 * it inherited (a redirected stdout) is nothing replay can have.  One
 	 * opened through /proc/self/fd/N has the object's virtual path too.
 	 */
-	if (!f || !f->open)
-		return false;
-	if (f->path && in_scope(r, f->path) && seen_find(r, f->path))
-		return true;
-	return f->vpath && in_scope(r, f->vpath) && seen_find(r, f->vpath);
+	return path && in_scope(r, path) && seen_find(r, path);
+}
+
+/*
+ * Path argument i as the kernel starts its walk (fs/namei.c
+ * path_init, then the magic link of /proc/PID/fd/N): the guest's path
+ * after the root, the cwd or dirfd's object, and a path through one of
+ * the caller's /proc/self/fd/N after that descriptor's object.  Not
+ * folded: walk() takes ".." after what it resolved.  *ret_fd: the
+ * descriptor gone through, else -1.  0, -EBADF (no base known),
+ * -ENAMETOOLONG.
+ */
+static int raw_path(const struct emu_cow_call *c, int dirfd_arg, int i, char *buf, size_t size,
+		    int *ret_fd)
+{
+	const char *guest = c->path[i], *base = NULL, *rest;
+	char tmp[PATH_MAX];
+	int fd, n;
+
+	*ret_fd = -1;
+	if (guest[0] != '/') {
+		int dirfd = dirfd_arg >= 0 ? (int)c->args[dirfd_arg] : AT_FDCWD;
+
+		base = dirfd == AT_FDCWD ? (c->fs ? c->fs->cwd : NULL) : fd_path(c, dirfd);
+		if (!base || base[0] != '/')
+			return -EBADF;
+	}
+	n = base ? snprintf(buf, size, "%s/%s", strcmp(base, "/") ? base : "", guest)
+		 : snprintf(buf, size, "%s", guest);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	fd = emu_replay_proc_fd(buf, c->tgid, c->tid, &rest);
+	if (fd < 0 || !*rest)
+		return 0;
+	if (!(base = fd_path(c, fd)) || base[0] != '/')
+		return -EBADF;
+	n = snprintf(tmp, sizeof(tmp), "%s%s", strcmp(base, "/") ? base : "", rest);
+	if (n < 0 || (size_t)n >= sizeof(tmp) || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, tmp, (size_t)n + 1);
+	*ret_fd = fd;
+	return 0;
 }
 
 static bool is_open(long nr)
@@ -557,6 +657,8 @@ static bool is_rename(long nr)
 static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const struct emu_guest *g,
 		       struct emu_rec_pending *p)
 {
+	struct walk_end end;
+	char raw[PATH_MAX];
 	int dirfd_arg = -1;
 
 	p->data = true;
@@ -565,7 +667,8 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 		return;
 	}
 	for (int i = 0; i < c->sc->nargs; i++) {
-		const char *abs;
+		const char *abs, *last, *obj;
+		int via_fd;
 
 		if (c->sc->args[i].kind == EK_DIRFD)
 			dirfd_arg = i;
@@ -579,10 +682,11 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 		}
 		abs = c->abs[i];
 		if (abs) {
-			int fd = emu_replay_proc_fd(abs, c->tgid, c->tid, NULL);
+			const char *rest;
+			int fd = emu_replay_proc_fd(abs, c->tgid, c->tid, &rest);
 
 			/* chmod("/proc/self/fd/3"): how programs reach an O_PATH descriptor. */
-			if (fd >= 0) {
+			if (fd >= 0 && !*rest) {
 				if (!fd_in_scope(r, c, (uint64_t)fd)) {
 					p->data = false;
 					return;
@@ -590,31 +694,52 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 				continue;
 			}
 		}
-		if (!abs || !in_scope(r, abs) || special(r, abs)) {
+		if (!abs || raw_path(c, dirfd_arg, i, raw, sizeof(raw), &via_fd) < 0 ||
+		    (via_fd >= 0 ? !fd_in_scope(r, c, (uint64_t)via_fd)
+				 : !in_scope(r, abs) || special(r, abs))) {
 			p->data = false;
 			return;
 		}
-		walk_once(r, abs);
+		walk_once(r, raw, &end);
+		/* What the call names (a link itself), and what it reaches. */
+		last = end.last[0] ? end.last : abs;
+		obj = end.target[0] ? end.target : last;
 		if (is_rename(c->nr)) {
-			struct seen *s = seen_find(r, abs);
+			struct seen *s = seen_find(r, last);
 
-			/* The source's whole tree moves; the target must be seen empty or not. */
+			/*
+			 * The source's whole tree moves, and with RENAME_EXCHANGE
+			 * the target's too; else the target must be seen empty or not.
+			 */
 			if (s && !s->runmade && S_ISDIR(s->type)) {
-				if (i == (c->nr == __NR_rename ? 0 : 1))
-					record_subtree(r, abs, 0);
+				if (i == (c->nr == __NR_rename ? 0 : 1) ||
+				    (c->nr == __NR_renameat2 && (c->args[4] & RENAME_EXCHANGE)))
+					record_subtree(r, last, 0);
 				else
-					record_listing(r, abs);
+					record_listing(r, last);
 			}
 		}
+		if (c->nr == __NR_rmdir ||
+		    (c->nr == __NR_unlinkat && (c->args[2] & AT_REMOVEDIR))) {
+			struct seen *s = seen_find(r, last);
+
+			/* ENOTEMPTY or not: fs/namei.c vfs_rmdir asks the file system. */
+			if (s && !s->runmade && S_ISDIR(s->type))
+				record_listing(r, last);
+		}
 		if (is_open(c->nr) && !(open_flags(c, g) & O_PATH)) {
-			struct seen *s = seen_find(r, abs);
+			struct seen *s = seen_find(r, obj);
 
 			if (s && S_ISDIR(s->type))
-				record_listing(r, abs);
+				record_listing(r, obj);
 		}
 		if (p->n_abs < 2) {
-			strncpy(p->abs[p->n_abs], abs, sizeof(p->abs[0]) - 1);
-			p->abs[p->n_abs][sizeof(p->abs[0]) - 1] = '\0';
+			/* An open makes its file where a final link leads. */
+			const char *made = is_open(c->nr) ? obj : last;
+			size_t n = strnlen(made, sizeof(p->abs[0]) - 1);
+
+			memcpy(p->abs[p->n_abs], made, n);
+			p->abs[p->n_abs][n] = '\0';
 			p->n_abs++;
 		}
 	}
@@ -633,6 +758,7 @@ static bool unix_enter(struct emu_rec *r, const struct emu_cow_call *c, const st
 	struct sockaddr_un sa;
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
 	uint64_t len = c->args[2];
+	struct walk_end end;
 	char name[sizeof(sa.sun_path) + 1];
 	int n;
 
@@ -652,7 +778,14 @@ static bool unix_enter(struct emu_rec *r, const struct emu_cow_call *c, const st
 	if (n < 0 || (size_t)n >= sizeof(p->abs[0]) || !in_scope(r, p->abs[0]) ||
 	    special(r, p->abs[0]))
 		return false;
-	walk_once(r, p->abs[0]);
+	walk_once(r, p->abs[0], &end);
+	if (end.last[0]) {
+		/* The node is made at the last component itself (a link there: EADDRINUSE). */
+		size_t k = strnlen(end.last, sizeof(p->abs[0]) - 1);
+
+		memcpy(p->abs[0], end.last, k);
+		p->abs[0][k] = '\0';
+	}
 	p->n_abs = 1;
 	memcpy(p->addr, &sa, (size_t)len);
 	p->addr_len = (uint8_t)len;
@@ -794,6 +927,78 @@ static long record_cred(struct emu_rec *r, pid_t tid)
 	return (long)(sizeof(head) + n * 4);
 }
 
+/*
+ * lseek on a directory: the offset is a cookie of the file system the run
+ * listed (an ext4 name hash, a tmpfs index, pcow's own index into a
+ * merged listing), meaningless in replay's scratch tree.  What replay
+ * needs is the position it names: how many entries a listing from the
+ * start returns before it.  A merged listing's offset is that number
+ * already (cowsys.c do_getdents); for a directory the kernel serves, it
+ * is read again through /proc/TID/fd/N, a new open file description (the
+ * program's position stays), until an entry's d_off is the offset.  The
+ * u64 goes into the buffer: 8, or 0 when fd is no directory or the offset
+ * is none of its entries' (replay then seeks to the offset as it is).
+ */
+static long dir_position(struct emu_rec *r, const struct emu_cow_call *c, int fd, int64_t off)
+{
+	const struct emu_fd *f = emu_files_get(c->files, fd);
+	const struct dir_state *ds = f ? f->dir : NULL;
+	const struct seen *s;
+	const char *path;
+	uint64_t k = 0;
+	char name[64], *buf;
+	bool found = off == 0;
+	int dfd;
+
+	if (!f)
+		return 0;
+	if (ds && !ds->native) {
+		k = (uint64_t)off;
+		goto out;
+	}
+	/* Most lseeks are on files: known as such, no open. */
+	path = fd_path(c, fd);
+	if (path && (s = seen_find(r, path)) && !s->runmade && !S_ISDIR(s->type))
+		return 0;
+	snprintf(name, sizeof(name), "/proc/%d/fd/%d", (int)c->tid, fd);
+	dfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
+	if (dfd < 0 && errno == EPERM)
+		dfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	if (!(buf = malloc(32768))) {
+		close(dfd);
+		return 0;
+	}
+	while (!found) {
+		long n = syscall(__NR_getdents64, dfd, buf, 32768);
+
+		if (n <= 0)
+			break;
+		for (long pos = 0; pos + 19 <= n && !found;) {
+			int64_t d_off;
+			uint16_t reclen;
+
+			memcpy(&d_off, buf + pos + 8, 8);
+			memcpy(&reclen, buf + pos + 16, 2);
+			if (!reclen)
+				break;
+			k++;
+			found = d_off == off;
+			pos += reclen;
+		}
+	}
+	free(buf);
+	close(dfd);
+	if (!found)
+		return 0;
+out:
+	if (!buf_reserve(r, 8))
+		return 0;
+	memcpy(r->buf, &k, 8);
+	return 8;
+}
+
 static void mark_made(struct emu_rec *r, const char *path)
 {
 	struct seen *s = seen_find(r, path);
@@ -908,6 +1113,10 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 	case __NR_getcwd:
 		if (ok)
 			n = grab(r, g, 0, c->args[0], (size_t)result);
+		break;
+	case __NR_lseek:
+		if (ok)
+			n = dir_position(r, c, (int)c->args[0], result);
 		break;
 	case __NR_setxattr:
 	case __NR_lsetxattr:

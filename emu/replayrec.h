@@ -27,6 +27,8 @@
  *      readlink, readlinkat                         the target (ret bytes)
  *      getdents, getdents64                         per entry: u8 d_type, name, NUL
  *      getcwd                                       the string (ret bytes)
+ *      lseek                                        on a directory: u64 entries before
+ *                                                   the new position
  *      setxattr, lsetxattr, fsetxattr               the value
  *      getxattr, lgetxattr, fgetxattr               the value returned
  *      clone, clone3, fork, vfork                   u64 clone flags

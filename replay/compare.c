@@ -13,7 +13,20 @@
  *                     but for the inode number, unless --strict);
  *   getdents          each listing as a set of (name, type), when the program
  *                     reached its end; the counts only as "more" or "end";
+ *                     a listing read from a position after the start (seekdir
+ *                     to a telldir), by its number of entries and the types of
+ *                     the names in both;
  *   lseek             exact, except on directories (offsets are cookies).
+ *
+ * Which names follow a position inside a directory is the file system's
+ * order: ext4 returns them by a hash of the name with a seed of its own,
+ * tmpfs by creation, pcow's merged listings sorted.  The recorder notes
+ * the position an lseek on a directory names as the number of entries
+ * before it, and the executor seeks past as many entries of its own, so
+ * the number of names from there to the end is the kernel's to get
+ * right; which ones they are no replay on another file system can
+ * reproduce.  A listing from the start (open, rewinddir) is compared as
+ * a set.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +61,7 @@ struct listing {
 	uint32_t stream;
 	char *rec, *rep;
 	size_t rec_len, rep_len;
+	bool partial; /* read from a position after the start: compared by count */
 };
 
 struct replay_compare {
@@ -308,16 +322,21 @@ static uint32_t entry_step(const char *e)
 	return step;
 }
 
-/* Split "step type name\0..." into a sorted array of entries, "." and ".." left out. */
-static size_t entries(char *buf, size_t len, char ***ret)
+/*
+ * Split "step type name\0..." into an array of entries, "." and ".." left
+ * out; *ret_all: the number with them.
+ */
+static size_t entries(char *buf, size_t len, char ***ret, size_t *ret_all)
 {
 	size_t n = 0, cap = 0, pos = 0;
 	char **v = NULL;
 
+	*ret_all = 0;
 	while (pos + 5 < len) {
 		char *e = buf + pos + 4;
 		size_t l = strnlen(e + 1, len - pos - 5);
 
+		++*ret_all;
 		if (strcmp(e + 1, ".") && strcmp(e + 1, "..")) {
 			if (n == cap) {
 				char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*nv));
@@ -352,14 +371,17 @@ static const char *dt_name(unsigned char t)
 }
 
 /*
- * The listing of a stream at its recorded end: the two sets of (name,
- * type).  A name only recorded is reported at the call that returned it
- * in the recording, one only replayed at the call that returned it now.
+ * The listing of a stream at its recorded end (step end): the two sets of
+ * (name, type).  A name only recorded is reported at the call that
+ * returned it in the recording, one only replayed at the call that
+ * returned it now.  A partial listing: the numbers of entries, at end.
  */
-static int cmp_listing(struct replay_compare *c, struct listing *l)
+static int cmp_listing(struct replay_compare *c, struct listing *l, uint32_t end)
 {
 	char **a = NULL, **b = NULL;
-	size_t na = entries(l->rec, l->rec_len, &a), nb = entries(l->rep, l->rep_len, &b);
+	size_t all_a, all_b;
+	size_t na = entries(l->rec, l->rec_len, &a, &all_a);
+	size_t nb = entries(l->rep, l->rep_len, &b, &all_b);
 	size_t i = 0, j = 0;
 	int err = 0;
 
@@ -367,17 +389,26 @@ static int cmp_listing(struct replay_compare *c, struct listing *l)
 		qsort(a, na, sizeof(*a), cmp_entry);
 	if (nb > 1)
 		qsort(b, nb, sizeof(*b), cmp_entry);
+	if (l->partial && all_a != all_b) {
+		char ta[64], tb[64];
+
+		snprintf(ta, sizeof(ta), "%zu entries after the position", all_a);
+		snprintf(tb, sizeof(tb), "%zu entries after the position", all_b);
+		err = diverge(c, end, "listing", ta, tb);
+	}
 	while (!err && (i < na || j < nb)) {
 		char text[600];
 		int r = i == na ? 1 : j == nb ? -1 : strcmp(a[i] + 1, b[j] + 1);
 
 		if (r < 0) {
 			snprintf(text, sizeof(text), "\"%s\" %s", a[i] + 1, dt_name((unsigned char)a[i][0]));
-			err = diverge(c, entry_step(a[i]), "listing", text, "(missing)");
+			if (!l->partial)
+				err = diverge(c, entry_step(a[i]), "listing", text, "(missing)");
 			i++;
 		} else if (r > 0) {
 			snprintf(text, sizeof(text), "\"%s\" %s", b[j] + 1, dt_name((unsigned char)b[j][0]));
-			err = diverge(c, entry_step(b[j]), "listing", "(missing)", text);
+			if (!l->partial)
+				err = diverge(c, entry_step(b[j]), "listing", "(missing)", text);
 			j++;
 		} else {
 			if (a[i][0] != b[j][0] && a[i][0] && b[j][0]) {
@@ -417,7 +448,7 @@ static int cmp_getdents(struct replay_compare *c, const struct replay_step *st,
 	    append(&l->rep, &l->rep_len, r->out, r->out_len, r->step) < 0)
 		return -ENOMEM;
 	if (st->ret == 0) {
-		int err = cmp_listing(c, l);
+		int err = cmp_listing(c, l, r->step);
 
 		listing_reset(c, r->stream);
 		return err;
@@ -497,8 +528,23 @@ int replay_compare_step(struct replay_compare *c, const struct replay_result *r)
 	c->ran++;
 	if (nr == __NR_getdents || nr == __NR_getdents64)
 		return cmp_getdents(c, st, r);
-	if (nr == __NR_lseek && r->stream)
+	if (nr == __NR_lseek && r->stream) {
+		uint64_t k = 1;
+
 		listing_reset(c, r->stream);
+		/* A directory read again from inside: see the top of the file. */
+		if (st->data_len >= 8)
+			memcpy(&k, st->data, 8);
+		else
+			k = st->ret != 0;
+		if ((r->flags & REPLAY_F_DIR) && st->ret >= 0 && r->ret >= 0 && k) {
+			struct listing *l = listing_of(c, r->stream);
+
+			if (!l)
+				return -ENOMEM;
+			l->partial = true;
+		}
+	}
 
 	if (returns_fd(nr) || (nr == __NR_fcntl && (st->args[1] == 0 || st->args[1] == 1030)))
 		same = st->ret >= 0 ? r->ret >= 0 : st->ret == r->ret;

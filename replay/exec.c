@@ -1027,6 +1027,50 @@ static void do_getdents(const struct replay_step *st, uint64_t a[6], struct repl
 	r->out_len = (uint32_t)plen;
 }
 
+/*
+ * lseek on a directory to the position the recording names by the number
+ * of entries before it (emu/replayrec.c dir_position): the recorded offset
+ * is a cookie of the run's file system.  From the start, past k entries,
+ * then this file system's own offset for that place; past the end, the
+ * end.  The result is that offset, or -errno.
+ */
+static int64_t dir_seek(int fd, uint64_t k)
+{
+	int64_t pos = 0;
+	char *buf;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	if (!k)
+		return 0;
+	if (!(buf = malloc(32768)))
+		return -ENOMEM;
+	while (k) {
+		long n = syscall(__NR_getdents64, fd, buf, 32768);
+
+		if (n < 0) {
+			int err = -errno;
+
+			free(buf);
+			return err;
+		}
+		if (n == 0)
+			break;
+		for (long o = 0; o + 19 <= n && k;) {
+			uint16_t reclen;
+
+			memcpy(&pos, buf + o + 8, 8);
+			memcpy(&reclen, buf + o + 16, 2);
+			if (!reclen)
+				break;
+			o += reclen;
+			k--;
+		}
+	}
+	free(buf);
+	return lseek(fd, pos, SEEK_SET) < 0 ? -errno : pos;
+}
+
 /* The executor's /proc/self/fd, opened before the chroot (-1: none). */
 static int proc_fd_dir = -1;
 
@@ -1516,6 +1560,17 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 	case __NR_getdents64:
 		do_getdents(st, a, r);
 		return;
+	case __NR_lseek: {
+		struct stat s;
+		uint64_t k;
+
+		if (st->data_len < 8 || fstat((int)a[0], &s) < 0 || !S_ISDIR(s.st_mode))
+			break;
+		memcpy(&k, st->data, 8);
+		r->ret = dir_seek((int)a[0], k);
+		r->flags |= REPLAY_F_DIR;
+		return;
+	}
 	default:
 		break;
 	}
