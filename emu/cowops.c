@@ -52,6 +52,23 @@ static bool proc_mem(const char *vp)
 	return false;
 }
 
+/* Every RESOLVE_* this kernel interface has (fs/open.c VALID_RESOLVE_FLAGS). */
+#define RESOLVE_VALID 0x3fULL
+
+/*
+ * openat2's RESOLVE_* as walk flags.  pcow's walk applies them where it
+ * walks; where it passes the call as written the kernel does.  A call it
+ * rewrites goes to the kernel without them: its path is then absolute,
+ * into upper/ or the real tree, and the walk has been made.
+ */
+static unsigned resolve_walk_flags(uint64_t resolve)
+{
+	return (resolve & RESOLVE_NO_SYMLINKS ? EMU_WALK_NO_SYMLINKS : 0) |
+	       (resolve & RESOLVE_NO_MAGICLINKS ? EMU_WALK_NO_MAGICLINKS : 0) |
+	       (resolve & RESOLVE_BENEATH ? EMU_WALK_BENEATH : 0) |
+	       (resolve & RESOLVE_IN_ROOT ? EMU_WALK_IN_ROOT : 0);
+}
+
 int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
 		   struct open_how *how)
 {
@@ -65,8 +82,16 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 
 	x->pend->open_fix_mode = false;
 	/* build_open_flags (fs/open.c): what the kernel refuses before any walk. */
+	if (how && (how->resolve & ~(uint64_t)RESOLVE_VALID))
+		return cw_emulate(x, -EINVAL);
+	if (how && (how->resolve & RESOLVE_BENEATH) && (how->resolve & RESOLVE_IN_ROOT))
+		return cw_emulate(x, -EINVAL);
 	if (how && ((creat || tmpfile) ? (how->mode & ~(uint64_t)07777) != 0 : how->mode != 0))
 		return cw_emulate(x, -EINVAL);
+	if (how && (how->resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | 020000000)))
+		return cw_emulate(x, -EAGAIN); /* "don't bother even trying" */
+	if (how)
+		wflags |= resolve_walk_flags(how->resolve);
 	if (creat && (flags & O_DIRECTORY) && x->ec->creat_dir_einval)
 		return cw_emulate(x, -EINVAL);
 	if (flags & O_PATH)
@@ -101,8 +126,8 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 		return writes || creat ? cw_deny(x, -EACCES) : DB_ACTION_PASS;
 	if (writes && proc_mem(w.res.virt_path))
 		return cw_deny(x, -EACCES);
-	if (how && how->resolve && (w.touched || base_moved || writes || creat))
-		return cw_deny(x, -ENOSYS); /* RESOLVE_* through the overlay: not modelled */
+	if (how && (how->resolve & RESOLVE_NO_XDEV) && (w.touched || base_moved || writes || creat))
+		return cw_deny(x, -ENOSYS); /* mount crossings through the overlay: not modelled */
 	if (w.err == -ENOENT && w.res.parent_exists && creat && cw_in_cow(x, w.res.virt_path)) {
 		/* Create: the new file goes to upper (may_o_create). */
 		if (w.res.trailing_slash)

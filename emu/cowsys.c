@@ -667,6 +667,8 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			return cw_emulate(&x, -EFAULT);
 		memcpy(&how, raw, sizeof(how));
 		action = cw_do_open(&x, dfd, 1, -1, (int)how.flags, (mode_t)how.mode, &how);
+		if (action == DB_ACTION_REWRITE)
+			how.resolve = 0; /* pcow's walk applied them (cw_do_open) */
 		if (action == DB_ACTION_PASS || action == DB_ACTION_REWRITE) {
 			memcpy(raw, &how, sizeof(how)); /* O_EXCL gone if pcow created it */
 			if (x.g->set_arg_data(x.g->ctx, 2, raw, size) < 0)

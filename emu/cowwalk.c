@@ -549,7 +549,8 @@ void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i,
 	w->touched = false;
 	w->special = false;
 	*ret_base_moved = false;
-	if (guest[0] != '/') {
+	/* A scoped walk (RESOLVE_BENEATH, RESOLVE_IN_ROOT) is rooted at dirfd even for "/...". */
+	if (guest[0] != '/' || (flags & (EMU_WALK_BENEATH | EMU_WALK_IN_ROOT))) {
 		w->err = base_dir(ec, c, dirfd, base, sizeof(base), ret_base_moved);
 		if (w->err)
 			return;

@@ -103,10 +103,53 @@ static int lookup_dir_inode(const struct emu_fsops *ops, const char *path, struc
 	return ino->type == EMU_FT_DIR ? 0 : -ENOTDIR;
 }
 
+/* /proc/PID/ (and /proc/PID/task/TID/) then one of the magic names. */
+bool emu_magic_link(const char *virt_path)
+{
+	static const char *const names[] = { "cwd", "root", "exe" };
+	const char *p = virt_path;
+
+	if (strncmp(p, "/proc/", 6))
+		return false;
+	p += 6;
+	for (int part = 0; part < 2; part++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p != '/')
+			return false;
+		p++;
+		if (part == 0 && !strncmp(p, "task/", 5))
+			p += 5;
+		else
+			break;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(p, names[i]))
+			return true;
+	return (!strncmp(p, "fd/", 3) && p[3] && !strchr(p + 3, '/')) ||
+	       (!strncmp(p, "map_files/", 10) && p[10] && !strchr(p + 10, '/')) ||
+	       (!strncmp(p, "ns/", 3) && p[3] && !strchr(p + 3, '/'));
+}
+
+/*
+ * Where an absolute path or symbolic link starts: "/", or the root of a
+ * RESOLVE_IN_ROOT walk (nd_jump_root); -EXDEV for RESOLVE_BENEATH.
+ */
+static int jump_root(const struct emu_fsops *ops, const char *root, unsigned flags, char *path,
+		     struct emu_inode *dir_ino)
+{
+	if (flags & EMU_WALK_BENEATH)
+		return -EXDEV;
+	strcpy(path, root);
+	return lookup_dir_inode(ops, path, dir_ino);
+}
+
 int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const char *start_dir,
 	     const char *guest_path, unsigned flags, struct emu_walk_result *res)
 {
-	char rest[PATH_MAX_ * 2], target[PATH_MAX_], next[EMU_PATH_MAX];
+	char rest[PATH_MAX_ * 2], target[PATH_MAX_], next[EMU_PATH_MAX], root[EMU_PATH_MAX];
 	struct emu_inode dir_ino;
 	size_t glen = strlen(guest_path);
 	int links = 0, err;
@@ -125,8 +168,17 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 	if (res->trailing_slash && !(flags & EMU_WALK_NAME))
 		flags |= EMU_WALK_FOLLOW | EMU_WALK_DIRECTORY;
 
+	if (flags & EMU_WALK_NO_SYMLINKS)
+		flags |= EMU_WALK_NO_MAGICLINKS;
+	/* A scoped walk's root is where it starts: the dirfd (path_init). */
+	if ((flags & (EMU_WALK_BENEATH | EMU_WALK_IN_ROOT)) &&
+	    (strlen(start_dir) >= EMU_PATH_MAX || start_dir[0] != '/'))
+		return -ENAMETOOLONG;
+	strcpy(root, flags & (EMU_WALK_BENEATH | EMU_WALK_IN_ROOT) ? start_dir : "/");
 	if (guest_path[0] == '/') {
-		strcpy(res->virt_path, "/");
+		if (flags & EMU_WALK_BENEATH)
+			return -EXDEV;
+		strcpy(res->virt_path, root);
 	} else {
 		if (strlen(start_dir) >= EMU_PATH_MAX || start_dir[0] != '/')
 			return -ENAMETOOLONG;
@@ -180,6 +232,13 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			continue;
 		}
 		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+			/* follow_dotdot: at the root of a scoped walk, EXDEV or stay. */
+			if (!strcmp(res->virt_path, root) && (flags & EMU_WALK_BENEATH))
+				return -EXDEV;
+			if (!strcmp(res->virt_path, root) && (flags & EMU_WALK_IN_ROOT)) {
+				p = comp + len;
+				continue;
+			}
 			pop(res->virt_path);
 			err = lookup_dir_inode(ops, res->virt_path, &dir_ino);
 			if (err)
@@ -212,6 +271,12 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 
 			if (++links > EMU_MAXSYMLINKS)
 				return -ELOOP;
+			/* pick_link, then nd_jump_link for the magic ones. */
+			if (flags & EMU_WALK_NO_SYMLINKS)
+				return -ELOOP;
+			if ((flags & (EMU_WALK_NO_MAGICLINKS | EMU_WALK_BENEATH | EMU_WALK_IN_ROOT)) &&
+			    emu_magic_link(next))
+				return flags & EMU_WALK_NO_MAGICLINKS ? -ELOOP : -EXDEV;
 			tlen = ops->readlink(ops->ctx, next, target, sizeof(target));
 			if (tlen < 0)
 				return (int)tlen;
@@ -228,8 +293,7 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			memcpy(rest, target, (size_t)tlen);
 			p = rest;
 			if (target[0] == '/') {
-				strcpy(res->virt_path, "/");
-				err = lookup_dir_inode(ops, "/", &dir_ino);
+				err = jump_root(ops, root, flags, res->virt_path, &dir_ino);
 				if (err)
 					return err;
 			}

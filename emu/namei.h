@@ -69,7 +69,19 @@ enum emu_walk_flags {
 	 * (res.trailing_slash), as fs/namei.c does with LOOKUP_PARENT.
 	 */
 	EMU_WALK_NAME = 1 << 2,
+	/* openat2's RESOLVE_* (fs/namei.c LOOKUP_*); RESOLVE_NO_XDEV is not modelled. */
+	EMU_WALK_NO_SYMLINKS = 1 << 3,	 /* following any symbolic link: ELOOP */
+	EMU_WALK_NO_MAGICLINKS = 1 << 4, /* following a /proc magic link: ELOOP */
+	EMU_WALK_BENEATH = 1 << 5,	 /* leaving start_dir ("/", "..", absolute link): EXDEV */
+	EMU_WALK_IN_ROOT = 1 << 6,	 /* start_dir is the root ("/" and ".." stop there) */
 };
+
+/*
+ * Whether virt_path is one of /proc's magic links (/proc/PID/fd/N, cwd,
+ * root, exe, map_files/..., ns/...; also below /proc/PID/task/TID), which
+ * the kernel follows to an object rather than a path (nd_jump_link).
+ */
+bool emu_magic_link(const char *virt_path);
 
 /*
  * The longest absolute path a walk reaches.  The name walked is shorter

@@ -605,6 +605,61 @@ static int raw_path(const struct emu_cow_call *c, int dirfd_arg, int i, char *bu
 	return 0;
 }
 
+/* An openat2 whose struct open_how asks for RESOLVE_IN_ROOT. */
+static bool in_root(const struct emu_cow_call *c, const struct emu_guest *g)
+{
+	uint64_t how[3];
+
+	return c->args[3] >= sizeof(how) && g->read(g->ctx, c->args[2], how, sizeof(how)) == 0 &&
+	       (how[2] & 0x10 /* RESOLVE_IN_ROOT */);
+}
+
+/*
+ * Path argument i of a RESOLVE_IN_ROOT walk: from the dirfd's object,
+ * absolute or not, with ".." stopping there (fs/namei.c follow_dotdot).
+ * Lexical: a symbolic link on the way is still walked from "/" by
+ * walk(), which can only record more than the call reached.
+ */
+static int rooted_path(const struct emu_cow_call *c, int dirfd_arg, int i, char *buf,
+		       size_t size)
+{
+	int dirfd = dirfd_arg >= 0 ? (int)c->args[dirfd_arg] : AT_FDCWD;
+	const char *base = dirfd == AT_FDCWD ? (c->fs ? c->fs->cwd : NULL) : fd_path(c, dirfd);
+	const char *q = c->path[i];
+	size_t root_len, len;
+
+	if (!base || base[0] != '/' || (len = strlen(base)) >= size)
+		return -EBADF;
+	memcpy(buf, base, len + 1);
+	root_len = len;
+	while (*q) {
+		size_t n;
+
+		while (*q == '/')
+			q++;
+		n = strcspn(q, "/");
+		if (!n)
+			break;
+		if (n == 2 && q[0] == '.' && q[1] == '.') {
+			while (len > root_len && buf[len - 1] != '/')
+				len--;
+			if (len > root_len)
+				len--;
+			buf[len] = '\0';
+		} else if (!(n == 1 && q[0] == '.')) {
+			if (len + 1 + n >= size)
+				return -ENAMETOOLONG;
+			if (len != 1)
+				buf[len++] = '/';
+			memcpy(buf + len, q, n);
+			len += n;
+			buf[len] = '\0';
+		}
+		q += n;
+	}
+	return 0;
+}
+
 static bool is_open(long nr)
 {
 	return nr == __NR_open || nr == __NR_openat || nr == __NR_creat || nr == __NR_openat2;
@@ -694,9 +749,19 @@ static void enter_path(struct emu_rec *r, const struct emu_cow_call *c, const st
 				continue;
 			}
 		}
-		if (!abs || raw_path(c, dirfd_arg, i, raw, sizeof(raw), &via_fd) < 0 ||
-		    (via_fd >= 0 ? !fd_in_scope(r, c, (uint64_t)via_fd)
-				 : !in_scope(r, abs) || special(r, abs))) {
+		if (c->nr == __NR_openat2 && in_root(c, g)) {
+			/* RESOLVE_IN_ROOT: "/" and ".." stop at the dirfd. */
+			if (rooted_path(c, dirfd_arg, i, raw, sizeof(raw)) < 0) {
+				p->data = false;
+				return;
+			}
+			abs = raw;
+			via_fd = -1;
+		} else if (abs && raw_path(c, dirfd_arg, i, raw, sizeof(raw), &via_fd) < 0) {
+			abs = NULL;
+		}
+		if (!abs || (via_fd >= 0 ? !fd_in_scope(r, c, (uint64_t)via_fd)
+					 : !in_scope(r, abs) || special(r, abs))) {
 			p->data = false;
 			return;
 		}

@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 	}
 
 	report("openat2_resolve_write", openat2_how(h, O_WRONLY | O_APPEND, RESOLVE_NO_SYMLINKS));
+	/* RESOLVE_NO_XDEV through the overlay is not modelled: refused. */
+	report("openat2_noxdev_write", openat2_how(h, O_WRONLY | O_APPEND, RESOLVE_NO_XDEV));
 	report("openat2_plain_write", openat2_how(g, O_WRONLY | O_APPEND, 0));
 
 	/* A writable shared mapping of a descriptor opened read-only. */
