@@ -46,6 +46,7 @@ enum pending_what {
 	PEND_FSTATX_GONE,
 	PEND_QUOTA,	/* a write that may grow an upper file: settle the quota */
 	PEND_BIND,	/* bind of an AF_UNIX socket at vpath: record its node */
+	PEND_RENAME,	/* a passed rename: vpath holds "from\0to", the tables follow */
 };
 
 #define CRED_SLOTS 64

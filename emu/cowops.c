@@ -411,6 +411,15 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 	ocow = cw_in_cow(x, ow->res.virt_path);
 	ncow = cw_in_cow(x, nw->res.virt_path);
 	if (!ocow && !ncow && !ow->touched && !nw->touched && !obm && !nbm) {
+		/* The kernel renames: the descriptor tables follow it at the exit. */
+		size_t lo = strlen(ow->res.virt_path), ln = strlen(nw->res.virt_path);
+
+		if (lo + ln + 2 <= sizeof(x->pend->vpath)) {
+			memcpy(x->pend->vpath, ow->res.virt_path, lo + 1);
+			memcpy(x->pend->vpath + lo + 1, nw->res.virt_path, ln + 1);
+			x->pend->exchange = flags & RENAME_EXCHANGE;
+			x->pend->what = PEND_RENAME;
+		}
 		action = DB_ACTION_PASS;
 		goto out;
 	}

@@ -945,6 +945,44 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	return DB_ACTION_PASS;
 }
 
+/*
+ * The path the kernel gets for a passed changing call: a relative one
+ * made absolute from the directory pcow checked it from (the cwd, or
+ * the dirfd's object), not from the cwd or descriptor table the kernel
+ * will look at.  Another thread can change those (dup2 over the dirfd,
+ * close and a new open on its number, fchdir) between pcow's check and
+ * the kernel's walk, and turn a write outside the scope into one on a
+ * real file in it.  Not folded: ".." is the kernel's to take, from what
+ * it reached.  NULL (the path as written) when it is absolute, empty,
+ * or pcow does not know its base for sure (a base removed or moved, or
+ * the result past PATH_MAX).  malloc'd.
+ */
+static char *pinned_path(const struct emu_cow_call *c, int dirfd_arg, int i)
+{
+	const char *guest = c->path[i], *base;
+	char *abs;
+	int dirfd = dirfd_arg >= 0 ? (int)c->args[dirfd_arg] : AT_FDCWD;
+
+	if (!guest[0] || guest[0] == '/')
+		return NULL;
+	if (dirfd == AT_FDCWD) {
+		if (!c->fs || c->fs->moved || c->fs->deleted)
+			return NULL;
+		base = c->fs->cwd;
+	} else {
+		const struct emu_fd *f = emu_files_get(c->files, dirfd);
+
+		if (!f || !f->open || f->moved || f->deleted)
+			return NULL;
+		base = f->vpath ? f->vpath : f->path;
+	}
+	if (!base || base[0] != '/' || strlen(base) + 1 + strlen(guest) >= PATH_MAX)
+		return NULL;
+	if (asprintf(&abs, "%s/%s", strcmp(base, "/") ? base : "", guest) < 0)
+		return NULL;
+	return abs;
+}
+
 int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t *ret_result)
 {
@@ -966,10 +1004,21 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	if (action == DB_ACTION_PASS && c->abi == EMU_ABI_X86_64 && c->sc &&
 	    (c->sc->flags & EMU_F_FILE) &&
 	    ((c->sc->flags & EMU_F_WRITES) || c->nr == __NR_chdir)) {
+		int dirfd_arg = -1;
+
 		for (int i = 0; i < 6; i++) {
+			char *abs;
+			int err;
+
+			if (c->sc->args[i].kind == EK_DIRFD)
+				dirfd_arg = i;
 			if (!c->path[i] || c->sc->args[i].kind != EK_PATH)
 				continue;
-			if (g->set_arg_data(g->ctx, i, c->path[i], strlen(c->path[i]) + 1) < 0) {
+			abs = pinned_path(c, dirfd_arg, i);
+			err = abs ? g->set_arg_data(g->ctx, i, abs, strlen(abs) + 1)
+				  : g->set_arg_data(g->ctx, i, c->path[i], strlen(c->path[i]) + 1);
+			free(abs);
+			if (err < 0) {
 				*ret_result = -EFAULT;
 				return DB_ACTION_DENY;
 			}
@@ -1114,6 +1163,11 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			g->write(g->ctx, pend->addr + 16, &zero,
 				 pend->what == PEND_FSTAT_GONE ? 8 : 4);
 		}
+		break;
+	case PEND_RENAME:
+		if (result == 0)
+			emu_fstate_kernel_renamed(pend->vpath, pend->vpath + strlen(pend->vpath) + 1,
+						  pend->exchange);
 		break;
 	case PEND_LSEEK_DIR: {
 		const struct emu_fd *f = emu_files_get(c->files, (int)c->args[0]);

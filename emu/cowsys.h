@@ -82,6 +82,7 @@ struct emu_cow_pending {
 	int64_t quota_size;	/* and what was reserved for the call */
 	uint64_t quota_reserved;
 	bool is_dir;
+	bool exchange;		/* PEND_RENAME: RENAME_EXCHANGE */
 	int open_dirfd;		/* PEND_OPEN: how the open's path is walked again */
 	int8_t open_pi;
 	unsigned open_wflags;

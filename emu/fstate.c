@@ -247,7 +247,8 @@ static int follow_rename(char **p, const char *from, const char *to, bool exchan
 	return 1;
 }
 
-int emu_fstate_renamed(const char *from, const char *to, bool exchange)
+/* Both renames; mark: the kernel's objects stayed where they were (the overlay's). */
+static int renamed(const char *from, const char *to, bool exchange, bool mark)
 {
 	int err = 0, r;
 
@@ -255,7 +256,7 @@ int emu_fstate_renamed(const char *from, const char *to, bool exchange)
 		if (fs->deleted)
 			continue;
 		r = follow_rename(&fs->cwd, from, to, exchange);
-		if (r > 0)
+		if (r > 0 && mark)
 			fs->moved = true;
 		else if (r < 0)
 			err = r;
@@ -270,13 +271,23 @@ int emu_fstate_renamed(const char *from, const char *to, bool exchange)
 			if (follow_rename(&f->path, from, to, exchange) < 0)
 				err = -ENOMEM;
 			r = follow_rename(&f->vpath, from, to, exchange);
-			if (r > 0)
+			if (r > 0 && mark)
 				f->moved = true;
 			else if (r < 0)
 				err = r;
 		}
 	}
 	return err;
+}
+
+int emu_fstate_renamed(const char *from, const char *to, bool exchange)
+{
+	return renamed(from, to, exchange, true);
+}
+
+int emu_fstate_kernel_renamed(const char *from, const char *to, bool exchange)
+{
+	return renamed(from, to, exchange, false);
 }
 
 void emu_fstate_unlinked(const char *vpath)

@@ -110,6 +110,11 @@ int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
  * keep the old name).
  */
 int emu_fstate_renamed(const char *from, const char *to, bool exchange);
+/*
+ * The same for a rename the kernel made itself (outside the scope, or
+ * below --rw): the names follow, and the kernel's objects are at them.
+ */
+int emu_fstate_kernel_renamed(const char *from, const char *to, bool exchange);
 
 /*
  * The copy-on-write layer removed the name vpath: working directories and

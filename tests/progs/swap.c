@@ -20,6 +20,11 @@
  *                                opened read-only as directories; then
  *                                "f" is opened for appending through the
  *                                descriptor (openat)
+ *   swap dup2 OUTDIR REALDIR N   openat(100, "f") for appending while the
+ *                                thread dup2()s a descriptor of OUTDIR and
+ *                                one of REALDIR over number 100 in turn
+ *   swap fchdir OUTDIR REALDIR N open("f") relative for appending while the
+ *                                thread fchdir()s to the two in turn
  *
  * Prints "writes some" or "writes none": whether any write went through
  * (it must, or the race was never run).
@@ -43,6 +48,7 @@ static const char *paths[2];
 static char links[3][4200];
 static atomic_bool done;
 static const char *mode;
+static int dirfds[2];
 
 static void *swapper(void *arg)
 {
@@ -52,6 +58,10 @@ static void *swapper(void *arg)
 			how.flags = i & 1 ? O_WRONLY | O_APPEND : O_RDONLY;
 		else if (!strcmp(mode, "chdir"))
 			strcpy(buf, paths[i & 1]);
+		else if (!strcmp(mode, "dup2"))
+			dup2(dirfds[i & 1], 100);
+		else if (!strcmp(mode, "fchdir"))
+			(void)!fchdir(dirfds[i & 1]);
 		else if (rename(links[1 + (i & 1)], links[0]) == 0 &&
 			 symlink(paths[i & 1], links[1 + (i & 1)]) < 0)
 			break;
@@ -77,6 +87,10 @@ static int open_one(long i)
 			return -1;
 		return fd;
 	}
+	if (!strcmp(mode, "dup2"))
+		return openat(100, "f", O_WRONLY | O_APPEND);
+	if (!strcmp(mode, "fchdir"))
+		return open("f", O_WRONLY | O_APPEND);
 	if (!strcmp(mode, "dirlink")) {
 		int dfd = open(links[0], O_RDONLY | O_DIRECTORY), fd;
 
@@ -111,6 +125,13 @@ int main(int argc, char **argv)
 		snprintf(links[2], sizeof(links[2]), "%s/l.real", dir);
 		if (symlink(paths[0], links[0]) < 0 || symlink(paths[0], links[1]) < 0 ||
 		    symlink(paths[1], links[2]) < 0)
+			return 2;
+	}
+	if (!strcmp(mode, "dup2") || !strcmp(mode, "fchdir")) {
+		dirfds[0] = open(paths[0], O_RDONLY | O_DIRECTORY);
+		dirfds[1] = open(paths[1], O_RDONLY | O_DIRECTORY);
+		if (dirfds[0] < 0 || dirfds[1] < 0 || dup2(dirfds[0], 100) < 0 ||
+		    fchdir(dirfds[0]) < 0)
 			return 2;
 	}
 	pthread_create(&th, NULL, swapper, NULL);
