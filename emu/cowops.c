@@ -32,24 +32,9 @@
  */
 static bool proc_mem(const char *vp)
 {
-	const char *p = vp;
+	const char *rest = emu_proc_task_file(vp);
 
-	if (strncmp(p, "/proc/", 6))
-		return false;
-	p += 6;
-	for (int part = 0; part < 2; part++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (!strcmp(p, "/mem"))
-			return true;
-		if (part == 0 && !strncmp(p, "/task/", 6))
-			p += 6;
-		else
-			return false;
-	}
-	return false;
+	return rest && !strcmp(rest, "mem");
 }
 
 /* Every RESOLVE_* this kernel interface has (fs/open.c VALID_RESOLVE_FLAGS). */
@@ -81,6 +66,13 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 	unsigned wflags = 0;
 
 	x->pend->open_fix_mode = false;
+	/*
+	 * Passed, it keeps its relative path (pinned_path): one that only
+	 * reads cannot reach a real file's content through a swapped dirfd,
+	 * and RESOLVE_BENEATH and RESOLVE_IN_ROOT are relative to the dirfd.
+	 */
+	x->pend->pin_as_written = !(writes || creat) ||
+				  (how && (how->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)));
 	/* build_open_flags (fs/open.c): what the kernel refuses before any walk. */
 	if (how && (how->resolve & ~(uint64_t)RESOLVE_VALID))
 		return cw_emulate(x, -EINVAL);

@@ -604,6 +604,7 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	int dfd = (int)a[0], action = DB_ACTION_PASS, err;
 
 	pend->what = PEND_NONE;
+	pend->pin_as_written = false;
 	pend->moved = false;
 	pend->is_dir = false;
 	pend->sock_fd = -1;
@@ -954,14 +955,17 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
  * the kernel's walk, and turn a write outside the scope into one on a
  * real file in it.  Not folded: ".." is the kernel's to take, from what
  * it reached.  NULL (the path as written) when it is absolute, empty,
- * or pcow does not know its base for sure (a base removed or moved, or
- * the result past PATH_MAX).  malloc'd.
+ * or pcow does not know its base for sure: one moved or removed in the
+ * overlay, one the kernel holds removed (a dead directory, where a name
+ * must stay ENOENT even when another directory took its path), or a
+ * result past PATH_MAX.  malloc'd.
  */
 static char *pinned_path(const struct emu_cow_call *c, int dirfd_arg, int i)
 {
 	const char *guest = c->path[i], *base;
-	char *abs;
+	char name[CW_FD_NAME], real[PATH_MAX], *abs;
 	int dirfd = dirfd_arg >= 0 ? (int)c->args[dirfd_arg] : AT_FDCWD;
+	ssize_t n;
 
 	if (!guest[0] || guest[0] == '/')
 		return NULL;
@@ -969,13 +973,18 @@ static char *pinned_path(const struct emu_cow_call *c, int dirfd_arg, int i)
 		if (!c->fs || c->fs->moved || c->fs->deleted)
 			return NULL;
 		base = c->fs->cwd;
+		snprintf(name, sizeof(name), "/proc/%d/cwd", (int)c->tid);
+		n = readlink(name, real, sizeof(real) - 1);
 	} else {
 		const struct emu_fd *f = emu_files_get(c->files, dirfd);
 
 		if (!f || !f->open || f->moved || f->deleted)
 			return NULL;
 		base = f->vpath ? f->vpath : f->path;
+		n = cw_fd_real(c->tid, dirfd, name, real, sizeof(real));
 	}
+	if (n > 0 && cw_deleted_target(real, (size_t)n))
+		return NULL;
 	if (!base || base[0] != '/' || strlen(base) + 1 + strlen(guest) >= PATH_MAX)
 		return NULL;
 	if (asprintf(&abs, "%s/%s", strcmp(base, "/") ? base : "", guest) < 0)
@@ -1014,7 +1023,7 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 				dirfd_arg = i;
 			if (!c->path[i] || c->sc->args[i].kind != EK_PATH)
 				continue;
-			abs = pinned_path(c, dirfd_arg, i);
+			abs = pend->pin_as_written ? NULL : pinned_path(c, dirfd_arg, i);
 			err = abs ? g->set_arg_data(g->ctx, i, abs, strlen(abs) + 1)
 				  : g->set_arg_data(g->ctx, i, c->path[i], strlen(c->path[i]) + 1);
 			free(abs);

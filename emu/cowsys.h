@@ -83,6 +83,7 @@ struct emu_cow_pending {
 	uint64_t quota_reserved;
 	bool is_dir;
 	bool exchange;		/* PEND_RENAME: RENAME_EXCHANGE */
+	bool pin_as_written;	/* a passed open that reads, or a scoped openat2 */
 	int open_dirfd;		/* PEND_OPEN: how the open's path is walked again */
 	int8_t open_pi;
 	unsigned open_wflags;

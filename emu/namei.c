@@ -103,28 +103,37 @@ static int lookup_dir_inode(const struct emu_fsops *ops, const char *path, struc
 	return ino->type == EMU_FT_DIR ? 0 : -ENOTDIR;
 }
 
-/* /proc/PID/ (and /proc/PID/task/TID/) then one of the magic names. */
-bool emu_magic_link(const char *virt_path)
+const char *emu_proc_task_file(const char *virt_path)
 {
-	static const char *const names[] = { "cwd", "root", "exe" };
 	const char *p = virt_path;
 
 	if (strncmp(p, "/proc/", 6))
-		return false;
+		return NULL;
 	p += 6;
 	for (int part = 0; part < 2; part++) {
 		if (*p < '0' || *p > '9')
-			return false;
+			return NULL;
 		while (*p >= '0' && *p <= '9')
 			p++;
 		if (*p != '/')
-			return false;
+			return NULL;
 		p++;
 		if (part == 0 && !strncmp(p, "task/", 5))
 			p += 5;
 		else
 			break;
 	}
+	return p;
+}
+
+/* /proc/PID/ (and /proc/PID/task/TID/) then one of the magic names. */
+bool emu_magic_link(const char *virt_path)
+{
+	static const char *const names[] = { "cwd", "root", "exe" };
+	const char *p = emu_proc_task_file(virt_path);
+
+	if (!p)
+		return false;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(p, names[i]))
 			return true;

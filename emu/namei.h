@@ -84,6 +84,12 @@ enum emu_walk_flags {
 bool emu_magic_link(const char *virt_path);
 
 /*
+ * What follows /proc/PID/ or /proc/PID/task/TID/ in virt_path ("fd/3",
+ * "mem", ...), or NULL when it is not such a path.
+ */
+const char *emu_proc_task_file(const char *virt_path);
+
+/*
  * The longest absolute path a walk reaches.  The name walked is shorter
  * than PATH_MAX (the kernel's getname), but relative to a deep start
  * directory it can lead further (equal to cow/cow.h's COW_PATH_MAX).

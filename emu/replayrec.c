@@ -1263,18 +1263,9 @@ void emu_rec_exit(struct emu_rec *r, const struct emu_cow_call *c, const struct 
 			n = p->addr_len;
 		}
 		break;
-	case __NR_setuid:
-	case __NR_setgid:
-	case __NR_setreuid:
-	case __NR_setregid:
-	case __NR_setresuid:
-	case __NR_setresgid:
-	case __NR_setfsuid:
-	case __NR_setfsgid:
-	case __NR_setgroups:
-		n = record_cred(r, c->tid);
-		break;
 	default:
+		if (emu_replay_is_setid(c->nr))
+			n = record_cred(r, c->tid);
 		break;
 	}
 	if (n < 0) {
