@@ -9,6 +9,7 @@
 #define PCOW_EMU_COW_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -66,12 +67,23 @@ struct emu_cow {
 	bool protected_hardlinks; /* fs.protected_hardlinks (may_linkat) */
 };
 
-/* A merged directory listing being read through a descriptor. */
+/*
+ * A merged directory listing being read through an open file description:
+ * every descriptor dup or fork made from the one opened shares it (and so
+ * its position), as they share the kernel's struct file.
+ */
 struct dir_state {
+	struct emu_dir ref;   /* the descriptors holding it (emu/fstate.h) */
 	struct cow_dir *snap; /* NULL until the first emulated read */
 	uint64_t pos;	      /* the next entry's offset */
-	bool native;	      /* the kernel serves this descriptor (nothing merged) */
+	bool native;	      /* the kernel serves this description (nothing merged) */
 };
+
+/* The dir_state d is embedded in; NULL for NULL. */
+static inline struct dir_state *dir_state_of(struct emu_dir *d)
+{
+	return d ? (struct dir_state *)((char *)d - offsetof(struct dir_state, ref)) : NULL;
+}
 
 /* One path walked through the merged view (cw_walk). */
 struct walk {

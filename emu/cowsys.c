@@ -35,14 +35,10 @@
 #define __NR_fchmodat2 452 /* Linux 6.6; older libc headers lack it */
 #endif
 
-
-
-
-
-
-static void dir_state_free(void *p)
+/* The last descriptor sharing a listing closed (emu_files_set_dir_free). */
+static void dir_state_free(struct emu_dir *d)
 {
-	struct dir_state *ds = p;
+	struct dir_state *ds = dir_state_of(d);
 
 	if (ds)
 		cow_dir_close(ds->snap);
@@ -233,14 +229,17 @@ static struct dir_state *dir_of(struct ctx *x, int fd)
 {
 	struct emu_fd *f = emu_files_get(x->c->files, fd);
 
-	return f ? f->dir : NULL;
+	return f ? dir_state_of(f->dir) : NULL;
 }
 
-/* getdents64 (wide) and getdents from the merged listing. */
+/*
+ * getdents64 (wide) and getdents from the merged listing, at the position
+ * every descriptor of the open file description shares.
+ */
 static int do_getdents(struct ctx *x, int fd, uint64_t buf, uint64_t count, bool wide)
 {
 	struct emu_fd *f = emu_files_get(x->c->files, fd);
-	struct dir_state *ds = f ? f->dir : NULL;
+	struct dir_state *ds = f ? dir_state_of(f->dir) : NULL;
 	char *out;
 	size_t used = 0;
 	int err;
@@ -1110,8 +1109,13 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		if (emu_files_set_vpath(c->files, (int)result, pend->vpath, pend->moved) < 0)
 			break;
 		if (pend->is_dir && !cw_special_path(ec, pend->vpath) &&
-		    cow_scope_of(ec->store, pend->vpath) == COW_SCOPE_COW && !f->dir)
-			f->dir = calloc(1, sizeof(struct dir_state));
+		    cow_scope_of(ec->store, pend->vpath) == COW_SCOPE_COW && !f->dir) {
+			/* A new open file description: dup and fork share it. */
+			struct dir_state *ds = calloc(1, sizeof(*ds));
+
+			if (ds)
+				emu_files_set_dir(c->files, (int)result, &ds->ref);
+		}
 		break;
 	}
 	case PEND_CHDIR:
@@ -1180,7 +1184,7 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		break;
 	case PEND_LSEEK_DIR: {
 		const struct emu_fd *f = emu_files_get(c->files, (int)c->args[0]);
-		struct dir_state *ds = f ? f->dir : NULL;
+		struct dir_state *ds = f ? dir_state_of(f->dir) : NULL;
 
 		if (ds && result == 0) {
 			ds->native = false; /* rewound: decide again */

@@ -11,13 +11,16 @@
  *     EFD_CLOEXEC ... on Linux) in its flags argument marks it close-on-exec;
  *   - dup copies to the lowest free number (the result), dup2/dup3 to
  *     newfd (dup3 takes O_CLOEXEC), fcntl F_DUPFD/F_DUPFD_CLOEXEC copies to
- *     the result, fcntl F_SETFD sets or clears FD_CLOEXEC;
+ *     the result, fcntl F_SETFD sets or clears FD_CLOEXEC; the copy and
+ *     the original share one open file description (struct emu_dir), as
+ *     do a forked child's descriptors and its parent's;
  *   - close and close_range close (close_range with CLOSE_RANGE_CLOEXEC
  *     marks instead); a failed close still closes, except with EBADF
  *     (close(2): "the file descriptor is freed even if an error occurs");
  *   - chdir and fchdir change the working directory;
  *   - a successful execve/execveat closes the close-on-exec descriptors.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -104,11 +107,31 @@ struct emu_files *emu_files_new(void)
 	return files;
 }
 
-static void (*dir_free)(void *dir);
+static void (*dir_free)(struct emu_dir *dir);
 
-void emu_files_set_dir_free(void (*fn)(void *dir))
+void emu_files_set_dir_free(void (*fn)(struct emu_dir *dir))
 {
 	dir_free = fn;
+}
+
+/* Another descriptor shares dir's open file description (dup, fork). */
+static struct emu_dir *dir_get(struct emu_dir *dir)
+{
+	if (dir) {
+		assert(dir->refs > 0);
+		dir->refs++;
+	}
+	return dir;
+}
+
+/* A descriptor holding dir closed: the last one frees it (fput). */
+static void dir_put(struct emu_dir *dir)
+{
+	if (!dir)
+		return;
+	assert(dir->refs > 0);
+	if (--dir->refs == 0 && dir_free)
+		dir_free(dir);
 }
 
 static void fd_close(struct emu_files *files, long fd)
@@ -120,9 +143,23 @@ static void fd_close(struct emu_files *files, long fd)
 	f = &files->fds[fd];
 	free(f->path);
 	free(f->vpath);
-	if (f->dir && dir_free)
-		dir_free(f->dir);
+	dir_put(f->dir);
 	*f = (struct emu_fd){ .open = false };
+}
+
+int emu_files_set_dir(struct emu_files *files, int fd, struct emu_dir *dir)
+{
+	struct emu_fd *f = emu_files_get(files, fd);
+
+	if (dir)
+		dir->refs = 1;
+	if (!f) {
+		dir_put(dir);
+		return -EBADF;
+	}
+	dir_put(f->dir);
+	f->dir = dir;
+	return 0;
 }
 
 void emu_files_put(struct emu_files *files)
@@ -150,8 +187,11 @@ struct emu_files *emu_files_copy(const struct emu_files *files)
 			emu_files_put(copy);
 			return NULL;
 		}
-		if (f->open)
+		if (f->open) {
+			/* fork: the child's descriptors share the parent's files (dup_fd) */
 			copy->fds[i].deleted = f->deleted;
+			copy->fds[i].dir = dir_get(f->dir);
+		}
 	}
 	return copy;
 }
@@ -449,14 +489,24 @@ static int copy_fd(struct emu_files *files, long from, long to, bool cloexec)
 		char *path = f->path ? strdup(f->path) : NULL;
 		char *vpath = f->vpath ? strdup(f->vpath) : NULL;
 		bool moved = f->moved, deleted = f->deleted;
+		/*
+		 * The same open file description (fs/file.c do_dup2): its
+		 * listing and position too.  Held before emu_files_set closes
+		 * to (which may hold it as well) and may move the table.
+		 */
+		struct emu_dir *dir = dir_get(f->dir);
 		int err = -ENOMEM;
 
 		if ((!f->path || path) && (!f->vpath || vpath))
 			err = emu_files_set(files, (int)to, path, cloexec);
 		if (!err && vpath)
 			err = emu_files_set_vpath(files, (int)to, vpath, moved);
-		if (!err)
+		if (!err) {
 			files->fds[to].deleted = deleted;
+			files->fds[to].dir = dir;
+		} else {
+			dir_put(dir);
+		}
 		free(path);
 		free(vpath);
 		return err;

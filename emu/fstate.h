@@ -31,6 +31,24 @@ struct emu_fs {
 	struct emu_fs *prev, *next; /* every live one (emu_fstate_renamed) */
 };
 
+/*
+ * What the copy-on-write layer keeps per open file description, not per
+ * descriptor: a merged directory listing and its position.  The kernel's
+ * dup, dup2, dup3, fcntl(F_DUPFD) and fork give the new descriptor the
+ * same struct file (fs/file.c do_dup2, dup_fd), hence one f_pos that a
+ * read or lseek through either moves; so every descriptor made that way
+ * holds a reference to the same emu_dir.  The layer embeds it in its own
+ * struct; the function given to emu_files_set_dir_free releases it when
+ * the last descriptor holding it closes (close, close_range, dup2 over
+ * it, close-on-exec, the table freed at exit).
+ *
+ * Invariant: refs == the number of open emu_fd entries, in every table,
+ * whose dir points here.
+ */
+struct emu_dir {
+	int refs;
+};
+
 struct emu_fd {
 	char *path;   /* absolute path it was opened by; NULL: not a path (pipe...) */
 	bool open;    /* the descriptor is open */
@@ -38,14 +56,13 @@ struct emu_fd {
 	/*
 	 * Set by the copy-on-write layer, NULL otherwise.  vpath: the object's
 	 * virtual path with symlinks resolved (copied by dup and fork); dir:
-	 * its merged directory listing and position (owned by this
-	 * descriptor alone, freed by the function given to
-	 * emu_files_set_dir_free; dup and fork start without one).
+	 * its open file description's merged listing (shared with dup and
+	 * fork copies, see struct emu_dir; emu_files_set_dir).
 	 */
 	char *vpath;
 	bool moved; /* the kernel's object is not at vpath (upper or redirected) */
 	bool deleted; /* its name was removed in the overlay: " (deleted)" */
-	void *dir;
+	struct emu_dir *dir;
 };
 
 struct emu_files {
@@ -72,8 +89,18 @@ int emu_files_set_vpath(struct emu_files *files, int fd, const char *vpath, bool
 /* The open descriptor fd's entry, NULL when closed or unknown. */
 struct emu_fd *emu_files_get(const struct emu_files *files, int fd);
 
-/* How emu_fd.dir is freed when its descriptor closes (once, at start). */
-void emu_files_set_dir_free(void (*fn)(void *dir));
+/*
+ * How an emu_dir is freed when the last descriptor holding it closes
+ * (set once, at start; fn is not called with NULL).
+ */
+void emu_files_set_dir_free(void (*fn)(struct emu_dir *dir));
+
+/*
+ * Give the open descriptor fd a new open file description's dir (not yet
+ * held: its refs is set to 1, the table's); the one fd held is released.
+ * Returns 0, or -EBADF when fd is not open (dir is then released).
+ */
+int emu_files_set_dir(struct emu_files *files, int fd, struct emu_dir *dir);
 
 /* The path fd was opened by; NULL when closed, unknown or not a path. */
 const char *emu_files_path(const struct emu_files *files, int fd);

@@ -1007,7 +1007,7 @@ static long record_cred(struct emu_rec *r, pid_t tid)
 static long dir_position(struct emu_rec *r, const struct emu_cow_call *c, int fd, int64_t off)
 {
 	const struct emu_fd *f = emu_files_get(c->files, fd);
-	const struct dir_state *ds = f ? f->dir : NULL;
+	const struct dir_state *ds = f ? dir_state_of(f->dir) : NULL;
 	const struct seen *s;
 	const char *path;
 	uint64_t k = 0;

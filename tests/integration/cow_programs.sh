@@ -89,4 +89,12 @@ if command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/n
 else
 	echo "SKIP python3 -m venv: python3 with venv is not installed"
 fi
+if command -v python3 >/dev/null; then
+	# shutil.rmtree lists each directory by os.scandir(fd), which dups fd:
+	# the dup must list the merged directory, with the real names too.
+	run "python3 shutil.rmtree of a changed directory" setup_src 'rm src/a.txt &&
+		echo new >src/new.txt && echo new >src/lib/new.c && python3 -c "import shutil; shutil.rmtree(\"src\")" && test ! -e src && echo removed'
+else
+	echo "SKIP python3 shutil.rmtree: python3 is not installed"
+fi
 finish

@@ -1,7 +1,8 @@
 /*
  * check_fstate — working directory and descriptor tables: lexical
- * normalisation, resolution against AT_FDCWD and dirfds, and the tracking
- * rules of open, dup, fcntl, close, close_range, chdir, fchdir, execve.
+ * normalisation, resolution against AT_FDCWD and dirfds, the tracking
+ * rules of open, dup, fcntl, close, close_range, chdir, fchdir, execve, and
+ * the directory state dup and fork share.
  */
 #include <check.h>
 #include <errno.h>
@@ -205,6 +206,87 @@ START_TEST(test_renamed_and_unlinked)
 }
 END_TEST
 
+static int dirs_freed;
+
+static void count_free(struct emu_dir *dir)
+{
+	dirs_freed++;
+	free(dir);
+}
+
+static struct emu_dir *new_dir(void)
+{
+	struct emu_dir *dir = calloc(1, sizeof(*dir));
+
+	ck_assert_ptr_nonnull(dir);
+	return dir;
+}
+
+/*
+ * dup*, fcntl(F_DUPFD) and fork share one open file description's dir; it
+ * is freed when the last descriptor holding it closes, in whichever table.
+ */
+START_TEST(test_dir_shared)
+{
+	struct emu_fs *fs = emu_fs_new("/t");
+	struct emu_files *files = emu_files_new(), *child;
+	struct emu_dir *dir = new_dir(), *other = new_dir();
+
+	emu_files_set_dir_free(count_free);
+	dirs_freed = 0;
+	track(fs, files, SYS_openat, (uint64_t)AT_FDCWD, 0, O_DIRECTORY, 3, NULL, "/t/d");
+	track(fs, files, SYS_openat, (uint64_t)AT_FDCWD, 0, O_DIRECTORY, 4, NULL, "/t/e");
+	ck_assert_int_eq(emu_files_set_dir(files, 3, dir), 0);
+	ck_assert_int_eq(emu_files_set_dir(files, 4, other), 0);
+	ck_assert_int_eq(dir->refs, 1);
+	/* not open: the dir is released at once */
+	ck_assert_int_eq(emu_files_set_dir(files, 9, new_dir()), -EBADF);
+	ck_assert_int_eq(dirs_freed, 1);
+
+	track(fs, files, SYS_dup, 3, 0, 0, 5, NULL, NULL);
+	track(fs, files, SYS_dup3, 3, 6, O_CLOEXEC, 6, NULL, NULL);
+	track(fs, files, SYS_fcntl, 3, F_DUPFD, 7, 7, NULL, NULL);
+	ck_assert_ptr_eq(emu_files_get(files, 5)->dir, dir);
+	ck_assert_ptr_eq(emu_files_get(files, 6)->dir, dir);
+	ck_assert_ptr_eq(emu_files_get(files, 7)->dir, dir);
+	ck_assert_int_eq(dir->refs, 4);
+	/* dup2 onto itself changes nothing; onto another's holder releases it */
+	track(fs, files, SYS_dup2, 3, 3, 0, 3, NULL, NULL);
+	ck_assert_int_eq(dir->refs, 4);
+	track(fs, files, SYS_dup2, 3, 4, 0, 4, NULL, NULL);
+	ck_assert_int_eq(dirs_freed, 2);
+	ck_assert_int_eq(dir->refs, 5);
+	/* dup2 between two holders of the same one */
+	track(fs, files, SYS_dup2, 5, 4, 0, 4, NULL, NULL);
+	ck_assert_int_eq(dir->refs, 5);
+
+	/* fork: every descriptor of the child holds it too */
+	child = emu_files_copy(files);
+	ck_assert_int_eq(dir->refs, 10);
+	ck_assert_ptr_eq(emu_files_get(child, 3)->dir, dir);
+	/* exec drops the close-on-exec one, close and close_range the others */
+	track(fs, child, SYS_execve, 0, 0, 0, 0, "/bin/true", NULL);
+	ck_assert_int_eq(dir->refs, 9);
+	track(fs, files, SYS_close, 3, 0, 0, 0, NULL, NULL);
+	track(fs, files, SYS_close_range, 4, 6, 0, 0, NULL, NULL);
+	ck_assert_int_eq(dir->refs, 5);
+	emu_files_put(child); /* the child exits */
+	ck_assert_int_eq(dir->refs, 1);
+	ck_assert_int_eq(dirs_freed, 2);
+	track(fs, files, SYS_close, 7, 0, 0, 0, NULL, NULL);
+	ck_assert_int_eq(dirs_freed, 3);
+
+	/* a table freed with a holder frees it */
+	track(fs, files, SYS_openat, (uint64_t)AT_FDCWD, 0, O_DIRECTORY, 3, NULL, "/t/d");
+	ck_assert_int_eq(emu_files_set_dir(files, 3, new_dir()), 0);
+	track(fs, files, SYS_dup, 3, 0, 0, 4, NULL, NULL);
+	emu_files_put(files);
+	ck_assert_int_eq(dirs_freed, 4);
+	emu_files_set_dir_free(NULL);
+	emu_fs_put(fs);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fstate");
@@ -215,6 +297,7 @@ int main(void)
 	tcase_add_test(tc, test_normalize);
 	tcase_add_test(tc, test_resolve_and_track);
 	tcase_add_test(tc, test_renamed_and_unlinked);
+	tcase_add_test(tc, test_dir_shared);
 	tcase_add_test(tc, test_select);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
