@@ -140,6 +140,8 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 			return cw_emulate(x, -EFAULT);
 		return cw_rewrite(x, pi, upper, w.res.virt_path);
 	}
+	if (creat && w.err == -ENOENT)
+		return cw_create_outside(x, &w, base_moved, pi);
 	if (w.err || !writes || !cw_in_cow(x, w.res.virt_path))
 		return cw_read_only(x, &w, base_moved, pi);
 
@@ -189,7 +191,7 @@ static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *t
 	if (w.special)
 		return cw_deny(x, -EACCES);
 	if (!cw_in_cow(x, w.res.virt_path) && (w.err == 0 || w.res.parent_exists))
-		return cw_read_only(x, &w, base_moved, pi);
+		return cw_create_outside(x, &w, base_moved, pi);
 	if (w.err == 0)
 		return cw_emulate(x, -EEXIST); /* filename_create: even "name/" */
 	if (w.err != -ENOENT || !w.res.parent_exists)
