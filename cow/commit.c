@@ -21,8 +21,8 @@
  *      written beside its target (".pcow-commit.ID"), fsync'ed and renamed
  *      over it, so a real file is always either the old or the new one;
  *   4. deletions, deepest first, and the objects moved aside in step 2;
- *   5. directory modes, owners and times, bottom-up (writing children
- *      changes a directory's times).
+ *   5. directory extended attributes, modes, owners and times, bottom-up
+ *      (writing children changes a directory's times).
  *
  * Each entry's progress is kept in the index (0 pending, 1 staged, 2 done)
  * and written before the step it announces, or after the step it records,
@@ -691,14 +691,43 @@ static int apply_entry(struct commit *c, struct cow_entry *e)
 	}
 }
 
+/*
+ * The extended attributes of the upper directory of e onto the real one
+ * (a file gets its own with its content, put_file).  A directory pcow may
+ * not read (mode 0311, not root) was copied up without them: left alone.
+ */
+static int dir_xattrs(struct commit *c, const struct cow_entry *e)
+{
+	int src, dst, err;
+
+	src = openat(c->store->upper_fd, cow_rel(c->store, e->virt_path),
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (src < 0)
+		return errno == EACCES ? 0 : -errno;
+	dst = open(cow_kpath(c->store, e->virt_path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dst < 0) {
+		err = errno == EACCES ? 0 : -errno;
+		goto out_src;
+	}
+	err = cow_sync_xattrs(src, dst);
+	close(dst);
+out_src:
+	close(src);
+	return err;
+}
+
 /* Step 5 for one directory entry. */
 static int dir_meta(struct commit *c, const struct cow_entry *e)
 {
 	struct stat st;
 	struct timespec ts[2];
+	int err;
 
 	if (fstatat(c->store->upper_fd, cow_rel(c->store, e->virt_path), &st, 0) < 0)
 		return -errno;
+	err = dir_xattrs(c, e);
+	if (err)
+		return err;
 	if (chown(cow_kpath(c->store, e->virt_path), st.st_uid, st.st_gid) < 0 && errno != EPERM)
 		return -errno;
 	if (chmod(cow_kpath(c->store, e->virt_path), st.st_mode & 07777) < 0)

@@ -201,6 +201,42 @@ out_free:
 	return err;
 }
 
+int cow_sync_xattrs(int src_fd, int dst_fd)
+{
+	char *names = NULL;
+	ssize_t len;
+	int err = cow_copy_xattrs(src_fd, dst_fd);
+
+	if (err)
+		return err;
+	len = flistxattr(dst_fd, NULL, 0);
+	if (len <= 0)
+		return len < 0 && !xattr_skippable(errno) ? -errno : 0;
+	names = malloc((size_t)len);
+	if (!names)
+		return -ENOMEM;
+	len = flistxattr(dst_fd, names, (size_t)len);
+	if (len < 0) {
+		err = xattr_skippable(errno) ? 0 : -errno;
+		goto out_free;
+	}
+	for (char *name = names; name < names + len; name += strlen(name) + 1) {
+		/* security.selinux is the host's label, not a change (cow/status.c). */
+		if (!strcmp(name, "security.selinux"))
+			continue;
+		if (fgetxattr(src_fd, name, NULL, 0) >= 0 || errno != ENODATA)
+			continue;
+		if (fremovexattr(dst_fd, name) < 0 && errno != ENODATA &&
+		    !xattr_skippable(errno)) {
+			err = -errno;
+			break;
+		}
+	}
+out_free:
+	free(names);
+	return err;
+}
+
 /* Owner (where permitted), mode, times of an open copy from st. */
 static int copy_meta_fd(int fd, const struct stat *st)
 {

@@ -120,6 +120,11 @@ int cow_orig_from(const char *real_path, const struct stat *st, struct cow_orig 
 int cow_copy_data(int src_fd, int dst_fd, off_t size);
 /* Copy xattrs of src to dst: ENOTSUP on either side is not an error. */
 int cow_copy_xattrs(int src_fd, int dst_fd);
+/*
+ * Make dst's xattrs src's: copy each of src's, remove each of dst's that src
+ * lacks (security.selinux aside).  ENOTSUP, EPERM, EACCES are not errors.
+ */
+int cow_sync_xattrs(int src_fd, int dst_fd);
 /* A fresh name in work/ ("tmp.N"); buf at least 32 bytes. */
 void cow_work_name(struct cow_store *store, char *buf, size_t size);
 

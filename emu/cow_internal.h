@@ -182,6 +182,8 @@ int cw_emulate(struct ctx *x, long result);
 int cw_deny(struct ctx *x, long err);
 int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp);
 int cw_read_only(struct ctx *x, const struct walk *w, bool base_moved, int i);
+/* A name to make outside the scope, its parent there: to the kernel at its real path. */
+int cw_create_outside(struct ctx *x, const struct walk *w, bool base_moved, int i);
 bool cw_quiet(const struct ctx *x, int i, int dirfd);
 /* The working directory was removed in the overlay (rmdir of the cwd). */
 bool cw_cwd_gone(struct ctx *x);

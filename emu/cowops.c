@@ -157,6 +157,8 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 			return cw_emulate(x, -EFAULT);
 		return cw_rewrite(x, pi, upper, w.res.virt_path);
 	}
+	if (creat && w.err == -ENOENT)
+		return cw_create_outside(x, &w, base_moved, pi);
 	if (w.err || !writes || !cw_in_cow(x, w.res.virt_path))
 		return cw_read_only(x, &w, base_moved, pi);
 
@@ -206,7 +208,7 @@ static int do_mknod(struct ctx *x, int dirfd, int pi, mode_t mode, const char *t
 	if (w.special)
 		return cw_deny(x, -EACCES);
 	if (!cw_in_cow(x, w.res.virt_path) && (w.err == 0 || w.res.parent_exists))
-		return cw_read_only(x, &w, base_moved, pi);
+		return cw_create_outside(x, &w, base_moved, pi);
 	if (w.err == 0)
 		return cw_emulate(x, -EEXIST); /* filename_create: even "name/" */
 	if (w.err != -ENOENT || !w.res.parent_exists)
@@ -362,6 +364,34 @@ static int exchange(struct ctx *x, const struct walk *ow, const struct walk *nw)
 	return err;
 }
 
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U /* Linux 5.8 */
+#endif
+
+/*
+ * The mount of vp's parent: that of its nearest ancestor on the real file
+ * system (a directory made in the overlay is on its parent's mount), by
+ * statx's mount id, else (before Linux 5.8) its device; 0 when none is found.
+ */
+static uint64_t parent_mount(struct ctx *x, const char *vp)
+{
+	char p[EMU_PATH_MAX];
+	struct statx stx;
+	char *slash;
+
+	snprintf(p, sizeof(p), "%s", vp);
+	while ((slash = strrchr(p, '/'))) {
+		slash[slash == p] = '\0'; /* "/a" -> "/" */
+		if (statx(AT_FDCWD, cow_kpath(x->ec->store, p), 0, STATX_MNT_ID, &stx) == 0)
+			return stx.stx_mask & STATX_MNT_ID
+				       ? stx.stx_mnt_id
+				       : (uint64_t)stx.stx_dev_major << 32 | stx.stx_dev_minor;
+		if (slash == p)
+			break;
+	}
+	return 0;
+}
+
 int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags)
 {
 	struct walk *w = malloc(2 * sizeof(*w)), *ow = w, *nw = w + 1; /* old, new */
@@ -384,6 +414,22 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 	cw_walk(x->ec, x->c, nfd, ni, EMU_WALK_NAME, nw, &nbm);
 	if (ow->special || nw->special) {
 		action = cw_deny(x, -EACCES);
+		goto out;
+	}
+	/*
+	 * do_renameat2: both parents are looked up, then their mounts compared
+	 * (EXDEV) before anything about the last components: a missing source
+	 * on another mount is EXDEV.  pcow's own EXDEV at the scope's edge on
+	 * one mount comes later, where the kernel would fail a rename
+	 * (it is pcow's refusal, after the kernel's errors).
+	 */
+	if ((ow->err && !ow->res.parent_exists) || (nw->err && !nw->res.parent_exists)) {
+		action = cw_emulate(x, ow->err && !ow->res.parent_exists ? ow->err : nw->err);
+		goto out;
+	}
+	if (cw_in_cow(x, ow->res.virt_path) != cw_in_cow(x, nw->res.virt_path) &&
+	    parent_mount(x, ow->res.virt_path) != parent_mount(x, nw->res.virt_path)) {
+		action = cw_emulate(x, -EXDEV);
 		goto out;
 	}
 	/* do_renameat2: a last component "." or ".." is busy. */

@@ -144,6 +144,29 @@ int cw_read_only(struct ctx *x, const struct walk *w, bool base_moved, int i)
 	return cw_rewrite(x, i, w->lk.real_path, w->res.virt_path);
 }
 
+/*
+ * A name to make outside the copy-on-write scope (below --rw, or past the
+ * scope) whose parent exists: the kernel makes it at the real path.  Its
+ * walk may have touched the overlay on the way (an ancestor in the scope
+ * copied up): the walk's "no such file" is then not the answer, the call
+ * goes to the real path, with the trailing slash the program wrote
+ * (filename_create decides on it).  Anything else: cw_read_only.
+ */
+int cw_create_outside(struct ctx *x, const struct walk *w, bool base_moved, int i)
+{
+	char path[COW_REAL_MAX];
+
+	if (w->special || w->err != -ENOENT || !w->res.parent_exists ||
+	    cw_in_cow(x, w->res.virt_path))
+		return cw_read_only(x, w, base_moved, i);
+	if (!w->touched && !(base_moved && x->c->path[i][0] != '/'))
+		return DB_ACTION_PASS;
+	if (snprintf(path, sizeof(path), "%s%s", w->lk.real_path,
+		     w->res.trailing_slash ? "/" : "") >= (int)sizeof(path))
+		return cw_emulate(x, -ENAMETOOLONG);
+	return cw_rewrite(x, i, path, w->res.virt_path);
+}
+
 /* Nothing to decide: no path argument could reach the overlay. */
 bool cw_quiet(const struct ctx *x, int i, int dirfd)
 {

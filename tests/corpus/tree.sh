@@ -10,6 +10,9 @@
 #   base/noperm.txt 0000, base/wonly.txt 0222
 #   scripts/run: a real script whose interpreter (scripts/interp) is not there
 #   special/fifo, and as root special/null (character device 1,3)
+#   user.* extended attributes on base/a.txt, base/w.txt, base/r2.txt,
+#   base/dir and base/rdir (tests/progs/xattrdump -s), where the file
+#   system has them, so that what a case copies up keeps them
 # Owners other than root only when the tree is made as root.
 . "$top_srcdir/tests/integration/fsops_tree.sh"
 
@@ -26,6 +29,15 @@ corpus_tree() {
 		printf 'wonly\n' >base/wonly.txt && chmod 0222 base/wonly.txt &&
 		mkdir scripts && printf '#!scripts/interp x\necho real\n' >scripts/run &&
 		chmod 0755 scripts/run && mkdir special && mkfifo -m 0644 special/fifo || exit 1
+	x="$top_builddir/tests/progs/xattrdump"
+	if "$x" -s base/a.txt user.corpus a 2>/dev/null; then
+		"$x" -s base/w.txt user.corpus w && "$x" -s base/w.txt user.two 2 &&
+			"$x" -s base/r2.txt user.corpus r2 &&
+			"$x" -s base/dir user.corpus dir && "$x" -s base/rdir user.corpus rdir ||
+			exit 1
+	else
+		echo "# no user.* extended attributes in $1: the tree has none"
+	fi
 	if [ "$(id -u)" = 0 ]; then
 		chown 65534:65534 pub/nobodyfile open/nbdir &&
 			mknod -m 0666 special/null c 1 3 || exit 1

@@ -22,21 +22,27 @@
 BIN=${CORPUS_BIN:-$top_builddir/tests/corpus}
 
 # snapm DIR: every path with type, mode, owner, size, mtime and link
-# target, then the device numbers and the content hashes (the real tree:
-# nothing may change)
+# target, then the device numbers, the content hashes and the extended
+# attributes (the real tree: nothing may change)
 snapm() {
 	(cd "$1" && find . -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort &&
-		devnums && find . -type f -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort)
+		devnums && find . -type f -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort &&
+		xattrs)
 }
 # snapc DIR: the same without times and directory sizes (commit against native)
 snapc() {
 	(cd "$1" && { find . ! -type d -printf '%p %y %m %U %G %s %l\n'
 		find . -type d -printf '%p %y %m %U %G\n'; } | LC_ALL=C sort &&
-		devnums && find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+		devnums && find . -type f -exec sha256sum {} + | LC_ALL=C sort &&
+		xattrs)
 }
 # devnums: the major and minor numbers of the device nodes below .
 devnums() {
 	find . \( -type c -o -type b \) -exec stat -c '%n %t:%T' {} + | LC_ALL=C sort
+}
+# xattrs: every extended attribute below . (tests/progs/xattrdump)
+xattrs() {
+	"$PROGS/xattrdump" . | LC_ALL=C sort
 }
 # show WHAT A B: the first lines of the difference
 show() {
