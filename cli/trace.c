@@ -82,7 +82,7 @@ struct trace_opts {
 	char options_text[512]; /* what the run row records */
 	bool no_cow;
 	bool quiet;
-	const char *cow_dirs[32];	/* --cow, made absolute (static storage) */
+	const char *cow_dirs[32];	/* --cow, made absolute (owned: opts_free) */
 	size_t n_cow;
 	const char *rw_dirs[32];	/* --rw */
 	size_t n_rw;
@@ -106,8 +106,17 @@ static int add_scope_dir(const char *opt, const char *arg, const char **dirs, si
 		cli_error("trace: %s %s: %s", opt, arg, strerror(errno));
 		return -errno;
 	}
-	dirs[(*n)++] = abs; /* lives until exit */
+	dirs[(*n)++] = abs;
 	return 0;
+}
+
+static void opts_free(struct trace_opts *o)
+{
+	tracer_stack_names_free(o->stack_names);
+	for (size_t i = 0; i < o->n_cow; i++)
+		free((char *)o->cow_dirs[i]);
+	for (size_t i = 0; i < o->n_rw; i++)
+		free((char *)o->rw_dirs[i]);
 }
 
 /* "100", "64K", "10M", "2G" (powers of 1024). */
@@ -511,11 +520,11 @@ int cmd_trace(int argc, char **argv)
 
 	first = parse_options(argc, argv, &o);
 	if (first < 0) {
-		tracer_stack_names_free(o.stack_names);
+		opts_free(&o);
 		return EXIT_PCOW_ERROR;
 	}
 	if (make_selection(&o, &sel, &filter, &use_filter) < 0) {
-		tracer_stack_names_free(o.stack_names);
+		opts_free(&o);
 		return EXIT_PCOW_ERROR;
 	}
 
@@ -627,7 +636,7 @@ int cmd_trace(int argc, char **argv)
 	db_close(db);
 	emu_cow_free(ec);
 	cow_store_close(store);
-	tracer_stack_names_free(o.stack_names);
+	opts_free(&o);
 	if (err)
 		return EXIT_PCOW_ERROR;
 	if (res.exec_errno) {
@@ -651,6 +660,6 @@ out_error:
 	emu_cow_free(ec);
 	cow_store_close(store);
 	seccomp_prog_free(&filter);
-	tracer_stack_names_free(o.stack_names);
+	opts_free(&o);
 	return EXIT_PCOW_ERROR;
 }
