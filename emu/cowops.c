@@ -392,6 +392,33 @@ static uint64_t parent_mount(struct ctx *x, const char *vp)
 	return 0;
 }
 
+/*
+ * Two names outside the copy-on-write scope (below --rw) whose walks went
+ * through the overlay (an ancestor in the scope was copied up), or from a
+ * moved base: the kernel gets both at their real paths, each with the
+ * trailing slash the program wrote, as a single name does
+ * (cw_create_outside).
+ */
+static int both_outside(struct ctx *x, const struct walk *ow, int oi, const struct walk *nw,
+			int ni)
+{
+	const struct walk *w[2] = { ow, nw };
+	const int arg[2] = { oi, ni };
+	char path[COW_REAL_MAX];
+
+	for (int k = 0; k < 2; k++) {
+		int action;
+
+		if (snprintf(path, sizeof(path), "%s%s", w[k]->lk.real_path,
+			     w[k]->res.trailing_slash ? "/" : "") >= (int)sizeof(path))
+			return cw_emulate(x, -ENAMETOOLONG);
+		action = cw_rewrite(x, arg[k], path, w[k]->res.virt_path);
+		if (action != DB_ACTION_REWRITE)
+			return action;
+	}
+	return DB_ACTION_REWRITE;
+}
+
 int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags)
 {
 	struct walk *w = malloc(2 * sizeof(*w)), *ow = w, *nw = w + 1; /* old, new */
@@ -448,7 +475,7 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 	}
 	ocow = cw_in_cow(x, ow->res.virt_path);
 	ncow = cw_in_cow(x, nw->res.virt_path);
-	if (!ocow && !ncow && !ow->touched && !nw->touched && !obm && !nbm) {
+	if (!ocow && !ncow) {
 		/* The kernel renames: the descriptor tables follow it at the exit. */
 		size_t lo = strlen(ow->res.virt_path), ln = strlen(nw->res.virt_path);
 
@@ -458,15 +485,13 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 			x->pend->exchange = flags & RENAME_EXCHANGE;
 			x->pend->what = PEND_RENAME;
 		}
-		action = DB_ACTION_PASS;
+		action = !ow->touched && !nw->touched && !obm && !nbm
+				 ? DB_ACTION_PASS
+				 : both_outside(x, ow, oi, nw, ni);
 		goto out;
 	}
 	if (ocow != ncow) {
 		action = cw_emulate(x, -EXDEV);
-		goto out;
-	}
-	if (!ocow) {
-		action = cw_deny(x, -EXDEV); /* outside the scope but through the overlay */
 		goto out;
 	}
 	if ((flags & RENAME_NOREPLACE) && nw->err == 0) {
@@ -585,8 +610,8 @@ static int link_unnamed(struct ctx *x, int fd, const struct walk *nw)
 }
 
 /* The checks of do_linkat after both walks, then the link. */
-static int link_walked(struct ctx *x, const struct walk *ow, const struct walk *nw, bool obm,
-		       bool nbm)
+static int link_walked(struct ctx *x, const struct walk *ow, int oi, const struct walk *nw,
+		       int ni, bool obm, bool nbm)
 {
 	int err;
 
@@ -598,12 +623,11 @@ static int link_walked(struct ctx *x, const struct walk *ow, const struct walk *
 		return cw_emulate(x, -EEXIST);
 	if (!(nw->err == -ENOENT && nw->res.parent_exists) || nw->res.trailing_slash)
 		return cw_emulate(x, nw->err); /* filename_create: "name/" is ENOENT */
-	if (!cw_in_cow(x, ow->res.virt_path) || !cw_in_cow(x, nw->res.virt_path)) {
-		return !cw_in_cow(x, ow->res.virt_path) && !cw_in_cow(x, nw->res.virt_path) &&
-				       !ow->touched && !nw->touched && !obm && !nbm
-			       ? DB_ACTION_PASS
-			       : cw_emulate(x, -EXDEV);
-	}
+	if (!cw_in_cow(x, ow->res.virt_path) && !cw_in_cow(x, nw->res.virt_path))
+		return !ow->touched && !nw->touched && !obm && !nbm ? DB_ACTION_PASS
+								    : both_outside(x, ow, oi, nw, ni);
+	if (!cw_in_cow(x, ow->res.virt_path) || !cw_in_cow(x, nw->res.virt_path))
+		return cw_emulate(x, -EXDEV);
 	if (x->ec->protected_hardlinks && !cw_is_owner(x, &ow->res.inode) &&
 	    !safe_hardlink_source(x, &ow->res.inode))
 		return cw_emulate(x, -EPERM); /* may_linkat */
@@ -649,7 +673,7 @@ int cw_do_link(struct ctx *x, int ofd, int oi, int nfd, int ni, int flags)
 		}
 		ow->special = true;
 	}
-	action = link_walked(x, ow, nw, obm, nbm);
+	action = link_walked(x, ow, oi, nw, ni, obm, nbm);
 out:
 	free(w);
 	return action;

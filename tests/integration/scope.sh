@@ -1,8 +1,9 @@
 #!/bin/sh
 # The copy-on-write scope, traced (the rules alone have unit tests):
 #   --rw DIR         a change below DIR reaches the real file and is no
-#                    change of the store; one elsewhere in the scope lands
-#                    in the overlay, even past an ancestor copied up;
+#                    change of the store (creations, links and renames
+#                    too, even past an ancestor copied up); one elsewhere
+#                    in the scope lands in the overlay;
 #   --cow A --cow B  both overlaid; a directory in neither is written for real;
 #   no --cow         the whole file system is the scope (but /proc, /sys,
 #                    /dev and the store): a real file written lands in the
@@ -42,6 +43,22 @@ expect_eq "--rw: after commit, what the program saw" "F
 G
 N
 H" "$(cat "$T/c/f" "$T/c/rw/g" "$T/c/rw/new" "$T/c/sub/h")"
+
+# rename and link below DIR, once an ancestor in the scope is copied up
+# (the walks go through the overlay): the kernel does them for real.
+out=$("$PCOW" trace -q --store "$T/s1b" --cow "$T/c" --rw "$T/c/rw" -- sh -c '
+	echo F2 >c/f && ln c/rw/g c/rw/hard && mv c/rw/d c/rw/d2 && mv c/rw/hard c/rw/hard2 &&
+	mv c/rw/d2/ c/rw/d3/ && ls c/rw' 2>&1)
+expect_eq "--rw: link and rename below DIR past a copied-up ancestor" "d3
+g
+hard2
+new
+sl" "$out"
+[ "$(stat -c %i "$T/c/rw/g")" = "$(stat -c %i "$T/c/rw/hard2" 2>/dev/null)" ] && [ -d "$T/c/rw/d3" ] &&
+	pass "--rw: the link and the renames are real" ||
+	fail "--rw: the link or a rename is not real: $(ls -li "$T/c/rw")"
+expect_eq "--rw: pcow status lists only the change outside DIR" "M $T/c/f" \
+	"$("$PCOW" status "$T/s1b" 2>&1)"
 
 # ---- --cow A --cow B; C outside
 tree "$T/A" && tree "$T/B" && tree "$T/C"
