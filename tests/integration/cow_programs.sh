@@ -73,6 +73,7 @@ exp_sed() { echo "M W/src/a.txt"; }
 exp_cp() { adds copy; }
 exp_mv() { echo "R W/src -> W/moved"; }
 exp_rm() { echo "D W/src/lib"; }
+exp_rmtree() { echo "D W/src"; }
 exp_tar() { echo "D W/old"; adds out/linux; }
 exp_script() { adds new.sh; }
 exp_make() { adds src/*.o src/prog; }
@@ -162,7 +163,7 @@ if command -v python3 >/dev/null; then
 	# shutil.rmtree lists each directory by os.scandir(fd), which dups fd:
 	# the dup must list the merged directory, with the real names too.
 	run "python3 shutil.rmtree of a changed directory" setup_src 'rm src/a.txt &&
-		echo new >src/new.txt && echo new >src/lib/new.c && python3 -c "import shutil; shutil.rmtree(\"src\")" && test ! -e src && echo removed'
+		echo new >src/new.txt && echo new >src/lib/new.c && python3 -c "import shutil; shutil.rmtree(\"src\")" && test ! -e src && echo removed' exp_rmtree
 else
 	echo "SKIP python3 shutil.rmtree: python3 is not installed"
 fi
