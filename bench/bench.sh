@@ -17,8 +17,11 @@
 #
 # The work (the tarball, its extraction, the project) goes in a new
 # directory under DIR (default /tmp).  On a VM whose disk writeback makes
-# native tar runs vary five-fold (seen: 1.3 s to 7.7 s), -d /dev/shm
-# measures the tracers rather than the disk.
+# native tar runs vary five-fold (seen: 1.3 s to 7.7 s), a tmpfs measures
+# the tracers rather than the disk: as root, `mount -t tmpfs tmpfs
+# /mnt/bench` and -d /mnt/bench.  Not /dev/shm: pcow never makes /dev
+# copy-on-write (pcow trace refuses --cow there), and until stop 17 the
+# pcow-cow figures measured there were traces without copy-on-write.
 #
 # Each cell is the median wall time of RUNS runs (default 5); the tools
 # alternate run by run so drift hits all alike.  "ratio" is against native;
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
 	-n) runs=$2; shift 2 ;;
 	-t) tools=$2; shift 2 ;;
 	-d) base=$2; shift 2 ;;
-	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,30p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -44,6 +47,12 @@ build=$(pwd)
 PCOW="$build/pcow"
 [ -x "$PCOW" ] || { echo "bench: run from the build directory (no ./pcow)" >&2; exit 2; }
 make -s bench/floor bench/getppid_loop bench/runtime >/dev/null || exit 2
+case "$(cd "$base" 2>/dev/null && pwd -P)/" in
+/dev/*|/proc/*|/sys/*)
+	echo "bench: $base is below /dev, /proc or /sys, which pcow never makes copy-on-write;" \
+		"use a tmpfs mounted elsewhere (mount -t tmpfs tmpfs /mnt/bench)" >&2
+	exit 2 ;;
+esac
 W=$(mktemp -d "$base/pcow-bench.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT
 N_GETPPID=${N_GETPPID:-1000000}

@@ -106,6 +106,25 @@ static int add_scope_dir(const char *opt, const char *arg, const char **dirs, si
 		cli_error("trace: %s %s: %s", opt, arg, strerror(errno));
 		return -errno;
 	}
+	/*
+	 * The kernel's own trees always pass (cow_scope_of): a --cow there
+	 * would let every write through while the user believes it is kept.
+	 */
+	if (!strcmp(opt, "--cow")) {
+		static const char *const kernel_trees[] = { "/proc", "/sys", "/dev" };
+
+		for (size_t i = 0; i < sizeof(kernel_trees) / sizeof(kernel_trees[0]); i++) {
+			size_t k = strlen(kernel_trees[i]);
+
+			if (!strncmp(abs, kernel_trees[i], k) && (!abs[k] || abs[k] == '/')) {
+				cli_error("trace: --cow %s: %s is below %s, which pcow never makes"
+					  " copy-on-write (its writes would reach the real files)",
+					  arg, abs, kernel_trees[i]);
+				free(abs);
+				return -EINVAL;
+			}
+		}
+	}
 	dirs[(*n)++] = abs;
 	return 0;
 }

@@ -60,6 +60,21 @@ sl" "$out"
 expect_eq "--rw: pcow status lists only the change outside DIR" "M $T/c/f" \
 	"$("$PCOW" status "$T/s1b" 2>&1)"
 
+# --cow below /proc, /sys or /dev: refused (pcow passes those trees to the
+# kernel, so the program's writes there would reach the real files).
+if [ -d /dev/shm ]; then
+	d=$(mktemp -d /dev/shm/pcow-scope.XXXXXX) || harness "mktemp in /dev/shm"
+	"$PCOW" trace -q --store "$T/s1c" --cow "$d" -- sh -c "echo x >$d/f" >out 2>err
+	expect_eq "--cow below /dev: pcow exits 125" 125 $?
+	expect_match "--cow below /dev: says why" "below /dev, which pcow never makes copy-on-write" \
+		"$(cat err)"
+	[ ! -e "$d/f" ] && pass "--cow below /dev: the program did not run" ||
+		fail "--cow below /dev: $d/f was written"
+	rm -rf "$d"
+fi
+"$PCOW" trace -q --store "$T/s1c" --cow /proc/self -- true 2>err
+expect_eq "--cow below /proc: pcow exits 125" 125 $?
+
 # ---- --cow A --cow B; C outside
 tree "$T/A" && tree "$T/B" && tree "$T/C"
 out=$("$PCOW" trace -q --store "$T/s2" --cow "$T/A" --cow "$T/B" -- sh -c '
