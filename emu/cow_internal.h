@@ -173,6 +173,13 @@ int cw_own_fd(const struct emu_cow_call *c, const char *vp);
 uint8_t cw_ftype_of(mode_t m);
 const struct emu_proc_cred *cw_cred_of(struct emu_cow *ec, const struct emu_cow_call *c);
 int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino);
+/*
+ * The virtual directory a relative path of c starts from: the cwd, or
+ * dirfd's path (the kernel's, when pcow did not see the open), into buf.
+ * *ret_moved: the kernel's own base is elsewhere.  0 or -errno.
+ */
+int cw_base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, char *buf,
+		size_t size, bool *ret_moved);
 /* Walk path argument i (relative to dirfd) with EMU_WALK_* flags into *w. */
 void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i, unsigned flags,
 	     struct walk *w, bool *ret_base_moved);
@@ -184,6 +191,8 @@ int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp);
 int cw_read_only(struct ctx *x, const struct walk *w, bool base_moved, int i);
 /* A name to make outside the scope, its parent there: to the kernel at its real path. */
 int cw_create_outside(struct ctx *x, const struct walk *w, bool base_moved, int i);
+/* Point argument i at w's real path, with the trailing slash the program wrote. */
+int cw_rewrite_real(struct ctx *x, const struct walk *w, int i);
 bool cw_quiet(const struct ctx *x, int i, int dirfd);
 /* The working directory was removed in the overlay (rmdir of the cwd). */
 bool cw_cwd_gone(struct ctx *x);

@@ -402,21 +402,9 @@ static uint64_t parent_mount(struct ctx *x, const char *vp)
 static int both_outside(struct ctx *x, const struct walk *ow, int oi, const struct walk *nw,
 			int ni)
 {
-	const struct walk *w[2] = { ow, nw };
-	const int arg[2] = { oi, ni };
-	char path[COW_REAL_MAX];
+	int action = cw_rewrite_real(x, ow, oi);
 
-	for (int k = 0; k < 2; k++) {
-		int action;
-
-		if (snprintf(path, sizeof(path), "%s%s", w[k]->lk.real_path,
-			     w[k]->res.trailing_slash ? "/" : "") >= (int)sizeof(path))
-			return cw_emulate(x, -ENAMETOOLONG);
-		action = cw_rewrite(x, arg[k], path, w[k]->res.virt_path);
-		if (action != DB_ACTION_REWRITE)
-			return action;
-	}
-	return DB_ACTION_REWRITE;
+	return action == DB_ACTION_REWRITE ? cw_rewrite_real(x, nw, ni) : action;
 }
 
 int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags)

@@ -154,13 +154,18 @@ int cw_read_only(struct ctx *x, const struct walk *w, bool base_moved, int i)
  */
 int cw_create_outside(struct ctx *x, const struct walk *w, bool base_moved, int i)
 {
-	char path[COW_REAL_MAX];
-
 	if (w->special || w->err != -ENOENT || !w->res.parent_exists ||
 	    cw_in_cow(x, w->res.virt_path))
 		return cw_read_only(x, w, base_moved, i);
 	if (!w->touched && !(base_moved && x->c->path[i][0] != '/'))
 		return DB_ACTION_PASS;
+	return cw_rewrite_real(x, w, i);
+}
+
+int cw_rewrite_real(struct ctx *x, const struct walk *w, int i)
+{
+	char path[COW_REAL_MAX];
+
 	if (snprintf(path, sizeof(path), "%s%s", w->lk.real_path,
 		     w->res.trailing_slash ? "/" : "") >= (int)sizeof(path))
 		return cw_emulate(x, -ENAMETOOLONG);
@@ -970,48 +975,50 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 
 /*
  * The path the kernel gets for a passed changing call: a relative one
- * made absolute from the directory pcow checked it from (the cwd, or
- * the dirfd's object), not from the cwd or descriptor table the kernel
- * will look at.  Another thread can change those (dup2 over the dirfd,
- * close and a new open on its number, fchdir) between pcow's check and
- * the kernel's walk, and turn a write outside the scope into one on a
- * real file in it.  Not folded: ".." is the kernel's to take, from what
- * it reached.  NULL (the path as written) when it is absolute, empty,
- * or pcow does not know its base for sure: one moved or removed in the
- * overlay, one the kernel holds removed (a dead directory, where a name
- * must stay ENOENT even when another directory took its path), or a
- * result past PATH_MAX.  malloc'd.
+ * made absolute from the directory pcow checked it from (cw_base_dir: the
+ * cwd, or the dirfd's object), not from the cwd or descriptor table the
+ * kernel will look at.  Another thread that shares them can change those
+ * (dup2 over the dirfd, close and a new open on its number, fchdir)
+ * between pcow's check and the kernel's walk, and turn a write outside
+ * the scope into one on a real file in it; no one else can, so a table
+ * or cwd that is not shared leaves the path as written, at no cost.  Not
+ * folded: ".." is the kernel's to take, from what it reached.  false (the
+ * path as written) too when pcow does not know the base for sure: one
+ * moved or removed in the overlay, one the kernel holds removed (a dead
+ * directory, where a name must stay ENOENT even when another directory
+ * took its path), or a result past size.
  */
-static char *pinned_path(const struct emu_cow_call *c, int dirfd_arg, int i)
+static bool pinned_path(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd_arg, int i,
+			char *buf, size_t size)
 {
-	const char *guest = c->path[i], *base;
-	char name[CW_FD_NAME], real[PATH_MAX], *abs;
+	const char *guest = c->path[i];
 	int dirfd = dirfd_arg >= 0 ? (int)c->args[dirfd_arg] : AT_FDCWD;
+	char name[CW_FD_NAME], real[PATH_MAX];
+	bool moved;
+	size_t len;
 	ssize_t n;
 
 	if (!guest[0] || guest[0] == '/')
-		return NULL;
+		return false;
 	if (dirfd == AT_FDCWD) {
-		if (!c->fs || c->fs->moved || c->fs->deleted)
-			return NULL;
-		base = c->fs->cwd;
+		if (!c->fs || c->fs->refs < 2 || c->fs->deleted)
+			return false;
 		snprintf(name, sizeof(name), "/proc/%d/cwd", (int)c->tid);
 		n = readlink(name, real, sizeof(real) - 1);
 	} else {
 		const struct emu_fd *f = emu_files_get(c->files, dirfd);
 
-		if (!f || !f->open || f->moved || f->deleted)
-			return NULL;
-		base = f->vpath ? f->vpath : f->path;
+		if (!c->files || c->files->refs < 2 || (f && f->deleted))
+			return false;
 		n = cw_fd_real(c->tid, dirfd, name, real, sizeof(real));
 	}
 	if (n > 0 && cw_deleted_target(real, (size_t)n))
-		return NULL;
-	if (!base || base[0] != '/' || strlen(base) + 1 + strlen(guest) >= PATH_MAX)
-		return NULL;
-	if (asprintf(&abs, "%s/%s", strcmp(base, "/") ? base : "", guest) < 0)
-		return NULL;
-	return abs;
+		return false;
+	if (cw_base_dir(ec, c, dirfd, buf, size, &moved) < 0 || moved)
+		return false;
+	len = strlen(buf);
+	return len + 1 + strlen(guest) < size &&
+	       snprintf(buf + len, size - len, "%s%s", strcmp(buf, "/") ? "/" : "", guest) > 0;
 }
 
 int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
@@ -1038,18 +1045,17 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		int dirfd_arg = -1;
 
 		for (int i = 0; i < 6; i++) {
-			char *abs;
-			int err;
+			char abs[PATH_MAX];
+			const char *pin;
 
 			if (c->sc->args[i].kind == EK_DIRFD)
 				dirfd_arg = i;
 			if (!c->path[i] || c->sc->args[i].kind != EK_PATH)
 				continue;
-			abs = pend->pin_as_written ? NULL : pinned_path(c, dirfd_arg, i);
-			err = abs ? g->set_arg_data(g->ctx, i, abs, strlen(abs) + 1)
-				  : g->set_arg_data(g->ctx, i, c->path[i], strlen(c->path[i]) + 1);
-			free(abs);
-			if (err < 0) {
+			pin = !pend->pin_as_written && pinned_path(ec, c, dirfd_arg, i, abs, sizeof(abs))
+				      ? abs
+				      : c->path[i];
+			if (g->set_arg_data(g->ctx, i, pin, strlen(pin) + 1) < 0) {
 				*ret_result = -EFAULT;
 				return DB_ACTION_DENY;
 			}

@@ -488,13 +488,8 @@ static long cw_readlink(void *ctx, const char *vp, char *buf, size_t size)
 	return n < 0 ? -errno : n;
 }
 
-/*
- * The virtual directory a relative path starts from: the cwd, or dirfd's
- * path.  *ret_moved: the kernel's own base differs (so a passed relative
- * path would land elsewhere).
- */
-static int base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, char *buf,
-		    size_t size, bool *ret_moved)
+int cw_base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, char *buf,
+		size_t size, bool *ret_moved)
 {
 	const struct emu_fd *f;
 	const char *p;
@@ -551,7 +546,7 @@ void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i,
 	*ret_base_moved = false;
 	/* A scoped walk (RESOLVE_BENEATH, RESOLVE_IN_ROOT) is rooted at dirfd even for "/...". */
 	if (guest[0] != '/' || (flags & (EMU_WALK_BENEATH | EMU_WALK_IN_ROOT))) {
-		w->err = base_dir(ec, c, dirfd, base, sizeof(base), ret_base_moved);
+		w->err = cw_base_dir(ec, c, dirfd, base, sizeof(base), ret_base_moved);
 		if (w->err)
 			return;
 	} else {

@@ -3,10 +3,26 @@
  * kernel itself renames under pcow), held as a descriptor and as the cwd,
  * then renamed: creating through the descriptor and relative to the cwd
  * lands in it under its new name, and /proc/self/fd/N and /proc/self/cwd
- * name it so.  pcow gives the kernel such paths made absolute from its own
- * tables, which must follow the kernel's rename.
+ * name it so.  The creations are made by a second thread: with its tables
+ * shared, pcow gives the kernel such paths made absolute from its own
+ * tables (against another thread's dup2 or fchdir), which must follow the
+ * kernel's rename.
  */
 #include "corpus.h"
+#include <pthread.h>
+
+static int fd;
+
+/* The calls through the descriptor and the cwd, from another thread. */
+static void *create(void *arg)
+{
+	(void)arg;
+	close(rcfd("openat(fd, via_fd, O_CREAT)", openat(fd, "via_fd", O_CREAT | O_WRONLY, 0644)));
+	close(rcfd("open(via_cwd, O_CREAT)", open("via_cwd", O_CREAT | O_WRONLY, 0644)));
+	rc("mkdirat(fd, sub)", mkdirat(fd, "sub", 0755));
+	rc("renameat(fd, sub, fd, sub2)", renameat(fd, "sub", fd, "sub2"));
+	return NULL;
+}
 
 /* The last component of a /proc link. */
 static void show_last(const char *label, const char *link)
@@ -25,7 +41,7 @@ static void show_last(const char *label, const char *link)
 int main(void)
 {
 	char top[] = "/tmp/pcow-corpus-out.XXXXXX", d[64], e[64], proc[64], here[4096];
-	int fd;
+	pthread_t th;
 
 	if (!getcwd(here, sizeof(here)) || !mkdtemp(top))
 		die("mkdtemp");
@@ -35,10 +51,8 @@ int main(void)
 	fd = rcfd("open(TOP/d, O_DIRECTORY)", open(d, O_RDONLY | O_DIRECTORY));
 	rc("chdir(TOP/d)", chdir(d));
 	rc("rename(TOP/d, TOP/e)", rename(d, e));
-	close(rcfd("openat(fd, via_fd, O_CREAT)", openat(fd, "via_fd", O_CREAT | O_WRONLY, 0644)));
-	close(rcfd("open(via_cwd, O_CREAT)", open("via_cwd", O_CREAT | O_WRONLY, 0644)));
-	rc("mkdirat(fd, sub)", mkdirat(fd, "sub", 0755));
-	rc("renameat(fd, sub, fd, sub2)", renameat(fd, "sub", fd, "sub2"));
+	if (pthread_create(&th, NULL, create, NULL) || pthread_join(th, NULL))
+		die("pthread");
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	show_last("readlink(/proc/self/fd/N)", proc);
 	show_last("readlink(/proc/self/cwd)", "/proc/self/cwd");

@@ -94,12 +94,15 @@ expect_one "a link target" "$s" target
 # its set*id call on (the credentials the kernel left are recorded there);
 # made root again in the log, its EACCES opens succeed and are reported.
 . "$top_srcdir/tests/corpus/tree.sh"
+# trace_case CASE TREE STORE: the corpus case traced in a new corpus tree
+trace_case() {
+	corpus_tree "$2"
+	(cd "$2" && "$PCOW" trace -q --store "$3" --cow "$2" -- "$top_builddir/tests/corpus/$1") \
+		>case.out 2>&1 || harness "$1: $(cat case.out)"
+}
 if [ "$(id -u)" = 0 ]; then
 	chmod 755 "$T"
-	corpus_tree "$T/ct"
-	(cd "$T/ct" && "$PCOW" trace -q --store "$T/cs" --cow "$T/ct" -- \
-		"$top_builddir/tests/corpus/open_nobody_eacces") >ct.out 2>&1 ||
-		harness "open_nobody_eacces: $(cat ct.out)"
+	trace_case open_nobody_eacces "$T/ct" "$T/cs"
 	"$PCOW" replay "$T/cs" >c.out 2>&1
 	expect_eq "a run that drops to nobody: no divergence" 0 $?
 	u=$(sql "$T/cs/log.db" "SELECT max(seq) FROM syscall WHERE name = 'setresuid'")
@@ -117,10 +120,7 @@ fi
 
 # An O_TMPFILE's /proc link: the same but for the inode number, which only
 # --strict compares; another directory in it is a divergence.
-corpus_tree "$T/tt"
-(cd "$T/tt" && "$PCOW" trace -q --store "$T/ts" --cow "$T/tt" -- \
-	"$top_builddir/tests/corpus/open_tmpfile_link") >tt.out 2>&1 ||
-	harness "open_tmpfile_link: $(cat tt.out)"
+trace_case open_tmpfile_link "$T/tt" "$T/ts"
 "$PCOW" replay "$T/ts" >t.out 2>&1
 expect_eq "readlink of an O_TMPFILE descriptor: no divergence" 0 $?
 s=$(sql "$T/ts/log.db" "SELECT min(seq) FROM syscall WHERE name = 'readlink' AND args LIKE '%/proc/self/fd/%'")
