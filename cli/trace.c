@@ -641,12 +641,12 @@ int cmd_trace(int argc, char **argv)
 	err = tracer_run(&cfg, &res);
 	seccomp_prog_free(&filter);
 
-	if (store)
-		cow_store_set_log_writer(store, NULL);
 	if (ec)
 		emu_cow_set_replay_writer(ec, NULL);
 	status = db_writer_finish(w, errmsg);
 	w = NULL;
+	if (store)
+		cow_store_log_finished(store, status == 0);
 	if (status)
 		cli_error("%s: the log is incomplete: %s", log_path, errmsg);
 	if (db_run_end(db, run_id, cli_now_ns(), err ? -1 : res.exit_status, res.n_calls,
@@ -671,10 +671,11 @@ int cmd_trace(int argc, char **argv)
 	return res.exit_status;
 
 out_error:
-	if (store)
-		cow_store_set_log_writer(store, NULL);
-	if (w)
-		db_writer_finish(w, errmsg);
+	if (w) {
+		status = db_writer_finish(w, errmsg);
+		if (store)
+			cow_store_log_finished(store, status == 0);
+	}
 	db_close(db);
 	emu_cow_free(ec);
 	cow_store_close(store);

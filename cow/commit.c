@@ -757,7 +757,7 @@ print:
 /* After a commit: done entries leave the overlay; the rest stays valid. */
 static int settle(struct commit *c)
 {
-	int err = db_overlay_begin(c->store->db);
+	int err = cow_index_begin(c->store);
 
 	for (size_t i = c->n; i-- > 0 && !err;) {
 		struct cow_entry *e = c->all[i];
@@ -804,7 +804,7 @@ static int settle(struct commit *c)
 		}
 		free(virt);
 	}
-	db_overlay_end(c->store->db, !err);
+	cow_index_end(c->store, !err);
 	return err;
 }
 

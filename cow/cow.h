@@ -79,12 +79,15 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 void cow_store_close(struct cow_store *store); /* accepts NULL */
 
 /*
- * The log writer of the store's log.db (pcow trace): index writes make it
- * commit first instead of waiting on its open transaction.  NULL before
- * the writer finishes.
+ * pcow trace: w, the log writer of the store's log.db, runs the index
+ * writes in its own transactions from now on; each change is journaled
+ * first (cow/journal.c).  After db_writer_finish, cow_store_log_finished
+ * says whether the writer committed everything (its result was 0): then
+ * the journals go, else they stay for the next opening to replay.
  */
 struct db_writer;
 void cow_store_set_log_writer(struct cow_store *store, struct db_writer *w);
+void cow_store_log_finished(struct cow_store *store, bool committed);
 
 /* ------------------------------------------------------------- scope */
 

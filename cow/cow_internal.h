@@ -73,6 +73,18 @@ struct cow_store {
 	unsigned intent_seq;	/* the open intent (recover.c): work/intent.PID.N; 0: none */
 	bool trash_used;	/* work/trash.PID.N holds what the open intent removed */
 	bool trash_dir;		/* and it is a directory */
+	bool others_live;	/* another live process had the store open at opening */
+	bool keep_mark;		/* leave live.PID at closing: journals wait for replay */
+	/* The index journal (journal.c) while a log writer runs the index writes. */
+	bool journaling;
+	int journal_fd;		/* work/journal.PID.GEN being appended, or -1 */
+	unsigned journal_gen;
+	size_t journal_bytes;	/* in the current generation */
+	struct cow_journal_old *journal_old; /* closed generations not yet committed */
+	size_t n_journal_old, cap_journal_old;
+	int group_depth;	/* cow_index_begin nesting */
+	unsigned char *group_buf; /* the open group's journal records */
+	size_t group_len, group_cap;
 };
 
 /* ---- index.c */
@@ -95,6 +107,37 @@ int cow_index_load(struct cow_store *store);
 void cow_index_free(struct cow_store *store);
 /* Entries sorted by virt_path (a malloc'd array the caller frees); NULL on ENOMEM. */
 struct cow_entry **cow_index_sorted(const struct cow_store *store, size_t *ret_n);
+
+/* ---- journal.c */
+/*
+ * Write n (at most 2) index changes through: journaled first when a log
+ * writer runs them (one write(2) for all), then applied (db_overlay_apply).
+ * *ret_id (may be NULL) gets the id of the row a PUT wrote, when known.
+ */
+int cow_journal_changes(struct cow_store *store, size_t n, const enum db_overlay_op *ops,
+			const struct db_overlay_row *rows, int64_t *ret_id);
+int cow_journal_change(struct cow_store *store, enum db_overlay_op op,
+		       const struct db_overlay_row *row, int64_t *ret_id);
+/*
+ * Group index changes: SQLite commits them together, and the journal gets
+ * them in one write at the outermost end (nested calls are counted).  A
+ * group ended with !commit is rolled back in SQLite (not in memory).
+ */
+int cow_index_begin(struct cow_store *store);
+int cow_index_end(struct cow_store *store, bool commit);
+/* Journal from now on (the store's db has a log writer). */
+void cow_journal_start(struct cow_store *store);
+/*
+ * Stop journaling.  committed: the writer committed every change, the
+ * journals go; else they stay for the next opening (and so does live.PID).
+ */
+void cow_journal_stop(struct cow_store *store, bool committed);
+/*
+ * Apply the journals of dead processes to the table, remove them, and
+ * reload the index.  *ret_found: there were some.  -errno when the index
+ * cannot be reloaded.
+ */
+int cow_journal_replay(struct cow_store *store, bool *ret_found);
 
 /* ---- lookup.c */
 /*
@@ -135,7 +178,9 @@ void cow_work_name(struct cow_store *store, char *buf, size_t size);
  * with the store open (and none other has it open) the orphans in upper/
  * that hold nothing of the program's.  Best effort: never fails.
  */
-void cow_recover(struct cow_store *store);
+int cow_recover(struct cow_store *store);
+/* Whether process pid is gone (not this one). */
+bool cow_pid_gone(long pid);
 /*
  * The intent journal of renames and deletions in the overlay (recover.c).
  * Before such an operation changes upper/, cow_intent_begin writes

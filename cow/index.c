@@ -1,9 +1,10 @@
 /*
  * cow/index.c — the overlay index in memory: a chained hash table keyed by
  * virtual path, mirroring table `overlay` (db/overlay.c).  Every mutation
- * writes SQLite first and changes memory only when that succeeded, so the
- * two never disagree; a lookup (cow_index_get) costs one hash and a short
- * chain walk, no SQL.
+ * writes the change through first (cow/journal.c: SQLite, or the journal
+ * and the log writer's queue while tracing) and changes memory only when
+ * that succeeded, so the two never disagree; a lookup (cow_index_get)
+ * costs one hash and a short chain walk, no SQL.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -202,7 +203,7 @@ int cow_index_put(struct cow_store *store, const char *virt_path, enum cow_kind 
 	if (!e)
 		return -ENOMEM;
 	to_row(e, &row);
-	err = db_overlay_put(store->db, &row, &e->id);
+	err = cow_journal_change(store, DB_OVERLAY_PUT, &row, &e->id);
 	if (err)
 		goto out_free;
 	err = link_entry(store, e);
@@ -219,6 +220,7 @@ out_free:
 
 int cow_index_remove(struct cow_store *store, const char *virt_path)
 {
+	struct db_overlay_row row;
 	struct cow_entry **pp, *e;
 	int err;
 
@@ -227,7 +229,9 @@ int cow_index_remove(struct cow_store *store, const char *virt_path)
 	pp = slot_of(store, virt_path, cow_path_hash(virt_path, strlen(virt_path)));
 	if (!*pp)
 		return 0;
-	err = db_overlay_delete(store->db, virt_path);
+	memset(&row, 0, sizeof(row));
+	row.virt_path = virt_path;
+	err = cow_journal_change(store, DB_OVERLAY_DELETE, &row, NULL);
 	if (err)
 		return err;
 	e = *pp;
@@ -247,25 +251,35 @@ static void unlink_entry(struct cow_store *store, struct cow_entry *e)
 	}
 }
 
-/* Give e the path to_virt + (its path past from_len bytes), in SQLite then in memory. */
+/*
+ * Give e the path to_virt + (its path past from_len bytes), in SQLite then
+ * in memory: the old row deleted and the new one put, with e's id.
+ */
 static int rekey(struct cow_store *store, struct cow_entry *e, size_t from_len,
 		 const char *to_virt)
 {
+	static const enum db_overlay_op ops[2] = { DB_OVERLAY_DELETE, DB_OVERLAY_PUT };
 	size_t to_len = strlen(to_virt);
 	char *path = malloc(to_len + strlen(e->virt_path) - from_len + 1);
+	struct db_overlay_row rows[2];
+	int64_t id = e->id;
 	int err;
 
 	if (!path)
 		return -ENOMEM;
 	memcpy(path, to_virt, to_len);
 	strcpy(path + to_len, e->virt_path + from_len);
-	err = db_overlay_rekey(store->db, e->id, path);
+	to_row(e, &rows[0]);
+	to_row(e, &rows[1]);
+	rows[1].virt_path = path;
+	err = cow_journal_changes(store, 2, ops, rows, &id);
 	if (err) {
 		free(path);
 		return err;
 	}
 	unlink_entry(store, e);
 	free(e->virt_path);
+	e->id = id;
 	e->virt_path = path;
 	e->key_hash = cow_path_hash(path, strlen(path));
 	return link_entry(store, e);
@@ -293,15 +307,15 @@ int cow_index_move(struct cow_store *store, const char *from_virt, const char *t
 		for (struct cow_entry *e = store->buckets[i]; e; e = e->next)
 			if (cow_path_under(e->virt_path, from_virt))
 				moving[n++] = e;
-	err = db_overlay_begin(store->db);
+	err = cow_index_begin(store);
 	for (size_t i = 0; i < n && !err; i++)
 		err = rekey(store, moving[i], from_len, to_virt);
 	/* A failure part-way leaves memory ahead of the rolled-back rows: the
 	   caller reports it, and reopening the store reloads the rows. */
 	if (!err)
-		err = db_overlay_end(store->db, true);
+		err = cow_index_end(store, true);
 	else
-		db_overlay_end(store->db, false);
+		cow_index_end(store, false);
 	free(moving);
 	return err;
 }
@@ -318,11 +332,14 @@ int cow_index_set_state(struct cow_store *store, struct cow_entry *e, int state)
 int cow_index_set_origin(struct cow_store *store, struct cow_entry *e, const char *origin)
 {
 	char *copy = origin ? strdup(origin) : NULL;
+	struct db_overlay_row row;
 	int err;
 
 	if (origin && !copy)
 		return -ENOMEM;
-	err = db_overlay_set_origin(store->db, e->id, origin);
+	to_row(e, &row);
+	row.origin = origin;
+	err = cow_journal_change(store, DB_OVERLAY_PUT, &row, &e->id);
 	if (err) {
 		free(copy);
 		return err;

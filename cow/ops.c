@@ -251,7 +251,7 @@ static int remove_object(struct cow_store *store, const char *virt_path,
 	struct stat st;
 	int err, end_err;
 
-	err = db_overlay_begin(store->db);
+	err = cow_index_begin(store);
 	if (err)
 		return err;
 	if (lk->type == S_IFDIR)
@@ -270,7 +270,7 @@ static int remove_object(struct cow_store *store, const char *virt_path,
 	}
 	if (!err)
 		err = hide_lower(store, virt_path);
-	end_err = db_overlay_end(store->db, !err);
+	end_err = cow_index_end(store, !err);
 	return err ? err : end_err;
 }
 
@@ -431,7 +431,7 @@ int cow_rename(struct cow_store *store, const char *from_virt, const char *to_vi
 	err = cow_intent_begin(store, "rename", from_virt, to_virt);
 	if (err)
 		goto out_free;
-	err = db_overlay_begin(store->db);
+	err = cow_index_begin(store);
 	if (err) {
 		cow_intent_end(store, to_virt, false);
 		goto out_free;
@@ -445,7 +445,7 @@ int cow_rename(struct cow_store *store, const char *from_virt, const char *to_vi
 	if (!err)
 		err = from->type == S_IFDIR ? rename_dir(store, from_virt, to_virt)
 					    : rename_file(store, from_virt, to_virt, from);
-	end_err = db_overlay_end(store->db, !err);
+	end_err = cow_index_end(store, !err);
 	if (!err)
 		err = end_err;
 	cow_intent_end(store, to_virt, !err);

@@ -24,11 +24,15 @@
  * wait until the PID is free again.
  *
  * A rename or deletion in the overlay changes upper/ in several steps and
- * the index in one transaction at the end (cow/ops.c).  Its intent
+ * the index in one group at the end (cow/ops.c): one transaction, or one
+ * journal write while tracing (cow/journal.c).  Its intent
  * ("intent.PID.N" in work/: the operation and its paths) is written before
  * the first step, and what it takes out of upper/ is kept in
- * "trash.PID.N" until the index change is committed.  A dead process's
- * intent is settled before the orphans are looked for: when the index
+ * "trash.PID.N" until the index change is written through (committed,
+ * or journaled).  A dead process's journals are replayed first
+ * (cow/journal.c), so the index is what that process had written
+ * through when it died; then its intent is settled, before the orphans
+ * are looked for: when the index
  * says the change was committed, the trash goes; when it says it was not
  * (the source still exists in the merged view), the steps are undone —
  * a moved object goes back, a copy made for the rename goes, the trash
@@ -48,7 +52,7 @@
 
 #include "cow/cow_internal.h"
 
-static bool pid_gone(long pid)
+bool cow_pid_gone(long pid)
 {
 	return pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
@@ -288,7 +292,7 @@ static void settle_intents(struct cow_store *store)
 	while (buf && dir && (de = readdir(dir))) {
 		const char *op, *a, *b = NULL;
 
-		if (!parse_name(de->d_name, "intent", true, &pid) || !pid_gone(pid))
+		if (!parse_name(de->d_name, "intent", true, &pid) || !cow_pid_gone(pid))
 			continue;
 		/* "intent.PID.N" -> "trash.PID.N" */
 		snprintf(trash, sizeof(trash), "trash%s", de->d_name + strlen("intent"));
@@ -328,7 +332,7 @@ static void scan_marks(const char *dir_path, bool unlink_dead, bool *ret_dead, b
 	while (dir && (de = readdir(dir))) {
 		if (!parse_name(de->d_name, "live", false, &pid) || pid == (long)getpid())
 			continue;
-		if (!pid_gone(pid)) {
+		if (!cow_pid_gone(pid)) {
 			*ret_others = true;
 			continue;
 		}
@@ -341,14 +345,14 @@ static void scan_marks(const char *dir_path, bool unlink_dead, bool *ret_dead, b
 		closedir(dir);
 }
 
-void cow_recover(struct cow_store *store)
+int cow_recover(struct cow_store *store)
 {
 	char path[PATH_MAX], virt[COW_REAL_MAX] = "/";
-	bool crashed = false, others = false;
+	bool crashed = false, others = false, journals;
 	struct dirent *de;
 	DIR *dir;
 	long pid;
-	int fd;
+	int fd, err;
 
 	if (snprintf(path, sizeof(path), "%s/live.%ld", store->store_dir, (long)getpid()) <
 	    (int)sizeof(path)) {
@@ -364,7 +368,7 @@ void cow_recover(struct cow_store *store)
 	if (!dir && fd >= 0)
 		close(fd);
 	while (dir && (de = readdir(dir))) {
-		if (!parse_name(de->d_name, "tmp", true, &pid) || !pid_gone(pid))
+		if (!parse_name(de->d_name, "tmp", true, &pid) || !cow_pid_gone(pid))
 			continue;
 		crashed = true;
 		if (snprintf(path, sizeof(path), "%s/work/%s", store->store_dir, de->d_name) <
@@ -373,18 +377,26 @@ void cow_recover(struct cow_store *store)
 	}
 	if (dir)
 		closedir(dir);
-	if (crashed && !others) {
+	store->others_live = others;
+	if (others)
+		return 0;
+	/* The index as it was when they died, first: the rest is judged by it. */
+	err = cow_journal_replay(store, &journals);
+	if (err)
+		return err;
+	if (crashed || journals) {
 		settle_intents(store);
 		sweep(store, virt, 1);
 		scan_marks(store->store_dir, true, &crashed, &others);
 	}
+	return 0;
 }
 
 void cow_recover_close(struct cow_store *store)
 {
 	char path[PATH_MAX];
 
-	if (!store->marked)
+	if (!store->marked || store->keep_mark)
 		return;
 	if (snprintf(path, sizeof(path), "%s/live.%ld", store->store_dir, (long)getpid()) <
 	    (int)sizeof(path))

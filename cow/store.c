@@ -260,7 +260,7 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 	store = calloc(1, sizeof(*store));
 	if (!store)
 		return -ENOMEM;
-	store->upper_fd = store->work_fd = store->links_fd = -1;
+	store->upper_fd = store->work_fd = store->links_fd = store->journal_fd = -1;
 	store->quota = opt ? opt->quota : 0;
 	store->store_dir = strdup(buf);
 	if (!store->store_dir || asprintf(&store->upper_dir, "%s/upper", buf) < 0 ||
@@ -310,12 +310,18 @@ int cow_store_open(const char *store_dir, const struct cow_options *opt, struct 
 		msg(errmsg, "%s: cannot read the overlay index: %s", log_path, strerror(-err));
 		goto out_free;
 	}
+	err = cow_recover(store);
+	if (err) {
+		msg(errmsg, "%s: cannot replay the overlay journal: %s", log_path, strerror(-err));
+		goto out_free;
+	}
 	count_used(store);
-	cow_recover(store);
 	/* An empty index over a non-empty upper/ is a discard that crashed
 	   halfway (the index goes first): finish it, or a later copy-up would
-	   meet the debris. */
-	if (!store->n_entries && !cow_dir_empty_at(store->upper_fd, ".", true)) {
+	   meet the debris.  Not while another process has the store open:
+	   its first changes may not be in the table yet (journal.c). */
+	if (!store->n_entries && !store->others_live &&
+	    !cow_dir_empty_at(store->upper_fd, ".", true)) {
 		err = cow_discard(store);
 		if (err) {
 			msg(errmsg, "%s: cannot clear a stale upper/: %s", buf, strerror(-err));
@@ -339,6 +345,7 @@ void cow_store_close(struct cow_store *store)
 {
 	if (!store)
 		return;
+	cow_journal_stop(store, false);
 	cow_recover_close(store);
 	cow_index_free(store);
 	db_close(store->db);
@@ -360,4 +367,11 @@ void cow_store_close(struct cow_store *store)
 void cow_store_set_log_writer(struct cow_store *store, struct db_writer *w)
 {
 	db_set_log_writer(store->db, w);
+	cow_journal_start(store);
+}
+
+void cow_store_log_finished(struct cow_store *store, bool committed)
+{
+	db_set_log_writer(store->db, NULL);
+	cow_journal_stop(store, committed);
 }

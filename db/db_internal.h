@@ -24,17 +24,35 @@ struct db {
 	struct db_writer *writer;   /* the writer owning conn, or NULL */
 	int64_t writer_run_id;	    /* the run the last writer logged (0: none yet) */
 	int64_t writer_last_seq;    /* the last seq it inserted (seq_first - 1: none) */
-	struct db_writer *yield_to; /* db_set_log_writer: the writer to hold off */
-	int hold_depth;		    /* nesting of hold() (overlay.c) */
+	struct db_writer *log_writer; /* db_set_log_writer: overlay changes go there */
+	int group_depth;	      /* nesting of db_overlay_begin with log_writer */
 };
 
 /*
- * For another connection of the same file, in another thread: make w
- * commit what it has open and keep it from starting a transaction until
- * db_writer_release, so that connection's write does not wait on w.
+ * The overlay changes of another connection of the same file, run by w in
+ * its transactions (db/overlay.c): a packed change (db_overlay_pack), and
+ * the brackets of a group that w must not commit apart.
  */
-void db_writer_hold(struct db_writer *w);
-void db_writer_release(struct db_writer *w);
+void db_writer_overlay(struct db_writer *w, const void *packed, size_t len);
+enum db_group { DB_GROUP_END = 0, DB_GROUP_BEGIN = 1, DB_GROUP_ROLLBACK = 2 };
+void db_writer_overlay_group(struct db_writer *w, enum db_group what);
+
+/* The producer's position in w's queue, and whether w committed up to it. */
+uint64_t db_writer_mark(const struct db_writer *w);
+bool db_writer_durable(const struct db_writer *w, uint64_t mark);
+
+/* Statements kept by whoever runs many overlay changes (NULL until first used). */
+struct db_overlay_stmts {
+	sqlite3_stmt *update, *insert, *del, *id;
+};
+
+/*
+ * Run a packed overlay change on conn (db/overlay.c); *ret_id (may be
+ * NULL) gets the id of a row put.  0 or a negative errno.
+ */
+int db_overlay_exec(sqlite3 *conn, struct db_overlay_stmts *c, const void *packed, size_t len,
+		    int64_t *ret_id);
+void db_overlay_stmts_free(struct db_overlay_stmts *c);
 
 /* The `call.args` texts and formatted argv strings never grow past this. */
 #define DB_TEXT_MAX (16u << 20)

@@ -3,7 +3,8 @@
  * one row per virtual path the copy-on-write layer (cow/) knows about.
  *
  * cow/ keeps the rows in a hash table and writes every change through
- * these calls; nothing here is on a lookup path.  doc/schema.md describes
+ * these calls (while tracing, through the log writer's queue); nothing
+ * here is on a lookup path.  doc/schema.md describes
  * the table.  All functions return 0 or a negative errno.
  */
 #ifndef PCOW_DB_OVERLAY_H
@@ -38,33 +39,63 @@ typedef int (*db_overlay_fn)(const struct db_overlay_row *row, void *opaque);
 int db_overlay_load(struct db *db, db_overlay_fn fn, void *opaque);
 
 /*
- * Insert the row, or replace the row with the same virt_path (keeping its
- * id).  *ret_id (may be NULL) gets the row's id.
+ * Changes to the table travel as packed bytes: the same bytes go into
+ * the log writer's queue and into cow/'s journal (cow/journal.c), which
+ * replays them after a crash.  A change is a whole row or a deletion, so
+ * applying a sequence again from any earlier point gives the same table.
  */
-int db_overlay_put(struct db *db, const struct db_overlay_row *row, int64_t *ret_id);
+enum db_overlay_op {
+	DB_OVERLAY_PUT = 1,    /* insert row, or replace the row of its virt_path */
+	DB_OVERLAY_DELETE = 2, /* delete the row of virt_path (none: nothing) */
+};
 
-/* Re-key row id to new_virt_path (a directory rename moves its rows). */
-int db_overlay_rekey(struct db *db, int64_t id, const char *new_virt_path);
+/* Room that db_overlay_pack needs for row (with its strings). */
+size_t db_overlay_packed_size(const struct db_overlay_row *row);
 
-/* Change the origin of row id (NULL: new object). */
-int db_overlay_set_origin(struct db *db, int64_t id, const char *origin);
+/*
+ * Pack op and row into buf (db_overlay_packed_size bytes).  For
+ * DB_OVERLAY_DELETE only row->virt_path counts.  A row->id of 0 lets
+ * SQLite choose the id of a new row.
+ */
+size_t db_overlay_pack(enum db_overlay_op op, const struct db_overlay_row *row, void *buf);
 
-/* Delete the row of virt_path (no row: 0). */
-int db_overlay_delete(struct db *db, const char *virt_path);
+/* Unpack a change; row's strings point into buf.  -EBADMSG when malformed. */
+int db_overlay_unpack(const void *buf, size_t len, enum db_overlay_op *op,
+		      struct db_overlay_row *row);
 
-/* Record commit progress of row id. */
+/*
+ * Apply a packed change.  With a log writer (db_set_log_writer) it is
+ * queued and reaches the table with the writer's next transaction
+ * (db_overlay_mark); else it is written now.  *ret_id (may be NULL) gets
+ * the row's id after a PUT written now, row->id when queued.
+ */
+int db_overlay_apply(struct db *db, const void *packed, size_t len, int64_t *ret_id);
+
+/* Record commit progress of row id (not while a log writer is set). */
 int db_overlay_set_state(struct db *db, int64_t id, int state);
 
-/* Delete every row (discard). */
+/* Delete every row (discard; not while a log writer is set). */
 int db_overlay_clear(struct db *db);
 
 /*
- * w, the log writer of the same file, commits and waits while db writes
- * the overlay (NULL: none); clear it before w finishes.
+ * Hand db's overlay writes to w, the log writer of the same file (NULL:
+ * write them directly again).  Clear it before w finishes.
  */
 void db_set_log_writer(struct db *db, struct db_writer *w);
 
-/* Group several changes in one transaction (nested calls are counted). */
+/*
+ * A position in the stream of changes: db_overlay_durable(db, m) is true
+ * once every change applied before db_overlay_mark returned m is
+ * committed.  Without a log writer every change is, and the mark is 0.
+ */
+uint64_t db_overlay_mark(const struct db *db);
+bool db_overlay_durable(const struct db *db, uint64_t mark);
+
+/*
+ * Group several changes in one transaction (nested calls are counted).
+ * With a log writer, the writer runs the group in a savepoint too and
+ * commits none of its changes apart.
+ */
 int db_overlay_begin(struct db *db);
 int db_overlay_end(struct db *db, bool commit);
 

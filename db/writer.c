@@ -26,6 +26,11 @@
  * side that sees it takes the mutex to signal, and the sleeper holds the
  * same mutex from its last check until it waits, so no wakeup is lost.
  *
+ * The overlay index changes of the copy-on-write layer travel in the same
+ * ring (REC_OVERLAY, db/overlay.c), with group brackets (REC_GROUP) that
+ * the consumer runs as a savepoint and never commits apart; `committed`
+ * tells the producer how far the committed records go (db_writer_durable).
+ *
  * Consumer: processes records in place when they are whole and do not
  * wrap, else copies them out first.  It inserts with prepared statements
  * inside BEGIN IMMEDIATE ... COMMIT transactions of at most BATCH_RECORDS
@@ -70,6 +75,8 @@ enum rec_type {
 	REC_MODULE = 3, /* struct rec_module, then path, then build_id (db_internal.h) */
 	REC_STACK = 4,	/* struct rec_stack, its frames, their symbols (db_internal.h) */
 	REC_TOUCH = 5,	/* struct rec_touch, then path, target, content */
+	REC_OVERLAY = 6, /* a packed overlay change (db/overlay.c) */
+	REC_GROUP = 7,	/* uint32_t: enum db_group */
 };
 
 /* struct db_touch without its pointers. */
@@ -126,12 +133,10 @@ struct db_writer {
 	_Alignas(64) _Atomic uint64_t tail; /* written by the consumer */
 	_Alignas(64) _Atomic int consumer_state; /* enum consumer_state */
 	_Atomic int producer_waiting;	       /* the producer waits for room */
-	_Atomic int hold_req;		       /* db_writer_hold callers waiting or holding */
-	pthread_mutex_t txn_lock;	       /* held by the consumer while a transaction
-						  is open, or by a holder */
 	_Atomic uint64_t producer_want;	       /* ...for this many free bytes */
 	_Atomic int error;		       /* the first error, or 0 */
 	_Atomic bool stop;		       /* db_writer_finish was called */
+	_Atomic uint64_t committed;	       /* records below this position are committed */
 	pthread_mutex_t lock;		       /* only for sleeping and waking */
 	pthread_cond_t consumer_cond;	       /* CLOCK_MONOTONIC */
 	pthread_cond_t producer_cond;
@@ -154,6 +159,9 @@ struct db_writer {
 	void *opaque;
 	bool in_txn;
 	uint32_t n_txn;	       /* records in the open transaction */
+	int ov_depth;	       /* overlay groups open: no commit until 0 */
+	uint64_t c_done;       /* the position after the last record handled */
+	struct db_overlay_stmts ov; /* overlay changes (db/overlay.c) */
 	int64_t txn_deadline;  /* CLOCK_MONOTONIC ns to commit by */
 	char *fmt_buf;	       /* args text */
 	size_t fmt_size;
@@ -497,6 +505,23 @@ void db_writer_stack(struct db_writer *w, uint32_t id, const struct db_frame *fr
 	put_record(w, REC_STACK, pieces, np);
 }
 
+void db_writer_overlay(struct db_writer *w, const void *packed, size_t len)
+{
+	struct piece pieces[3] = { { NULL, 0 }, { packed, len }, { NULL, 0 } };
+
+	if (!atomic_load_explicit(&w->error, memory_order_relaxed))
+		put_record(w, REC_OVERLAY, pieces, 3);
+}
+
+void db_writer_overlay_group(struct db_writer *w, enum db_group what)
+{
+	uint32_t b = what;
+	struct piece pieces[3] = { { NULL, 0 }, { &b, sizeof(b) }, { NULL, 0 } };
+
+	if (!atomic_load_explicit(&w->error, memory_order_relaxed))
+		put_record(w, REC_GROUP, pieces, 3);
+}
+
 int db_writer_error(const struct db_writer *w)
 {
 	return atomic_load_explicit(&((struct db_writer *)w)->error, memory_order_relaxed);
@@ -558,19 +583,17 @@ static void commit(struct db_writer *w)
 		return;
 	if (!step_done(w, w->st_commit, "writing the log"))
 		sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL); /* error kept */
+	else
+		atomic_store_explicit(&w->committed, w->c_done, memory_order_release);
 	w->in_txn = false;
-	pthread_mutex_unlock(&w->txn_lock);
 }
 
 static bool begin(struct db_writer *w)
 {
 	if (w->in_txn)
 		return true;
-	pthread_mutex_lock(&w->txn_lock);
-	if (!step_done(w, w->st_begin, "writing the log")) {
-		pthread_mutex_unlock(&w->txn_lock);
+	if (!step_done(w, w->st_begin, "writing the log"))
 		return false;
-	}
 	w->in_txn = true;
 	w->n_txn = 0;
 	w->txn_deadline = mono_ns() + BATCH_NS;
@@ -861,8 +884,45 @@ static void handle_stack(struct db_writer *w, uint32_t type, const unsigned char
 		set_error(w, err, "writing the stacks: %s", strerror(-err));
 }
 
-static void handle(struct db_writer *w, uint32_t type, const unsigned char *payload, uint32_t len)
+static void handle_overlay(struct db_writer *w, uint32_t type, const unsigned char *payload,
+			   uint32_t len)
 {
+	uint32_t what;
+	int err;
+
+	if (type == REC_GROUP) {
+		if (len != sizeof(what)) {
+			set_error(w, -EIO, "internal error: malformed overlay record");
+			return;
+		}
+		memcpy(&what, payload, sizeof(what));
+		if (what == DB_GROUP_BEGIN && w->ov_depth++ == 0)
+			err = sqlite3_exec(w->conn, "SAVEPOINT overlay_op", NULL, NULL, NULL);
+		else if (what != DB_GROUP_BEGIN && w->ov_depth > 0 && --w->ov_depth == 0)
+			err = sqlite3_exec(w->conn,
+					   what == DB_GROUP_ROLLBACK
+						   ? "ROLLBACK TO overlay_op; RELEASE overlay_op"
+						   : "RELEASE overlay_op",
+					   NULL, NULL, NULL);
+		else
+			err = SQLITE_OK;
+		if (err != SQLITE_OK)
+			set_error(w, db_errno(w->conn, err), "writing the overlay index: %s",
+				  sqlite3_errmsg(w->conn));
+		return;
+	}
+	err = db_overlay_exec(w->conn, &w->ov, payload, len, NULL);
+	if (err == -EBADMSG)
+		set_error(w, -EIO, "internal error: malformed overlay record");
+	else if (err)
+		set_error(w, err, "writing the overlay index: %s", sqlite3_errmsg(w->conn));
+}
+
+/* Handle the record that ends at position end. */
+static void handle(struct db_writer *w, uint32_t type, const unsigned char *payload, uint32_t len,
+		   uint64_t end)
+{
+	w->c_done = end;
 	if (atomic_load_explicit(&w->error, memory_order_relaxed) || !begin(w))
 		return;
 	if (type == REC_CALL)
@@ -873,10 +933,13 @@ static void handle(struct db_writer *w, uint32_t type, const unsigned char *payl
 		handle_stack(w, type, payload, len);
 	else if (type == REC_TOUCH)
 		handle_touch(w, payload, len);
+	else if (type == REC_OVERLAY || type == REC_GROUP)
+		handle_overlay(w, type, payload, len);
 	else
 		set_error(w, -EIO, "internal error: unknown record");
 	if (++w->n_txn >= BATCH_RECORDS || ((w->n_txn & 15) == 0 && mono_ns() >= w->txn_deadline))
-		commit(w);
+		if (w->ov_depth == 0)
+			commit(w);
 }
 
 /* Give bytes back to the producer, and wake it if it waits for them. */
@@ -902,8 +965,7 @@ static void doze(struct db_writer *w, uint64_t tail)
 
 	pthread_mutex_lock(&w->lock);
 	atomic_store(&w->consumer_state, w->in_txn ? DOZING : ASLEEP);
-	if (atomic_load(&w->head) == tail && !atomic_load(&w->stop) &&
-	    !(w->in_txn && atomic_load(&w->hold_req))) {
+	if (atomic_load(&w->head) == tail && !atomic_load(&w->stop)) {
 		if (w->in_txn) {
 			ts.tv_sec = (time_t)(w->txn_deadline / 1000000000LL);
 			ts.tv_nsec = (long)(w->txn_deadline % 1000000000LL);
@@ -944,11 +1006,13 @@ static void *writer_main(void *arg)
 		uint64_t avail = atomic_load_explicit(&w->head, memory_order_acquire) - tail;
 		size_t k;
 
-		if (w->in_txn && atomic_load_explicit(&w->hold_req, memory_order_relaxed))
-			commit(w); /* another connection waits to write */
 		if (avail == 0) {
-			if (w->in_txn && mono_ns() >= w->txn_deadline)
-				commit(w);
+			if (w->in_txn && mono_ns() >= w->txn_deadline) {
+				if (w->ov_depth == 0)
+					commit(w);
+				else /* the tracer is inside a group: wait on */
+					w->txn_deadline = mono_ns() + BATCH_NS;
+			}
 			if (atomic_load(&w->stop)) {
 				/* Set after the last record was published. */
 				if (atomic_load(&w->head) == tail)
@@ -968,7 +1032,8 @@ static void *writer_main(void *arg)
 				uint64_t total = pad8(sizeof(*h) + h->len);
 
 				if (avail >= total && off + total <= w->cap) {
-					handle(w, h->type, (const unsigned char *)(h + 1), h->len);
+					handle(w, h->type, (const unsigned char *)(h + 1), h->len,
+					       tail + total);
 					tail += total;
 					release(w, tail);
 					continue;
@@ -1002,7 +1067,7 @@ static void *writer_main(void *arg)
 		}
 		if (have == need) {
 			if (!discard)
-				handle(w, hdr.type, w->scratch + sizeof(hdr), hdr.len);
+				handle(w, hdr.type, w->scratch + sizeof(hdr), hdr.len, tail);
 			need = have = 0;
 			if (w->scratch_size > BUF_KEEP) {
 				free(w->scratch);
@@ -1029,6 +1094,7 @@ static void finalize_all(struct db_writer *w)
 	sqlite3_finalize(w->st_exit);
 	sqlite3_finalize(w->st_exit_new);
 	sqlite3_finalize(w->st_exec);
+	db_overlay_stmts_free(&w->ov);
 	db_stack_writer_free(w->stacks);
 	w->stacks = NULL;
 }
@@ -1178,7 +1244,6 @@ int db_writer_start(struct db *db, int64_t run_id, db_format_fn format, void *op
 	err = -pthread_mutex_init(&w->lock, NULL);
 	if (err)
 		goto out_free;
-	pthread_mutex_init(&w->txn_lock, NULL);
 	pthread_condattr_init(&cattr);
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
 	err = -pthread_cond_init(&w->consumer_cond, &cattr);
@@ -1209,7 +1274,6 @@ out_ccond:
 	pthread_cond_destroy(&w->consumer_cond);
 out_mutex:
 	pthread_mutex_destroy(&w->lock);
-	pthread_mutex_destroy(&w->txn_lock);
 out_free:
 	free_writer(w);
 	return err;
@@ -1234,23 +1298,17 @@ int db_writer_finish(struct db_writer *w, char *errmsg)
 	pthread_cond_destroy(&w->producer_cond);
 	pthread_cond_destroy(&w->consumer_cond);
 	pthread_mutex_destroy(&w->lock);
-	pthread_mutex_destroy(&w->txn_lock);
 	free_writer(w);
 	return err;
 }
 
-void db_writer_hold(struct db_writer *w)
+uint64_t db_writer_mark(const struct db_writer *w)
 {
-	atomic_fetch_add(&w->hold_req, 1);
-	/* A consumer dozing with a transaction open wakes up to commit it. */
-	pthread_mutex_lock(&w->lock);
-	pthread_cond_signal(&w->consumer_cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_mutex_lock(&w->txn_lock);
+	return w->p_head;
 }
 
-void db_writer_release(struct db_writer *w)
+bool db_writer_durable(const struct db_writer *w, uint64_t mark)
 {
-	pthread_mutex_unlock(&w->txn_lock);
-	atomic_fetch_sub(&w->hold_req, 1);
+	return atomic_load_explicit(&((struct db_writer *)w)->committed, memory_order_acquire) >=
+	       mark;
 }

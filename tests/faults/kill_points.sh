@@ -1,6 +1,7 @@
 #!/bin/sh
 # pcow killed with SIGKILL at every step of (a) a copy-up, (b) a commit,
-# (c) a log flush and (d) renames and deletions in the overlay loses nothing (doc/security.md, "A failed or killed
+# (c) a log flush and (d) renames and deletions in the overlay loses nothing,
+# and (e) the index journal brings back what the log writer never committed (doc/security.md, "A failed or killed
 # copy-up or commit loses nothing", "The log survives a killed pcow").
 #
 # tests/faults/libkillat.so is preloaded into pcow and raises SIGKILL just
@@ -370,5 +371,56 @@ done
 expect_eq "(d) the run completes once past the last point" 0 "$rc"
 [ "$d_points" -ge 40 ] && pass "(d) renames and deletions: killed at $d_points points" ||
 	fail "(d) renames and deletions: only $d_points kill points"
+
+# ---------------------------------------------------------------- (e)
+# The index changes of a trace reach log.db with the log writer's
+# transactions; until then the index journal (cow/journal.c) keeps them.
+# Here the writer stops for good before its first write (it never
+# commits), the program makes its changes and says so, and pcow is killed:
+# the next opening must bring back every change from the journal, whole.
+# Without the journal, the store would be an empty index over a full upper/.
+X="$T/x"
+mkx() {
+	rm -rf "$X" && mkdir -p "$X/rd" && for f in a b c; do echo "$f" >"$X/$f"; done &&
+		echo r >"$X/rd/r" || harness "cannot make (e)'s tree"
+}
+ops_e="echo hello >new && mkdir d && echo y >d/y && echo more >>a && mv b b2 && rm c &&
+	mv rd rd2 && ln -s a l && rm d/y"
+mkx
+(cd "$X" && sh -c "$ops_e" && sh -c "$view") >"$T/want.e" || harness "(e) natively"
+mkx
+rm -rf "$T/s" && cp -a "$T/s.tmpl" "$T/s" || harness "reset (e)"
+rm -f "$T/e.done"
+LD_PRELOAD="$KILLAT" PCOW_KILLAT=1 PCOW_KILLAT_FUNCS=pwrite64,pwrite,write,writev \
+	PCOW_KILLAT_THREAD=other PCOW_KILLAT_STALL=1 \
+	"$PCOW" trace -q --cow "$X" --store "$T/s" -- sh -c "cd '$X' && $ops_e && : >'$T/e.done'" \
+	2>"$T/err" &
+pcow_pid=$!
+i=0
+while [ ! -e "$T/e.done" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e "$T/e.done" ] || harness "(e): the program did not finish: $(head -3 "$T/err")"
+# Another process opening the store beside the live trace finds an empty
+# index over a full upper/, which it must not take for a crashed discard.
+"$PCOW" status "$T/s" >/dev/null 2>"$T/status.err"
+rc=$?
+expect_eq "(e) pcow status beside the trace exits 0 ($(head -1 "$T/status.err"))" 0 "$rc"
+[ -f "$T/s/upper$X/new" ] && pass "(e) pcow status beside the trace leaves its upper/ alone" ||
+	fail "(e) pcow status beside the trace emptied its upper/"
+kill -9 $pcow_pid
+wait $pcow_pid
+expect_eq "(e) pcow was killed" 137 "$?"
+expect_eq "(e) the writer committed no overlay row" 0 "$(sql "$T/s/log.db" 'SELECT count(*) FROM overlay')"
+ls "$T/s/work" | grep -q '^journal\.' && pass "(e) the journal is there" ||
+	fail "(e) no journal in work/: $(ls "$T/s/work")"
+consistent "(e) after the kill" "$T/s"
+ls "$T/s/work" | grep -q '^journal\.' && fail "(e) the journal was not replayed and removed" ||
+	pass "(e) the journal was replayed and removed"
+"$PCOW" trace -q --cow "$X" --store "$T/s" -- sh -c "cd '$X' && $view" >"$T/seen" 2>"$T/err"
+cmp -s "$T/seen" "$T/want.e" && pass "(e) the program sees every change" ||
+	fail "(e) the program does not see its changes: $(diff "$T/want.e" "$T/seen" | head -6 | tr '\n' ' ')"
+"$PCOW" commit "$T/s" >/dev/null 2>"$T/err" || fail "(e) pcow commit exits $?: $(head -3 "$T/err")"
+(cd "$X" && sh -c "$view") >"$T/committed"
+cmp -s "$T/committed" "$T/want.e" && pass "(e) the commit makes every change" ||
+	fail "(e) the committed tree differs: $(diff "$T/want.e" "$T/committed" | head -6 | tr '\n' ' ')"
 
 finish

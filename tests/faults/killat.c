@@ -18,6 +18,8 @@
  *	PCOW_KILLAT_COUNT=FILE      at exit, write how many calls were counted
  *	                            (so a test knows when N went past the end)
  *	PCOW_KILLAT_TRACE=FILE      append "N function" for every counted call
+ *	PCOW_KILLAT_STALL=1         stop the thread for good at the Nth call
+ *	                            instead (the test kills pcow itself)
  *
  * The variables and LD_PRELOAD are removed from the environment when the
  * library loads, so the programs pcow runs never inherit them.  Built
@@ -41,6 +43,7 @@
 
 static char funcs[1024];	/* ",a,b," or "all" */
 static long kill_at;		/* 0: never */
+static int stall;		/* at kill_at, sleep forever rather than die */
 static int thread_sel;		/* 0 any, 1 main, 2 other */
 static char count_path[4096];
 static int trace_fd = -1;
@@ -54,6 +57,8 @@ __attribute__((constructor)) static void killat_init(void)
 	main_pid = getpid();
 	s = getenv("PCOW_KILLAT");
 	kill_at = s ? atol(s) : 0;
+	s = getenv("PCOW_KILLAT_STALL");
+	stall = s && !strcmp(s, "1");
 	s = getenv("PCOW_KILLAT_FUNCS");
 	if (s && !strcmp(s, "all"))
 		snprintf(funcs, sizeof(funcs), "all");
@@ -73,6 +78,7 @@ __attribute__((constructor)) static void killat_init(void)
 	unsetenv("PCOW_KILLAT_THREAD");
 	unsetenv("PCOW_KILLAT_COUNT");
 	unsetenv("PCOW_KILLAT_TRACE");
+	unsetenv("PCOW_KILLAT_STALL");
 }
 
 __attribute__((destructor)) static void killat_fini(void)
@@ -112,6 +118,9 @@ static void point(const char *name)
 		len = snprintf(line, sizeof(line), "%ld %s\n", n, name);
 		syscall(SYS_write, trace_fd, line, (size_t)len);
 	}
+	if (kill_at && n == kill_at && stall)
+		for (;;)
+			pause();
 	if (kill_at && n == kill_at)
 		raise(SIGKILL);
 }

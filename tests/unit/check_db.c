@@ -785,21 +785,51 @@ START_TEST(test_writer_commits_by_deadline)
 }
 END_TEST
 
+/* Put (kind 1) or delete path through db's overlay writes. */
+static void overlay_change(struct db *db, enum db_overlay_op op, const char *path)
+{
+	unsigned char buf[512];
+	struct db_overlay_row row;
+	size_t len;
+
+	memset(&row, 0, sizeof(row));
+	row.virt_path = path;
+	row.kind = 1;
+	row.origin = op == DB_OVERLAY_PUT ? "/real/origin" : NULL;
+	ck_assert_uint_le(db_overlay_packed_size(&row), sizeof(buf));
+	len = db_overlay_pack(op, &row, buf);
+	ck_assert_uint_eq(len, op == DB_OVERLAY_PUT ? db_overlay_packed_size(&row)
+						    : len);
+	ck_assert_int_eq(db_overlay_apply(db, buf, len, NULL), 0);
+}
+
+static int collect_row(const struct db_overlay_row *row, void *opaque)
+{
+	char *out = opaque;
+
+	strcat(out, row->virt_path);
+	strcat(out, row->origin ? "=" : "-");
+	strcat(out, " ");
+	return 0;
+}
+
 /*
- * pcow trace writes the overlay index through a second connection while
- * the log writer keeps transactions open: with db_set_log_writer each
- * overlay write makes the writer commit and never meets a lock, even with
- * no busy timeout at all (before, every such write waited up to 50 ms).
+ * pcow trace hands the overlay index writes of the store's connection to
+ * the log writer (db_set_log_writer): they are queued, run in order in the
+ * writer's own transactions, and no connection waits on another's lock
+ * (there is no busy timeout at all here; before, each such write made the
+ * writer commit and waited for it).
  */
-START_TEST(test_overlay_write_holds_off_writer)
+START_TEST(test_overlay_changes_through_writer)
 {
 	const struct db_run_info info = { .argv = NULL, .t_start = T0 };
-	struct db_overlay_row row;
 	struct db_writer *w;
 	struct db *db, *db2;
-	char path[64];
+	char path[64], rows[4096] = "";
 	int64_t run_id;
+	uint64_t mark;
 	struct gen g;
+	int tries;
 
 	db = open_or_fail(DB_OPEN_CREATE);
 	db2 = open_or_fail(DB_OPEN_WRITE);
@@ -807,21 +837,119 @@ START_TEST(test_overlay_write_holds_off_writer)
 	ck_assert_int_eq(db_run_begin(db, &info, &run_id), 0);
 	ck_assert_int_eq(db_writer_start(db, run_id, test_format, NULL, &w), 0);
 	db_set_log_writer(db2, w);
+	ck_assert_int_eq(db_overlay_set_state(db2, 1, 1), -EBUSY);
+	ck_assert_int_eq(db_overlay_clear(db2), -EBUSY);
 	for (int i = 0; i < 20000; i++) {
 		gen_call(i, &g);
 		db_writer_call(w, &g.call, g.blobs);
-		if (i % 500 != 250)
+		if (i % 2000 != 250)
 			continue;
-		memset(&row, 0, sizeof(row));
 		snprintf(path, sizeof(path), "/f%d", i);
-		row.virt_path = path;
-		row.kind = 1;
-		ck_assert_int_eq(db_overlay_put(db2, &row, NULL), 0);
+		overlay_change(db2, DB_OVERLAY_PUT, path);
+		overlay_change(db2, DB_OVERLAY_PUT, "/tmp/x");
+		overlay_change(db2, DB_OVERLAY_DELETE, "/tmp/x");
 	}
+	overlay_change(db2, DB_OVERLAY_DELETE, "/f4250");
+	mark = db_overlay_mark(db2);
+	ck_assert_uint_gt(mark, 0);
+	for (tries = 0; tries < 400 && !db_overlay_durable(db2, mark); tries++)
+		usleep(5000);
+	ck_assert_msg(db_overlay_durable(db2, mark), "the writer never committed the changes");
+	db_set_log_writer(db2, NULL);
+	ck_assert(db_overlay_durable(db2, mark)); /* no writer: everything is */
+	ck_assert_int_eq(db_writer_finish(w, NULL), 0);
+	ck_assert_int_eq(db_overlay_load(db2, collect_row, rows), 0);
+	ck_assert_str_eq(rows, "/f10250= /f12250= /f14250= /f16250= /f18250= /f2250= /f250= "
+			       "/f6250= /f8250= ");
+	db_close(db2);
+	db_close(db);
+}
+END_TEST
+
+/*
+ * The changes of one cow operation (db_overlay_begin .. end) are never
+ * committed apart: the writer passes its 50 ms deadline without
+ * committing while a group is open.
+ */
+START_TEST(test_overlay_group_not_split)
+{
+	const struct db_run_info info = { .argv = NULL, .t_start = T0 };
+	struct db_writer *w;
+	struct db *db, *db2;
+	int64_t run_id;
+	uint64_t mark;
+	int tries;
+
+	db = open_or_fail(DB_OPEN_CREATE);
+	db2 = open_or_fail(DB_OPEN_WRITE);
+	ck_assert_int_eq(db_run_begin(db, &info, &run_id), 0);
+	ck_assert_int_eq(db_writer_start(db, run_id, test_format, NULL, &w), 0);
+	db_set_log_writer(db2, w);
+	ck_assert_int_eq(db_overlay_begin(db2), 0);
+	ck_assert_int_eq(db_overlay_begin(db2), 0); /* nested: one group */
+	overlay_change(db2, DB_OVERLAY_PUT, "/a");
+	ck_assert_int_eq(db_overlay_end(db2, true), 0);
+	mark = db_overlay_mark(db2);
+	usleep(200000); /* four deadlines */
+	ck_assert(!db_overlay_durable(db2, mark));
+	overlay_change(db2, DB_OVERLAY_PUT, "/b");
+	ck_assert_int_eq(db_overlay_end(db2, true), 0);
+	mark = db_overlay_mark(db2);
+	for (tries = 0; tries < 400 && !db_overlay_durable(db2, mark); tries++)
+		usleep(5000);
+	ck_assert(db_overlay_durable(db2, mark));
 	db_set_log_writer(db2, NULL);
 	ck_assert_int_eq(db_writer_finish(w, NULL), 0);
 	db_close(db2);
 	db_close(db);
+}
+END_TEST
+
+/* A packed change comes back as it went in; damaged bytes are refused. */
+START_TEST(test_overlay_pack_roundtrip)
+{
+	struct db_overlay_row row, back;
+	unsigned char buf[256];
+	enum db_overlay_op op;
+	size_t len;
+
+	memset(&row, 0, sizeof(row));
+	row.id = 42;
+	row.virt_path = "/usr/include/stdio.h";
+	row.kind = 7;
+	row.origin = "/old";
+	row.has_orig = true;
+	row.orig_dev = -1;
+	row.orig_ino = 123456789012345LL;
+	row.orig_size = 77;
+	row.orig_mtime_ns = 1700000000123456789LL;
+	row.orig_hash = 0xfedcba9876543210ULL;
+	row.orig_mode = 040755;
+	row.orig_uid = 65534;
+	row.orig_gid = 7;
+	row.state = 2;
+	len = db_overlay_pack(DB_OVERLAY_PUT, &row, buf);
+	ck_assert_uint_eq(len, db_overlay_packed_size(&row));
+	ck_assert_int_eq(db_overlay_unpack(buf, len, &op, &back), 0);
+	ck_assert_int_eq(op, DB_OVERLAY_PUT);
+	ck_assert_str_eq(back.virt_path, row.virt_path);
+	ck_assert_str_eq(back.origin, row.origin);
+	ck_assert(back.id == row.id && back.kind == row.kind && back.has_orig &&
+		  back.orig_dev == row.orig_dev && back.orig_ino == row.orig_ino &&
+		  back.orig_size == row.orig_size && back.orig_mtime_ns == row.orig_mtime_ns &&
+		  back.orig_hash == row.orig_hash && back.orig_mode == row.orig_mode &&
+		  back.orig_uid == row.orig_uid && back.orig_gid == row.orig_gid &&
+		  back.state == row.state);
+	ck_assert_int_eq(db_overlay_unpack(buf, len - 1, &op, &back), -EBADMSG);
+	ck_assert_int_eq(db_overlay_unpack(buf, 8, &op, &back), -EBADMSG);
+	buf[len - 1] = 'x'; /* the origin's NUL */
+	ck_assert_int_eq(db_overlay_unpack(buf, len, &op, &back), -EBADMSG);
+	row.origin = NULL;
+	len = db_overlay_pack(DB_OVERLAY_DELETE, &row, buf);
+	ck_assert_int_eq(db_overlay_unpack(buf, len, &op, &back), 0);
+	ck_assert_int_eq(op, DB_OVERLAY_DELETE);
+	ck_assert_str_eq(back.virt_path, row.virt_path);
+	ck_assert_ptr_null(back.origin);
 }
 END_TEST
 
@@ -1694,7 +1822,9 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_writer_sticky_error);
 	tcase_add_test(tc, test_writer_commits_by_deadline);
 	tcase_add_test(tc, test_writer_sigkill_keeps_prefix);
-	tcase_add_test(tc, test_overlay_write_holds_off_writer);
+	tcase_add_test(tc, test_overlay_changes_through_writer);
+	tcase_add_test(tc, test_overlay_group_not_split);
+	tcase_add_test(tc, test_overlay_pack_roundtrip);
 	tcase_add_test(tc, test_writer_busy_and_empty_run);
 	tcase_add_test(tc, test_writer_stacks);
 	suite_add_tcase(s, tc);
