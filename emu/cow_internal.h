@@ -65,7 +65,26 @@ struct emu_cow {
 	struct emu_rec *rec; /* replay's recorder */
 	bool creat_dir_einval; /* the kernel refuses O_CREAT|O_DIRECTORY (Linux 6.4) */
 	bool protected_hardlinks; /* fs.protected_hardlinks (may_linkat) */
+	/*
+	 * Real directories outside the scope, as lstat found them (cowwalk.c):
+	 * valid while real_gen stays, which every call that may change the
+	 * file system bumps at its entry and at its exit.
+	 */
+	struct cw_dcache_slot *dcache; /* CW_DCACHE_SLOTS, or NULL */
+	uint64_t real_gen;
 };
+
+#define CW_DCACHE_SLOTS 4096 /* a power of two */
+struct cw_dcache_slot {
+	uint64_t gen;	/* real_gen when filled; 0: empty */
+	uint64_t hash;	/* cow_path_hash of path */
+	char *path;
+	uint32_t mode, uid, gid;
+};
+
+/* Whether the call may change the file system (bumps real_gen, cowwalk.c). */
+bool cw_may_change_fs(const struct emu_cow_call *c);
+void cw_dcache_free(struct emu_cow *ec);
 
 /*
  * A merged directory listing being read through an open file description:

@@ -78,6 +78,8 @@ struct emu_cow *emu_cow_new(struct cow_store *store)
 	ec->store_dir = cow_store_dir(store);
 	ec->creat_dir_einval = kernel_at_least(6, 4);
 	ec->protected_hardlinks = sysctl_on("/proc/sys/fs/protected_hardlinks");
+	ec->real_gen = 1;
+	ec->dcache = calloc(CW_DCACHE_SLOTS, sizeof(*ec->dcache)); /* NULL: no cache */
 	emu_files_set_dir_free(dir_state_free);
 	if (!(ec->rec = emu_rec_new(store))) {
 		free(ec);
@@ -88,8 +90,10 @@ struct emu_cow *emu_cow_new(struct cow_store *store)
 
 void emu_cow_free(struct emu_cow *ec)
 {
-	if (ec)
+	if (ec) {
 		emu_rec_free(ec->rec);
+		cw_dcache_free(ec);
+	}
 	free(ec);
 }
 
@@ -1026,6 +1030,15 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 {
 	int action;
 
+	/*
+	 * The directories cached as the real file system shows them may
+	 * change under this call, from its entry until its exit: a walk
+	 * meanwhile asks the kernel (as it always did), and later walks see
+	 * the result.  Changes made by processes pcow does not trace are not
+	 * seen (doc/internals.md).
+	 */
+	if (cw_may_change_fs(c))
+		ec->real_gen++;
 	/* Before anything changes: what the call finds is starting state. */
 	emu_rec_enter(ec->rec, c, g, &pend->rec);
 	action = decide(ec, c, g, pend, ret_result);
@@ -1119,6 +1132,8 @@ static void kernel_opened(struct emu_cow *ec, const struct emu_cow_call *c, int 
 void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t result)
 {
+	if (cw_may_change_fs(c))
+		ec->real_gen++;
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && result == 0) {
 		/* A set-user-ID program runs with other credentials. */
 		ec->creds[(unsigned)c->tgid % CRED_SLOTS].valid = false;

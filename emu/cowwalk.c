@@ -389,6 +389,69 @@ long cw_proc_readlink(const struct walk *w, const char *vp, char *buf, size_t si
 	return n;
 }
 
+bool cw_may_change_fs(const struct emu_cow_call *c)
+{
+	uint64_t flags;
+
+	if (!c->sc || !(c->sc->flags & EMU_F_WRITES))
+		return false;
+	for (int i = 0; i < 6; i++) {
+		if (c->sc->args[i].kind != EK_OPEN_FLAGS)
+			continue;
+		/* An open changes nothing unless it creates, truncates or writes. */
+		flags = c->args[i];
+		return !(flags & O_PATH) &&
+		       ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) ||
+			(flags & O_TMPFILE) == O_TMPFILE);
+	}
+	return true;
+}
+
+void cw_dcache_free(struct emu_cow *ec)
+{
+	if (!ec->dcache)
+		return;
+	for (size_t i = 0; i < CW_DCACHE_SLOTS; i++)
+		free(ec->dcache[i].path);
+	free(ec->dcache);
+	ec->dcache = NULL;
+}
+
+/*
+ * lstat of a real path outside the scope, for the walk: directories are
+ * kept until the next call that may change the file system.  A compiler
+ * looks up hundreds of headers through the same few directories; each
+ * lookup walked them all again (a third of the system calls pcow made on
+ * a parallel build).
+ */
+static int outside_lstat(struct emu_cow *ec, const char *vp, struct emu_inode *ino)
+{
+	size_t len = strlen(vp);
+	uint64_t h = cow_path_hash(vp, len);
+	struct cw_dcache_slot *s = ec->dcache ? &ec->dcache[h & (CW_DCACHE_SLOTS - 1)] : NULL;
+	struct stat st;
+	char *copy;
+
+	if (s && s->gen == ec->real_gen && s->hash == h && !strcmp(s->path, vp)) {
+		ino->type = EMU_FT_DIR;
+		ino->mode = s->mode;
+		ino->uid = s->uid;
+		ino->gid = s->gid;
+		return 0;
+	}
+	if (lstat(cow_kpath(ec->store, vp), &st) < 0)
+		return errno == ENOTDIR ? -ENOENT : -errno;
+	ino->type = cw_ftype_of(st.st_mode);
+	ino->mode = st.st_mode & 07777;
+	ino->uid = st.st_uid;
+	ino->gid = st.st_gid;
+	if (s && S_ISDIR(st.st_mode) && len < 1024 && (copy = strdup(vp))) {
+		free(s->path);
+		*s = (struct cw_dcache_slot){ ec->real_gen, h, copy, ino->mode, ino->uid, ino->gid };
+	}
+	return 0;
+}
+
 int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 {
 	struct walk *w = ctx;
@@ -431,8 +494,7 @@ int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 		 * the scope's ancestors, which have upper directories only to
 		 * hold the scope's changes.
 		 */
-		lk.where = COW_LOWER;
-		snprintf(lk.real_path, sizeof(lk.real_path), "%s", vp);
+		return outside_lstat(w->ec, vp, ino);
 	} else {
 		err = cow_lookup(w->ec->store, vp, &lk);
 		if (err)

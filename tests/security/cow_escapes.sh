@@ -5,7 +5,9 @@
 # O_PATH + AT_EMPTY_PATH and a directory descriptor; io_uring, file
 # handles, mount, chroot and pivot_root are refused with the errno the
 # issue names; 32-bit int 0x80 file calls are refused; a path swapped by
-# another thread after pcow's check is never the one the kernel uses.
+# another thread after pcow's check is never the one the kernel uses; a
+# real directory outside the scope that pcow walked before and the program
+# then replaced by a symbolic link into the scope leads into the overlay.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 mkdir r && echo orig >r/f && echo orig >r/g && echo orig >r/h && mkdir r/d && echo orig >r/attr &&
@@ -163,4 +165,15 @@ echo orig >r/slot.txt
 	"mkdir '$T/r/sd' && '$PROGS/slotrace' '$T/r/slotnew' '$T/r/sd/../slot.txt' 20000" >out 2>err
 expect_eq "threads sharing a tid modulo 16 both ran" "pair same" "$(cat out)"
 expect_eq "a rewritten path never lands in another thread's call" "orig" "$(cat r/slot.txt)"
+
+# pcow keeps the real directories outside the scope it has walked; a
+# directory on the way replaced by a symbolic link into the scope (by the
+# program, after pcow cached it) must send the write to the overlay.
+mkdir -p outdir/sub && echo orig >r/via.txt
+"$PCOW" trace -q --store st-dcache --cow "$T/r" -- sh -c "
+	cat '$T/outdir/sub/via.txt' 2>/dev/null; ls '$T/outdir/sub' >/dev/null
+	mv '$T/outdir/sub' '$T/outdir/sub.old' && ln -s '$T/r' '$T/outdir/sub' &&
+	echo changed >'$T/outdir/sub/via.txt' && cat '$T/outdir/sub/via.txt'" >out 2>err
+expect_eq "the write through the new symbolic link is seen" "changed" "$(cat out)"
+expect_eq "... and lands in the overlay, not in the real file" "orig" "$(cat r/via.txt)"
 finish
