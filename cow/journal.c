@@ -374,8 +374,10 @@ int cow_journal_replay(struct cow_store *store, bool *ret_found)
 	}
 	while ((de = readdir(dir))) {
 		end = 0;
+		/* This process has journaled nothing yet: a journal with its
+		   PID is a dead process's whose PID was reused. */
 		if (sscanf(de->d_name, "journal.%ld.%u%n", &pid, &gen, &end) != 2 ||
-		    de->d_name[end] || pid <= 0 || !cow_pid_gone(pid))
+		    de->d_name[end] || pid <= 0 || (pid != (long)getpid() && !cow_pid_gone(pid)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
