@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -420,6 +421,7 @@ enum track {
 	T_CHDIR,
 	T_FCHDIR,
 	T_EXEC,
+	T_UNSHARE,
 };
 
 static const struct {
@@ -429,7 +431,7 @@ static const struct {
 	{ "dup", T_DUP },	      { "dup2", T_DUP2 },	  { "dup3", T_DUP3 },
 	{ "fcntl", T_FCNTL },	      { "fcntl64", T_FCNTL },	  { "close", T_CLOSE },
 	{ "close_range", T_CLOSE_RANGE }, { "chdir", T_CHDIR }, { "fchdir", T_FCHDIR },
-	{ "execve", T_EXEC },	      { "execveat", T_EXEC },
+	{ "execve", T_EXEC },	      { "execveat", T_EXEC },	  { "unshare", T_UNSHARE },
 };
 
 static uint8_t track_of[EMU_ABI_COUNT][EMU_SELECT_NR_MAX];
@@ -513,12 +515,46 @@ static int copy_fd(struct emu_files *files, long from, long to, bool cloexec)
 	}
 }
 
-int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
+/*
+ * The kernel gave the task a table of its own (unshare, close_range with
+ * CLOSE_RANGE_UNSHARE, exec: unshare_files): a copy of the shared one.
+ */
+static int own_files(struct emu_files **pfiles)
+{
+	struct emu_files *copy;
+
+	if ((*pfiles)->refs <= 1)
+		return 0;
+	copy = emu_files_copy(*pfiles);
+	if (!copy)
+		return -ENOMEM;
+	emu_files_put(*pfiles);
+	*pfiles = copy;
+	return 0;
+}
+
+static int own_fs(struct emu_fs **pfs)
+{
+	struct emu_fs *copy;
+
+	if ((*pfs)->refs <= 1)
+		return 0;
+	copy = emu_fs_copy(*pfs);
+	if (!copy)
+		return -ENOMEM;
+	emu_fs_put(*pfs);
+	*pfs = copy;
+	return 0;
+}
+
+int emu_fstate_track(struct emu_fs **pfs, struct emu_files **pfiles, int abi,
 		     const struct emu_syscall *sc, const uint64_t args[6], int64_t ret,
 		     const char *const resolved[6])
 {
+	struct emu_files *files = *pfiles;
+	struct emu_fs *fs = *pfs;
 	long nr;
-	int p;
+	int p, err;
 
 	if (!sc || !files || !fs)
 		return 0;
@@ -559,10 +595,16 @@ int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
 			fd_close(files, (int)args[0]);
 		return 0;
 	case T_CLOSE_RANGE: {
-		uint64_t last = args[1] < files->cap ? args[1] : files->cap - 1;
+		uint64_t last;
 
-		if (ret < 0 || !files->cap)
+		if (ret < 0)
 			return 0;
+		if ((args[2] & CLOSE_RANGE_UNSHARE) && (err = own_files(pfiles)) < 0)
+			return err;
+		files = *pfiles;
+		if (!files->cap)
+			return 0;
+		last = args[1] < files->cap ? args[1] : files->cap - 1;
 		for (uint64_t fd = (unsigned)args[0]; fd <= last && fd < files->cap; fd++) {
 			if (args[2] & CLOSE_RANGE_CLOEXEC)
 				files->fds[fd].cloexec = true;
@@ -592,9 +634,20 @@ int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
 	case T_EXEC:
 		if (ret < 0)
 			return 0;
+		if ((err = own_files(pfiles)) < 0)
+			return err;
+		files = *pfiles;
 		for (size_t fd = 0; fd < files->cap; fd++)
 			if (files->fds[fd].open && files->fds[fd].cloexec)
 				fd_close(files, (long)fd);
+		return 0;
+	case T_UNSHARE:
+		if (ret < 0)
+			return 0;
+		if ((args[0] & CLONE_FILES) && (err = own_files(pfiles)) < 0)
+			return err;
+		if ((args[0] & CLONE_FS) && (err = own_fs(pfs)) < 0)
+			return err;
 		return 0;
 	default:
 		return 0;

@@ -120,11 +120,14 @@ long emu_resolve(char *buf, size_t size, const struct emu_fs *fs, const struct e
 size_t emu_path_normalize(char *buf);
 
 /*
- * Update fs and files after a call that returned ret.  resolved[i] is the
- * absolute path argument i resolved to at entry (NULL when none).
+ * Update *pfs and *pfiles after a call that returned ret.  resolved[i] is
+ * the absolute path argument i resolved to at entry (NULL when none).
+ * When the call gave the task a cwd or a descriptor table of its own
+ * (unshare, close_range with CLOSE_RANGE_UNSHARE, exec), *pfs or *pfiles
+ * is replaced by a copy and the shared one loses a reference.
  * Returns 0 or -ENOMEM.
  */
-int emu_fstate_track(struct emu_fs *fs, struct emu_files *files, int abi,
+int emu_fstate_track(struct emu_fs **pfs, struct emu_files **pfiles, int abi,
 		     const struct emu_syscall *sc, const uint64_t args[6], int64_t ret,
 		     const char *const resolved[6]);
 

@@ -704,7 +704,8 @@ struct xcred {
 };
 
 struct xproc {
-	int32_t tgid;
+	int32_t tgid;		/* the process; or, with thread set, the thread's tid */
+	bool thread;		/* a thread whose descriptors or cwd are its own (unshare) */
 	struct xfiles *files;
 	struct xfs *fs;
 	struct xcred cred;	/* the process's, as the last set*id left them */
@@ -715,6 +716,7 @@ struct exec {
 	struct xproc *procs;
 	size_t n_procs, cap_procs;
 	struct xproc *cur;	/* whose cwd and umask are the executor's now */
+	size_t n_threads;	/* procs that are threads with tables of their own */
 	bool setid;		/* root: the executor takes on each process's credentials */
 	struct xcred cred;	/* the executor's credentials now (when setid) */
 	unsigned char *out;
@@ -816,9 +818,19 @@ static void fs_put(struct xfs *fs)
 static struct xproc *proc_find(struct exec *x, int32_t tgid)
 {
 	for (size_t i = x->n_procs; i-- > 0;)
-		if (x->procs[i].tgid == tgid)
+		if (x->procs[i].tgid == tgid && !x->procs[i].thread)
 			return &x->procs[i];
 	return NULL;
+}
+
+/* The entry of a task: its own when it unshared, else its process's. */
+static struct xproc *task_find(struct exec *x, const struct replay_step *st)
+{
+	if (x->n_threads)
+		for (size_t i = x->n_procs; i-- > 0;)
+			if (x->procs[i].thread && x->procs[i].tgid == st->tid)
+				return &x->procs[i];
+	return proc_find(x, st->pid);
 }
 
 static struct xproc *proc_add(struct exec *x, int32_t tgid)
@@ -849,16 +861,15 @@ static void plan_cred(const struct replay_plan *plan, struct xcred *c)
 }
 
 /* A process made from parent (NULL: the first one) with clone flags. */
-static struct xproc *proc_make(struct exec *x, int32_t tgid, int32_t parent_tgid, uint64_t flags)
+static struct xproc *proc_make(struct exec *x, int32_t tgid, struct xproc *parent, uint64_t flags)
 {
-	struct xproc *parent = parent_tgid ? proc_find(x, parent_tgid) : NULL;
 	size_t parent_i = parent ? (size_t)(parent - x->procs) : 0;
 	struct xproc *p = proc_add(x, tgid);
 
 	if (!p)
 		return NULL;
-	parent = parent_tgid ? &x->procs[parent_i] : NULL;
-	if (parent && parent->tgid == parent_tgid && parent != p) {
+	parent = parent ? &x->procs[parent_i] : NULL; /* procs may have moved */
+	if (parent && parent != p) {
 		if (flags & CLONE_FILES) {
 			p->files = parent->files;
 			p->files->refs++;
@@ -891,17 +902,63 @@ static struct xproc *proc_make(struct exec *x, int32_t tgid, int32_t parent_tgid
 	return p;
 }
 
+/*
+ * Task tid of the process (or thread entry) p took a descriptor table
+ * (CLONE_FILES) or a cwd (CLONE_FS) of its own: unshare(2), close_range
+ * with CLOSE_RANGE_UNSHARE.  The task gets an entry of its own, so that
+ * its process's other threads keep the shared ones.  NULL on ENOMEM.
+ */
+static struct xproc *task_unshare(struct exec *x, struct xproc *p, int32_t tid, uint64_t flags)
+{
+	size_t pi = (size_t)(p - x->procs);
+
+	if (!p->thread) {
+		struct xproc *t = proc_add(x, tid);
+
+		if (!t)
+			return NULL;
+		p = &x->procs[pi];
+		t->thread = true;
+		t->files = p->files;
+		t->files->refs++;
+		t->fs = p->fs;
+		t->fs->refs++;
+		t->cred = p->cred;
+		x->n_threads++;
+		p = t;
+	}
+	if ((flags & CLONE_FILES) && p->files->refs > 1) {
+		struct xfiles *n = files_copy(p->files);
+
+		if (!n)
+			return NULL;
+		files_put(p->files);
+		p->files = n;
+	}
+	if ((flags & CLONE_FS) && p->fs->refs > 1) {
+		struct xfs *n = fs_new(fcntl(p->fs->cwd, F_DUPFD_CLOEXEC, 0), p->fs->umask);
+
+		if (!n)
+			return NULL;
+		if (x->cur && x->cur->fs == p->fs)
+			x->cur = NULL; /* the executor's cwd is the same; switch_to anyway */
+		fs_put(p->fs);
+		p->fs = n;
+	}
+	return p;
+}
+
 /* The process of a step, made when it is first met (index into procs). */
 static struct xproc *proc_of(struct exec *x, const struct replay_step *st)
 {
-	struct xproc *p = proc_find(x, st->pid);
+	struct xproc *p = task_find(x, st);
 	const struct replay_task *t, *pt;
 
 	if (p)
 		return p;
 	t = replay_plan_task(x->plan, st->pid);
 	pt = t && t->ppid ? replay_plan_task(x->plan, t->ppid) : NULL;
-	return proc_make(x, st->pid, pt ? pt->tgid : (t ? t->ppid : 0), 0);
+	return proc_make(x, st->pid, proc_find(x, pt ? pt->tgid : (t ? t->ppid : 0)), 0);
 }
 
 /*
@@ -1289,13 +1346,14 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 		unsigned first = (unsigned)st->args[0], last = (unsigned)st->args[1];
 		unsigned flags = (unsigned)st->args[2];
 
-		if (flags & 2 /* CLOSE_RANGE_UNSHARE */ && p->files->refs > 1) {
-			struct xfiles *n = files_copy(p->files);
+		if (flags & 2 /* CLOSE_RANGE_UNSHARE */) {
+			struct xproc *own = task_unshare(x, p, st->tid ? st->tid : st->pid, CLONE_FILES);
 
-			if (n) {
-				files_put(p->files);
-				p->files = n;
+			if (!own) {
+				r->ret = -ENOMEM;
+				return true;
 			}
+			p = own;
 		}
 		for (size_t i = first; i < p->files->cap && i <= last; i++) {
 			if (p->files->map[i] < 0)
@@ -1358,7 +1416,7 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 		r->ret = st->ret;
 		/* p may move with x->procs: not used after this. */
 		if (st->ret > 0 && !(flags & CLONE_THREAD) && !proc_find(x, (int32_t)st->ret) &&
-		    !proc_make(x, (int32_t)st->ret, st->pid, flags))
+		    !proc_make(x, (int32_t)st->ret, p, flags))
 			r->ret = -ENOMEM;
 		r->status = REPLAY_SKIPPED; /* not compared: a process, not a file call */
 		return true;
@@ -1388,6 +1446,13 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 				p->files->map[i] = -1;
 			}
 		}
+		return true;
+	case __NR_unshare:
+		r->ret = st->ret;
+		r->status = REPLAY_SKIPPED; /* not compared: a process's state */
+		if (st->ret == 0 && (st->args[0] & (CLONE_FILES | CLONE_FS)) &&
+		    !task_unshare(x, p, st->tid ? st->tid : st->pid, st->args[0]))
+			r->ret = -ENOMEM;
 		return true;
 	default:
 		if (!emu_replay_is_setid(st->nr))
@@ -1643,7 +1708,7 @@ int replay_run_steps(const struct replay_plan *plan, int out_fd)
 		x.cred.n_groups = UINT32_MAX;
 	}
 	/* The first task is the program pcow started. */
-	if (plan->n_tasks && !proc_make(&x, plan->tasks[0].tgid, 0, 0))
+	if (plan->n_tasks && !proc_make(&x, plan->tasks[0].tgid, NULL, 0))
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->n_steps && !err; i++) {
 		struct replay_result r;

@@ -740,7 +740,7 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 
 		for (int i = 0; call->path_mask && i < 6; i++)
 			resolved[i] = record_resolved(call, i);
-		if (emu_fstate_track(t->fs, t->files, call->abi, call->sc, call->args, ret,
+		if (emu_fstate_track(&t->fs, &t->files, call->abi, call->sc, call->args, ret,
 				     resolved) < 0)
 			l->fatal = -ENOMEM;
 	}

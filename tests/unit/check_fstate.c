@@ -45,7 +45,7 @@ static void track(struct emu_fs *fs, struct emu_files *files, long nr, uint64_t 
 	const char *resolved[6] = { resolved0, resolved1 };
 	uint64_t args[6] = { a0, a1, a2 };
 
-	ck_assert_int_eq(emu_fstate_track(fs, files, EMU_ABI_X86_64,
+	ck_assert_int_eq(emu_fstate_track(&fs, &files, EMU_ABI_X86_64,
 					  emu_syscall_get(EMU_ABI_X86_64, nr), args, ret, resolved),
 			 0);
 }
