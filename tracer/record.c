@@ -358,6 +358,50 @@ size_t record_format(char *buf, size_t size, const struct db_call *call,
 	return emu_format_args(buf, size, sc, call->args, eb, call->ret);
 }
 
+/*
+ * The ELF facts of the last programs executed, by file identity: a shell
+ * loop or a build executes the same few programs thousands of times, and
+ * libelf's parse was most of the cost of an exec for pcow.
+ */
+#define FACTS_CACHE 16
+static struct {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	int err;
+	struct tracer_elf_facts facts;
+} facts_cache[FACTS_CACHE];
+static unsigned facts_next;
+
+static int elf_facts_cached(int fd, struct tracer_elf_facts *facts)
+{
+	struct stat st;
+	unsigned i;
+
+	if (fstat(fd, &st) < 0)
+		return tracer_elf_facts_fd(fd, facts);
+	for (i = 0; i < FACTS_CACHE; i++)
+		if (facts_cache[i].ino == st.st_ino && facts_cache[i].dev == st.st_dev &&
+		    facts_cache[i].size == st.st_size &&
+		    facts_cache[i].mtime.tv_sec == st.st_mtim.tv_sec &&
+		    facts_cache[i].mtime.tv_nsec == st.st_mtim.tv_nsec &&
+		    facts_cache[i].ctime.tv_sec == st.st_ctim.tv_sec &&
+		    facts_cache[i].ctime.tv_nsec == st.st_ctim.tv_nsec && facts_cache[i].ino) {
+			*facts = facts_cache[i].facts;
+			return facts_cache[i].err;
+		}
+	i = facts_next++ % FACTS_CACHE;
+	facts_cache[i].err = tracer_elf_facts_fd(fd, &facts_cache[i].facts);
+	facts_cache[i].dev = st.st_dev;
+	facts_cache[i].ino = st.st_ino;
+	facts_cache[i].size = st.st_size;
+	facts_cache[i].mtime = st.st_mtim;
+	facts_cache[i].ctime = st.st_ctim;
+	*facts = facts_cache[i].facts;
+	return facts_cache[i].err;
+}
+
 void record_exec_facts(struct pcow_tracee *t, struct db_proc *p, struct tracer_elf_facts *facts)
 {
 	char name[64];
@@ -368,7 +412,7 @@ void record_exec_facts(struct pcow_tracee *t, struct db_proc *p, struct tracer_e
 	fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (tracer_elf_facts_fd(fd, facts) == 0) {
+	if (elf_facts_cached(fd, facts) == 0) {
 		t->proc->elf_class = (uint8_t)facts->elf_class;
 		p->elf_class = (uint8_t)facts->elf_class;
 		p->elf_machine = (uint16_t)facts->machine;

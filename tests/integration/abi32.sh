@@ -48,6 +48,13 @@ ASM
 [i386] write(1, "hello from i386\n", 16) = 16
 [i386] exit_group(5) = ?' "$got"
 		done
+		# One path, two programs: the ELF facts of each exec are the
+		# program's (pcow keeps them by file identity, not by name).
+		rm -rf s && cp /bin/true prog && cp t32 prog32
+		"$PCOW" trace -q --store s -- sh -c './prog; cp prog32 prog; ./prog; cp /bin/true prog; ./prog' >/dev/null
+		expect_eq "the same path rewritten between execs: each exec's ELF class" "64
+32
+64" "$(sql s/log.db "SELECT elf_class FROM exec WHERE filename LIKE '%/prog' ORDER BY seq")"
 	else
 		echo "# no i386 support in binutils: 32-bit program not tested"
 	fi
