@@ -169,7 +169,6 @@ int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *pla
 	plan->uid = (uid_t)run->uid;
 	plan->gid = (gid_t)run->gid;
 	plan->umask = (mode_t)run->umask;
-	plan->n_calls = run->n_calls;
 	parse_groups(plan, run->groups);
 	free(run->groups);
 	run->argv = run->cwd = run->kernel_release = run->groups = NULL; /* the plan's now */
@@ -189,14 +188,15 @@ int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *pla
 	return load_failed(plan, err, errmsg);
 }
 
-int replay_plan_load_steps(struct db *db, const struct db_replay_run *run,
+int replay_plan_load_steps(struct db *db, struct db_replay_run *run,
 			   struct replay_plan *plan, char *errmsg)
 {
 	const int *state;
 	size_t n_state = emu_replay_state_nrs(&state);
+	int err = db_replay_calls(db, run, state, n_state, add_step, plan, errmsg);
 
-	return load_failed(plan, db_replay_calls(db, run, state, n_state, add_step, plan, errmsg),
-			   errmsg);
+	plan->n_calls = run->n_calls; /* counted by the same scan */
+	return load_failed(plan, err, errmsg);
 }
 
 int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg)

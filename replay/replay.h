@@ -34,12 +34,13 @@ int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, ch
 /*
  * The same in two parts, so that the starting tree can be rebuilt while
  * the steps load: the run, its touched objects, its tasks and the size
- * of its data (plan->data_bytes); then the steps.  On error, the plan is
- * freed.
+ * of its data (plan->data_bytes); then the steps, and the number of the
+ * run's calls (plan->n_calls, counted by the same scan).  On error, the
+ * plan is freed.
  */
 int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *plan,
 			  struct db_replay_run *run, char *errmsg);
-int replay_plan_load_steps(struct db *db, const struct db_replay_run *run,
+int replay_plan_load_steps(struct db *db, struct db_replay_run *run,
 			   struct replay_plan *plan, char *errmsg);
 
 /* ------------------------------------------------------------ rebuild */
