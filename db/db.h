@@ -391,6 +391,12 @@ struct db_replay_run {
 	int64_t n_calls;	/* calls of the run in the log: 0 until db_replay_calls counts them */
 };
 
+/*
+ * Another connection to db's log, read-only, for a thread of its own
+ * (a connection is used by one thread at a time); close with db_close.
+ */
+int db_open_reader(struct db *db, struct db **ret_db, char *errmsg);
+
 /* Run run_id (0: the latest); free with db_replay_run_free. */
 int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char *errmsg);
 void db_replay_run_free(struct db_replay_run *r);

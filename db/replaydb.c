@@ -39,6 +39,15 @@ static const char *col_text(sqlite3_stmt *st, int col)
 	return s ? (const char *)s : NULL;
 }
 
+int db_open_reader(struct db *db, struct db **ret_db, char *errmsg)
+{
+	int err = db_open(db->path, DB_OPEN_READONLY, ret_db, errmsg);
+
+	if (!err) /* as db_replay_run does for db */
+		sqlite3_exec((*ret_db)->conn, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
+	return err;
+}
+
 int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char *errmsg)
 {
 	sqlite3_stmt *st = NULL;
