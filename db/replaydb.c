@@ -58,9 +58,8 @@ int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char
 		return err;
 	/*
 	 * The first of replay's reads.  The written bytes are most of the log
-	 * (overflow pages), and the size of the data (db_replay_data_bytes)
-	 * then the calls read every page of calldata: map the file rather than
-	 * pread each page, twice.  A failure only costs speed.
+	 * (overflow pages), and the calls read every page of calldata: map the
+	 * file rather than pread each page.  A failure only costs speed.
 	 */
 	sqlite3_exec(db->conn, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
 	rc = sqlite3_prepare_v2(db->conn,

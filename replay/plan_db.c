@@ -184,8 +184,6 @@ int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *pla
 	err = db_touches(db, run->id, add_touch, plan, errmsg);
 	if (!err)
 		err = db_replay_tasks(db, run->id, add_task, plan, errmsg);
-	if (!err)
-		err = db_replay_data_bytes(db, run, &plan->data_bytes, errmsg);
 	return load_failed(plan, err, errmsg);
 }
 
@@ -304,6 +302,21 @@ int replay_plan_load_steps(struct db *db, struct db_replay_run *run,
 	}
 	plan->n_calls = run->n_calls; /* counted by the same scans */
 	return load_failed(plan, err, errmsg);
+}
+
+int replay_plan_data_bytes(struct db *db, const struct db_replay_run *run, uint64_t *ret,
+			   char *errmsg)
+{
+	struct db *reader;
+	int err;
+
+	*ret = 0;
+	err = db_open_reader(db, &reader, errmsg);
+	if (err)
+		return err;
+	err = db_replay_data_bytes(reader, run, ret, errmsg);
+	db_close(reader);
+	return err;
 }
 
 int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg)
