@@ -1,14 +1,14 @@
 /*
  * db/replaydb.c — what `pcow replay` reads from and writes to log.db: the
  * run's credentials and replay flag, the first-touch states (table touch),
- * the calls with their replay data (calls joined with calldata), the
+ * the calls with their replay data (call and calldata, merged), the
  * tasks, and the divergences it found (table divergence).
  *
  * The calls come in seq order (completion order) from a range scan of
- * call's primary key, like db_calls; a call is returned when it has a
- * calldata row or its number is in the caller's list of calls that change
- * a process's state (close, dup, clone, execve...), which replay needs
- * whatever their arguments were.
+ * call's primary key, like db_calls, merged with a range scan of
+ * calldata's; a call is returned when it has a calldata row or its number
+ * is in the caller's list of calls that change a process's state (close,
+ * dup, clone, execve...), which replay needs whatever their arguments were.
  */
 #include <errno.h>
 #include <stdio.h>
