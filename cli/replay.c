@@ -153,32 +153,33 @@ static void on_changed(const char *path, const char *why, void *opaque)
  * Where the scratch tree goes by default: $TMPDIR when set; else /dev/shm
  * when it is a tmpfs with room for twice what the replay writes (the
  * starting tree and the written bytes), since a file system in memory
- * makes replay several times faster; else /tmp.
+ * makes replay several times faster; else /tmp.  The written bytes are
+ * read from the log on a connection of the caller's own (the rebuild's
+ * thread, while the steps load on db); when they cannot be, /tmp.
  */
-static const char *scratch_base(const struct replay_plan *plan)
+static const char *scratch_base(const struct replay_plan *plan, struct db *db,
+				const struct db_replay_run *run)
 {
 	const char *tmp = getenv("TMPDIR");
-	uint64_t need = 64u << 20;
+	char msg[DB_ERRMSG_SIZE];
+	uint64_t need = 64u << 20, data_bytes;
 	struct statfs sf;
 
 	if (tmp && *tmp)
 		return tmp;
+	if (replay_plan_data_bytes(db, run, &data_bytes, msg) < 0)
+		return "/tmp";
 	for (size_t i = 0; i < plan->n_touches; i++)
 		if (S_ISREG(plan->touches[i].type) && plan->touches[i].size > 0)
 			need += (uint64_t)plan->touches[i].size;
-	if (plan->data_bytes) {
-		need += plan->data_bytes; /* known before the steps load */
-	} else {
-		for (size_t i = 0; i < plan->n_steps; i++)
-			need += plan->steps[i].data_len;
-	}
+	need += data_bytes;
 	if (statfs("/dev/shm", &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
 	    (uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize > 2 * need && access("/dev/shm", W_OK) == 0)
 		return "/dev/shm";
 	return "/tmp";
 }
 
-/* The scratch tree's root: --keep DIR (new or empty), else a new temporary directory. */
+/* The scratch tree's root: --keep DIR (new or empty), else a new temporary directory in base. */
 static int make_root(const struct opts *o, const char *base, char *root, size_t size)
 {
 	if (o->keep) {
@@ -496,6 +497,8 @@ static void print_times(const long long t[4], const struct replay_plan *plan)
 struct rebuild {
 	const struct opts *o;
 	const struct replay_plan *plan;
+	struct db *db;		/* the log, to open a connection of the thread's own */
+	struct db_replay_run range; /* the run's id and seqs */
 	pthread_t thread;
 	bool started;
 	char root[PATH_MAX];
@@ -510,8 +513,9 @@ struct rebuild {
 static void *rebuild_main(void *opaque)
 {
 	struct rebuild *rb = opaque;
+	const char *base = rb->o->keep ? NULL : scratch_base(rb->plan, rb->db, &rb->range);
 
-	rb->err = make_root(rb->o, scratch_base(rb->plan), rb->root, sizeof(rb->root));
+	rb->err = make_root(rb->o, base, rb->root, sizeof(rb->root));
 	if (!rb->err) {
 		rb->made_root = true;
 		rb->err = replay_rebuild(rb->plan, rb->root, on_changed, &rb->changed,
@@ -522,11 +526,16 @@ static void *rebuild_main(void *opaque)
 }
 
 /* Start it; when no thread can be made, it is run here and now. */
-static void rebuild_start(struct rebuild *rb, const struct opts *o, const struct replay_plan *plan)
+static void rebuild_start(struct rebuild *rb, const struct opts *o, const struct replay_plan *plan,
+			  struct db *db, const struct db_replay_run *run)
 {
 	memset(rb, 0, sizeof(*rb));
 	rb->o = o;
 	rb->plan = plan;
+	rb->db = db;
+	rb->range.id = run->id;
+	rb->range.seq_first = run->seq_first;
+	rb->range.seq_last = run->seq_last;
 	if (pthread_create(&rb->thread, NULL, rebuild_main, rb) == 0)
 		rb->started = true;
 	else
@@ -786,7 +795,7 @@ int cmd_replay(int argc, char **argv)
 	here = !o.results && !o.export_dir && !o.vm.kernel;
 	err = replay_plan_load_head(db, o.run_id, &plan, &run, msg);
 	if (!err && here)
-		rebuild_start(&rb, &o, &plan);
+		rebuild_start(&rb, &o, &plan, db, &run);
 	if (!err)
 		err = replay_plan_load_steps(db, &run, &plan, msg);
 	t_phase[1] = cli_now_ns();

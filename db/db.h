@@ -388,8 +388,14 @@ struct db_replay_run {
 	bool replay;		/* recorded with what replay needs */
 	bool ended;		/* the trace finished (t_end set) */
 	int64_t seq_first, seq_last, t_start, t_end;
-	int64_t n_calls;	/* calls of the run in the log */
+	int64_t n_calls;	/* calls of the run in the log: 0 until db_replay_calls counts them */
 };
+
+/*
+ * Another connection to db's log, read-only, for a thread of its own
+ * (a connection is used by one thread at a time); close with db_close.
+ */
+int db_open_reader(struct db *db, struct db **ret_db, char *errmsg);
 
 /* Run run_id (0: the latest); free with db_replay_run_free. */
 int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char *errmsg);
@@ -418,9 +424,10 @@ typedef int (*db_replay_call_fn)(const struct db_replay_call *c, void *opaque);
 
 /*
  * The run's x86_64 calls that returned and have replay data, or whose
- * number is one of state_nrs, in seq order.
+ * number is one of state_nrs, in seq order; on success, run->n_calls is
+ * the number of the run's calls in the log (every one, replayed or not).
  */
-int db_replay_calls(struct db *db, const struct db_replay_run *run, const int *state_nrs,
+int db_replay_calls(struct db *db, struct db_replay_run *run, const int *state_nrs,
 		    size_t n_state, db_replay_call_fn fn, void *opaque, char *errmsg);
 /* The bytes of data (written bytes, mostly) the run's calls carry, read from the rows' headers. */
 int db_replay_data_bytes(struct db *db, const struct db_replay_run *run, uint64_t *ret,

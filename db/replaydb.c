@@ -1,14 +1,14 @@
 /*
  * db/replaydb.c — what `pcow replay` reads from and writes to log.db: the
  * run's credentials and replay flag, the first-touch states (table touch),
- * the calls with their replay data (calls joined with calldata), the
+ * the calls with their replay data (call and calldata, merged), the
  * tasks, and the divergences it found (table divergence).
  *
  * The calls come in seq order (completion order) from a range scan of
- * call's primary key, like db_calls; a call is returned when it has a
- * calldata row or its number is in the caller's list of calls that change
- * a process's state (close, dup, clone, execve...), which replay needs
- * whatever their arguments were.
+ * call's primary key, like db_calls, merged with a range scan of
+ * calldata's; a call is returned when it has a calldata row or its number
+ * is in the caller's list of calls that change a process's state (close,
+ * dup, clone, execve...), which replay needs whatever their arguments were.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +39,15 @@ static const char *col_text(sqlite3_stmt *st, int col)
 	return s ? (const char *)s : NULL;
 }
 
+int db_open_reader(struct db *db, struct db **ret_db, char *errmsg)
+{
+	int err = db_open(db->path, DB_OPEN_READONLY, ret_db, errmsg);
+
+	if (!err) /* as db_replay_run does for db */
+		sqlite3_exec((*ret_db)->conn, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
+	return err;
+}
+
 int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char *errmsg)
 {
 	sqlite3_stmt *st = NULL;
@@ -47,12 +56,15 @@ int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char
 	err = need_v2(db, errmsg);
 	if (err)
 		return err;
+	/*
+	 * The first of replay's reads.  The written bytes are most of the log
+	 * (overflow pages), and the calls read every page of calldata: map the
+	 * file rather than pread each page.  A failure only costs speed.
+	 */
+	sqlite3_exec(db->conn, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
 	rc = sqlite3_prepare_v2(db->conn,
 				"SELECT id, argv, cwd, kernel_release, uid, gid, groups, umask,"
-				" replay, seq_first, seq_last, t_start, t_end, n_calls,"
-				" (SELECT count(*) FROM call WHERE run_id = run.id"
-				"  AND seq BETWEEN coalesce(run.seq_first, 1)"
-				"  AND coalesce(run.seq_last, 9223372036854775807))"
+				" replay, seq_first, seq_last, t_start, t_end"
 				" FROM run WHERE id = ?1 OR (?1 = 0 AND id = (SELECT max(id) FROM run))",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -81,7 +93,6 @@ int db_replay_run(struct db *db, int64_t run_id, struct db_replay_run *out, char
 		out->t_start = sqlite3_column_int64(st, 11);
 		out->t_end = sqlite3_column_int64(st, 12);
 		out->ended = sqlite3_column_type(st, 12) != SQLITE_NULL;
-		out->n_calls = sqlite3_column_int64(st, 14);
 		if (!out->argv || !out->cwd || !out->kernel_release || !out->groups) {
 			db_replay_run_free(out);
 			err = -ENOMEM;
@@ -160,73 +171,108 @@ int db_touches(struct db *db, int64_t run_id, db_touch_fn fn, void *opaque, char
 	return err;
 }
 
-int db_replay_calls(struct db *db, const struct db_replay_run *run, const int *state_nrs,
+/*
+ * The calls and their data come from two range scans in seq order, merged
+ * here, rather than from a join: the join seeks calldata's B-tree once per
+ * call (about half the load of a big run), where a second cursor that
+ * walks along costs one step.  The scan of call also counts the run's
+ * calls (run->n_calls), which would otherwise be a scan of its own.
+ */
+static const char calls_sql[] =
+	"SELECT seq, run_id, abi, nr, pid, coalesce(tid, pid), arg0, arg1, arg2, arg3, arg4,"
+	" arg5, ret FROM call WHERE seq BETWEEN ?1 AND ?2";
+static const char data_sql[] =
+	"SELECT seq, smask, strs, hash, data FROM calldata WHERE seq BETWEEN ?1 AND ?2";
+
+static bool in_state_nrs(const int *state_nrs, size_t n_state, int nr)
+{
+	for (size_t i = 0; i < n_state; i++)
+		if (state_nrs[i] == nr)
+			return true;
+	return false;
+}
+
+/* Move the calldata cursor to the first row at or after seq; *dseq is its seq (INT64_MAX: none). */
+static int data_seek(sqlite3_stmt *ds, int64_t seq, int64_t *dseq)
+{
+	int rc;
+
+	while (*dseq < seq) {
+		rc = sqlite3_step(ds);
+		if (rc == SQLITE_DONE) {
+			*dseq = INT64_MAX;
+			break;
+		}
+		if (rc != SQLITE_ROW)
+			return rc;
+		*dseq = sqlite3_column_int64(ds, 0);
+	}
+	return SQLITE_OK;
+}
+
+int db_replay_calls(struct db *db, struct db_replay_run *run, const int *state_nrs,
 		    size_t n_state, db_replay_call_fn fn, void *opaque, char *errmsg)
 {
-	sqlite3_stmt *st = NULL;
-	char *sql = NULL;
-	size_t size = 0;
-	FILE *f;
+	sqlite3_stmt *cs = NULL, *ds = NULL;
+	int64_t dseq = INT64_MIN, n_calls = 0;
 	int rc, err;
 
 	err = need_v2(db, errmsg);
 	if (err)
 		return err;
-	f = open_memstream(&sql, &size);
-	if (!f)
-		return -ENOMEM;
-	fputs("SELECT c.seq, c.pid, coalesce(c.tid, c.pid), c.nr,"
-	      " c.arg0, c.arg1, c.arg2, c.arg3, c.arg4, c.arg5, c.ret,"
-	      " d.seq IS NOT NULL, d.smask, d.strs, d.hash, d.data"
-	      " FROM call AS c LEFT JOIN calldata AS d ON d.seq = c.seq"
-	      " WHERE c.seq BETWEEN ?1 AND ?2 AND +c.run_id = ?3 AND c.abi = 0"
-	      " AND c.ret IS NOT NULL AND (d.seq IS NOT NULL OR c.nr IN (-1",
-	      f);
-	for (size_t i = 0; i < n_state; i++)
-		fprintf(f, ", %d", state_nrs[i]);
-	fputs(")) ORDER BY c.seq", f);
-	if (fclose(f) != 0) {
-		free(sql);
-		return -ENOMEM;
+	rc = sqlite3_prepare_v2(db->conn, calls_sql, -1, &cs, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db->conn, data_sql, -1, &ds, NULL);
+	if (rc != SQLITE_OK) {
+		err = db_fail(db, rc, errmsg, "reading the calls");
+		goto out_finalize;
 	}
-	/*
-	 * The written bytes are most of the log (overflow pages): map the
-	 * file rather than pread each page.  A failure only costs speed.
-	 */
-	sqlite3_exec(db->conn, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
-	rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
-	free(sql);
-	if (rc != SQLITE_OK)
-		return db_fail(db, rc, errmsg, "reading the calls");
-	sqlite3_bind_int64(st, 1, run->seq_first);
-	sqlite3_bind_int64(st, 2, run->seq_last);
-	sqlite3_bind_int64(st, 3, run->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sqlite3_bind_int64(cs, 1, run->seq_first);
+	sqlite3_bind_int64(cs, 2, run->seq_last);
+	sqlite3_bind_int64(ds, 1, run->seq_first);
+	sqlite3_bind_int64(ds, 2, run->seq_last);
+	while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
 		struct db_replay_call c;
 
 		memset(&c, 0, sizeof(c));
-		c.seq = sqlite3_column_int64(st, 0);
-		c.pid = sqlite3_column_int(st, 1);
-		c.tid = sqlite3_column_int(st, 2);
-		c.nr = sqlite3_column_int(st, 3);
+		if (sqlite3_column_int64(cs, 1) != run->id)
+			continue;
+		n_calls++;
+		if (sqlite3_column_int(cs, 2) != 0 || sqlite3_column_type(cs, 12) == SQLITE_NULL)
+			continue;
+		c.seq = sqlite3_column_int64(cs, 0);
+		c.nr = sqlite3_column_int(cs, 3);
+		rc = data_seek(ds, c.seq, &dseq);
+		if (rc != SQLITE_OK)
+			break;
+		c.has_data = dseq == c.seq;
+		if (!c.has_data && !in_state_nrs(state_nrs, n_state, c.nr))
+			continue;
+		c.pid = sqlite3_column_int(cs, 4);
+		c.tid = sqlite3_column_int(cs, 5);
 		for (int i = 0; i < 6; i++)
-			c.args[i] = (uint64_t)sqlite3_column_int64(st, 4 + i);
-		c.ret = sqlite3_column_int64(st, 10);
-		c.has_data = sqlite3_column_int(st, 11) != 0;
-		c.smask = (uint8_t)sqlite3_column_int(st, 12);
-		c.strs = sqlite3_column_blob(st, 13);
-		c.strs_len = (uint32_t)sqlite3_column_bytes(st, 13);
-		c.has_hash = sqlite3_column_type(st, 14) != SQLITE_NULL;
-		c.hash = (uint64_t)sqlite3_column_int64(st, 14);
-		c.data = sqlite3_column_blob(st, 15);
-		c.data_len = (uint32_t)sqlite3_column_bytes(st, 15);
+			c.args[i] = (uint64_t)sqlite3_column_int64(cs, 6 + i);
+		c.ret = sqlite3_column_int64(cs, 12);
+		if (c.has_data) {
+			c.smask = (uint8_t)sqlite3_column_int(ds, 1);
+			c.strs = sqlite3_column_blob(ds, 2);
+			c.strs_len = (uint32_t)sqlite3_column_bytes(ds, 2);
+			c.has_hash = sqlite3_column_type(ds, 3) != SQLITE_NULL;
+			c.hash = (uint64_t)sqlite3_column_int64(ds, 3);
+			c.data = sqlite3_column_blob(ds, 4);
+			c.data_len = (uint32_t)sqlite3_column_bytes(ds, 4);
+		}
 		err = fn(&c, opaque);
 		if (err)
 			break;
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = db_fail(db, rc, errmsg, "reading the calls");
-	sqlite3_finalize(st);
+	if (!err)
+		run->n_calls = n_calls;
+out_finalize:
+	sqlite3_finalize(ds);
+	sqlite3_finalize(cs);
 	return err;
 }
 

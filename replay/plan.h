@@ -57,7 +57,6 @@ struct replay_plan {
 	int n_groups;
 	mode_t umask;
 	int64_t n_calls;	/* every call of the run */
-	uint64_t data_bytes;	/* the steps' data, known before they load (0: unknown) */
 	struct replay_touch *touches;
 	size_t n_touches, cap_touches;
 	struct replay_step *steps;

@@ -3,6 +3,7 @@
  * replay/ that reaches the database, through db/replaydb.c).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,7 +170,6 @@ int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *pla
 	plan->uid = (uid_t)run->uid;
 	plan->gid = (gid_t)run->gid;
 	plan->umask = (mode_t)run->umask;
-	plan->n_calls = run->n_calls;
 	parse_groups(plan, run->groups);
 	free(run->groups);
 	run->argv = run->cwd = run->kernel_release = run->groups = NULL; /* the plan's now */
@@ -184,19 +184,139 @@ int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *pla
 	err = db_touches(db, run->id, add_touch, plan, errmsg);
 	if (!err)
 		err = db_replay_tasks(db, run->id, add_task, plan, errmsg);
-	if (!err)
-		err = db_replay_data_bytes(db, run, &plan->data_bytes, errmsg);
 	return load_failed(plan, err, errmsg);
 }
 
-int replay_plan_load_steps(struct db *db, const struct db_replay_run *run,
+/*
+ * The steps load in two halves of the run's seq range at once: the second
+ * on a connection and a thread of its own, into a plan of its own that is
+ * then appended to the first (its steps copied, its blocks handed over).
+ * Reading the calls is SQLite's work, one row at a time, and a big run
+ * has most of its replay's time there, so a second core halves it.  A
+ * short run, an open range (a run that did not end), or no connection or
+ * thread for the second half: one scan, as before.
+ */
+#define SPLIT_MIN_SEQS 20000
+
+struct half {
+	struct db *db;		/* its own connection */
+	struct db_replay_run run; /* the second half of the range */
+	const int *state;
+	size_t n_state;
+	struct replay_plan plan; /* its steps, and the blocks that hold their data */
+	int err;
+	char errmsg[DB_ERRMSG_SIZE];
+};
+
+static void *half_main(void *opaque)
+{
+	struct half *h = opaque;
+
+	h->err = db_replay_calls(h->db, &h->run, h->state, h->n_state, add_step, &h->plan,
+				 h->errmsg);
+	return NULL;
+}
+
+/* Append h's steps and blocks to plan; h's plan is left empty. */
+static int take_half(struct replay_plan *plan, struct half *h)
+{
+	size_t n_steps = plan->n_steps + h->plan.n_steps;
+	size_t n_blocks = plan->n_blocks + h->plan.n_blocks;
+
+	if (n_steps > plan->cap_steps) {
+		struct replay_step *n = realloc(plan->steps, n_steps * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		plan->steps = n;
+		plan->cap_steps = n_steps;
+	}
+	if (n_blocks > plan->cap_blocks) {
+		struct replay_block *n = realloc(plan->blocks, n_blocks * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		plan->blocks = n;
+		plan->cap_blocks = n_blocks;
+	}
+	if (h->plan.n_steps)
+		memcpy(plan->steps + plan->n_steps, h->plan.steps,
+		       h->plan.n_steps * sizeof(*plan->steps));
+	if (h->plan.n_blocks)
+		memcpy(plan->blocks + plan->n_blocks, h->plan.blocks,
+		       h->plan.n_blocks * sizeof(*plan->blocks));
+	plan->n_steps = n_steps;
+	plan->n_blocks = n_blocks;
+	h->plan.n_blocks = 0; /* the blocks are plan's now */
+	return 0;
+}
+
+/* Start loading the second half of run's range in a thread; false when it is loaded here. */
+static bool half_start(struct db *db, const struct db_replay_run *run, const int *state,
+		       size_t n_state, struct half *h, pthread_t *thread)
+{
+	char msg[DB_ERRMSG_SIZE];
+
+	memset(h, 0, sizeof(*h));
+	if (run->seq_last == INT64_MAX || run->seq_last - run->seq_first < SPLIT_MIN_SEQS)
+		return false;
+	if (db_open_reader(db, &h->db, msg) < 0)
+		return false;
+	h->run = *run;
+	h->run.seq_first = run->seq_first + (run->seq_last - run->seq_first) / 2 + 1;
+	h->state = state;
+	h->n_state = n_state;
+	if (pthread_create(thread, NULL, half_main, h) != 0) {
+		db_close(h->db);
+		return false;
+	}
+	return true;
+}
+
+int replay_plan_load_steps(struct db *db, struct db_replay_run *run,
 			   struct replay_plan *plan, char *errmsg)
 {
 	const int *state;
 	size_t n_state = emu_replay_state_nrs(&state);
+	int64_t seq_last = run->seq_last;
+	pthread_t thread;
+	struct half h;
+	bool split = half_start(db, run, state, n_state, &h, &thread);
+	int err;
 
-	return load_failed(plan, db_replay_calls(db, run, state, n_state, add_step, plan, errmsg),
-			   errmsg);
+	if (split)
+		run->seq_last = h.run.seq_first - 1;
+	err = db_replay_calls(db, run, state, n_state, add_step, plan, errmsg);
+	run->seq_last = seq_last;
+	if (split) {
+		pthread_join(thread, NULL);
+		db_close(h.db);
+		if (!err && h.err) {
+			err = h.err;
+			memcpy(errmsg, h.errmsg, DB_ERRMSG_SIZE);
+		}
+		if (!err)
+			err = take_half(plan, &h);
+		run->n_calls += h.run.n_calls;
+		replay_plan_free(&h.plan);
+	}
+	plan->n_calls = run->n_calls; /* counted by the same scans */
+	return load_failed(plan, err, errmsg);
+}
+
+int replay_plan_data_bytes(struct db *db, const struct db_replay_run *run, uint64_t *ret,
+			   char *errmsg)
+{
+	struct db *reader;
+	int err;
+
+	*ret = 0;
+	err = db_open_reader(db, &reader, errmsg);
+	if (err)
+		return err;
+	err = db_replay_data_bytes(reader, run, ret, errmsg);
+	db_close(reader);
+	return err;
 }
 
 int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg)

@@ -33,14 +33,21 @@ struct db_replay_run;
 int replay_plan_load(struct db *db, int64_t run_id, struct replay_plan *plan, char *errmsg);
 /*
  * The same in two parts, so that the starting tree can be rebuilt while
- * the steps load: the run, its touched objects, its tasks and the size
- * of its data (plan->data_bytes); then the steps.  On error, the plan is
- * freed.
+ * the steps load: the run, its touched objects and its tasks; then the
+ * steps, and the number of the run's calls (plan->n_calls, counted by the
+ * same scan).  On error, the plan is freed.
  */
 int replay_plan_load_head(struct db *db, int64_t run_id, struct replay_plan *plan,
 			  struct db_replay_run *run, char *errmsg);
-int replay_plan_load_steps(struct db *db, const struct db_replay_run *run,
+int replay_plan_load_steps(struct db *db, struct db_replay_run *run,
 			   struct replay_plan *plan, char *errmsg);
+/*
+ * The bytes of data (written bytes, mostly) run's calls carry, which the
+ * rebuild needs before the steps load, read on a connection of its own so
+ * that another thread can ask while db loads them.  0 or -errno (errmsg).
+ */
+int replay_plan_data_bytes(struct db *db, const struct db_replay_run *run, uint64_t *ret,
+			   char *errmsg);
 
 /* ------------------------------------------------------------ rebuild */
 

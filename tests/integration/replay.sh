@@ -90,6 +90,27 @@ s=$(seq_of "name = 'readlink' OR name = 'readlinkat'")
 mutate "a link target" "UPDATE calldata SET data = CAST('b.txt' AS BLOB) WHERE seq = $s"
 expect_one "a link target" "$s" target
 
+# A run of over 20,000 calls loads its steps in two halves at once, the
+# second on a connection and thread of its own (replay/plan_db.c): replayed
+# without divergence, and a result changed late in the run, in the second
+# half, is reported at exactly that call.
+long='i=0; while [ $i -lt 11000 ]; do [ -e a.txt ]; [ -e nothere ]; i=$((i+1)); done'
+(cd "$W" && "$PCOW" trace -q --store "$T/sl" --cow "$W" -- sh -c "$long") >trace.out 2>&1 ||
+	harness "long trace failed: $(cat trace.out)"
+[ "$(sql "$T/sl/log.db" 'SELECT max(seq) - min(seq) FROM call')" -gt 20000 ] ||
+	harness "the long run is not long enough to be split"
+"$PCOW" replay "$T/sl" >out 2>err
+expect_eq "a run loaded in two halves: exit 0" 0 $?
+expect_match "a run loaded in two halves: every call replayed" \
+	'^replayed 2[0-9]{4} calls \([0-9]+ skipped\) on Linux [^ ]+: 0 divergences$' "$(cat out)"
+s=$(sql "$T/sl/log.db" "SELECT max(seq) FROM syscall WHERE args LIKE '%\"nothere\"%'")
+[ -n "$s" ] || harness "no stat of nothere"
+cp "$T/sl/log.db" m.db && sql m.db "UPDATE call SET ret = -13 WHERE seq = $s" >/dev/null ||
+	harness "SQL failed"
+"$PCOW" replay m.db --json >m.out 2>m.err
+st=$?
+expect_one "a result changed in the second half" "$s" result
+
 # Credentials: a process that drops to nobody is replayed as nobody from
 # its set*id call on (the credentials the kernel left are recorded there);
 # made root again in the log, its EACCES opens succeed and are reported.
