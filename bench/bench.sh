@@ -8,8 +8,11 @@
 #            tar      tar xf of a tarball of /usr/include, then rm -rf of it
 #            build    make -j2 of a generated C project of 40 files
 #            procs    2,000 short processes (a shell loop of /bin/true)
-# Tools:     native floor pcow pcow-file pcow-none pcow-cow strace strace-file proot
-#            (pcow: --no-cow, default --log=all; pcow-file: --no-cow
+# Tools:     native floor floor-info pcow pcow-file pcow-none pcow-cow strace strace-file
+#            proot
+#            (floor-info: the floor reading each stop's call with
+#            PTRACE_GET_SYSCALL_INFO, the least a tracer that records calls
+#            and results must do; pcow: --no-cow, default --log=all; pcow-file: --no-cow
 #            --log=file; pcow-none: --no-cow --log=none; pcow-cow: the
 #            default copy-on-write trace, scope the work directory, full
 #            log; strace: -f -o /dev/null; strace-file: -f --seccomp-bpf
@@ -30,7 +33,7 @@
 # "B/call" the size of pcow's log.db per recorded call.
 set -u
 runs=5
-tools_all="native floor pcow pcow-file pcow-none pcow-cow strace strace-file proot"
+tools_all="native floor floor-info pcow pcow-file pcow-none pcow-cow strace strace-file proot"
 tools=$tools_all
 base=/tmp
 while [ $# -gt 0 ]; do
@@ -92,6 +95,7 @@ prefix_of() {
 	case "$1" in
 	native) echo "" ;;
 	floor) echo "$build/bench/floor" ;;
+	floor-info) echo "env FLOOR_INFO=1 $build/bench/floor" ;;
 	pcow) echo "$PCOW trace -q --no-cow --store $W/store --" ;;
 	pcow-file) echo "$PCOW trace -q --no-cow --log=file --store $W/store --" ;;
 	pcow-none) echo "$PCOW trace -q --no-cow --log=none --store $W/store --" ;;

@@ -3,17 +3,24 @@
  * stops the program at every syscall entry and exit (PTRACE_SYSCALL) and
  * follows forks, but reads nothing and records nothing.
  * Usage: floor PROGRAM [ARG...]
+ *
+ * With FLOOR_INFO=1 in its environment it also reads each stop's call
+ * with one PTRACE_GET_SYSCALL_INFO (number and arguments at the entry,
+ * the result at the exit), and keeps nothing of it: the least that a
+ * tracer which records each call and its result must do.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
-	int status, main_status = 0;
+	int status, main_status = 0, info = getenv("FLOOR_INFO") && *getenv("FLOOR_INFO") == '1';
+	unsigned char si[88]; /* struct ptrace_syscall_info (88 bytes on x86_64) */
 	pid_t child, pid;
 
 	if (argc < 2)
@@ -44,6 +51,9 @@ int main(int argc, char **argv)
 		if (WSTOPSIG(status) != (SIGTRAP | 0x80) && (status >> 16) == 0 &&
 		    WSTOPSIG(status) != SIGSTOP)
 			sig = WSTOPSIG(status);
+		if (info && WSTOPSIG(status) == (SIGTRAP | 0x80))
+			ptrace((enum __ptrace_request)0x420e /* PTRACE_GET_SYSCALL_INFO */, pid,
+			       (void *)sizeof(si), si);
 		ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig);
 	}
 	return main_status;
