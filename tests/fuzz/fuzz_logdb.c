@@ -1,8 +1,11 @@
 /*
  * tests/fuzz/fuzz_logdb.c — libFuzzer target: everything pcow reads out
  * of a log.db it did not write itself: the runs, the calls as `pcow log`
- * prints them, the statistics, the stacks, and a replay plan.  The input
- * is written to a file and opened read-only, as the subcommands do.
+ * prints them, the statistics, the stacks, a replay plan and the overlay
+ * index rows.  The input is written to a file and opened read-only, as
+ * the subcommands do.  The same bytes are also read as a packed overlay
+ * change (db_overlay_unpack: what the index journal of cow/journal.c
+ * holds).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "db/db.h"
+#include "db/overlay.h"
 #include "replay/replay.h"
 
 /*
@@ -69,6 +73,15 @@ static int on_stat(const struct db_stat_row *row, void *opaque)
 	return 0;
 }
 
+/* Every string of a row is whole: read it to the end. */
+static int on_overlay(const struct db_overlay_row *row, void *opaque)
+{
+	size_t *n = opaque;
+
+	*n += strlen(row->virt_path) + (row->origin ? strlen(row->origin) : 0);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static char path[64];
@@ -76,9 +89,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct db_call_filter filter;
 	struct replay_plan plan;
 	char msg[DB_ERRMSG_SIZE];
+	struct db_overlay_row row;
+	enum db_overlay_op op;
 	struct db *db = NULL;
+	size_t n = 0;
 	int fd;
 
+	if (db_overlay_unpack(data, len, &op, &row) == 0)
+		on_overlay(&row, &n);
 	if (!path[0])
 		snprintf(path, sizeof(path), "/tmp/pcow-fuzz-logdb.%d", (int)getpid());
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -98,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		db_stats(db, 0, on_stat, NULL, msg);
 		if (replay_plan_load(db, 0, &plan, msg) == 0)
 			replay_plan_free(&plan);
+		db_overlay_load(db, on_overlay, &n);
 		db_close(db);
 	}
 	remove_db(path);
