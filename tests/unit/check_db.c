@@ -852,7 +852,7 @@ START_TEST(test_overlay_changes_through_writer)
 	overlay_change(db2, DB_OVERLAY_DELETE, "/f4250");
 	mark = db_overlay_mark(db2);
 	ck_assert_uint_gt(mark, 0);
-	for (tries = 0; tries < 400 && !db_overlay_durable(db2, mark); tries++)
+	for (tries = 0; tries < 2000 && !db_overlay_durable(db2, mark); tries++)
 		usleep(5000);
 	ck_assert_msg(db_overlay_durable(db2, mark), "the writer never committed the changes");
 	db_set_log_writer(db2, NULL);
@@ -895,7 +895,7 @@ START_TEST(test_overlay_group_not_split)
 	overlay_change(db2, DB_OVERLAY_PUT, "/b");
 	ck_assert_int_eq(db_overlay_end(db2, true), 0);
 	mark = db_overlay_mark(db2);
-	for (tries = 0; tries < 400 && !db_overlay_durable(db2, mark); tries++)
+	for (tries = 0; tries < 2000 && !db_overlay_durable(db2, mark); tries++)
 		usleep(5000);
 	ck_assert(db_overlay_durable(db2, mark));
 	db_set_log_writer(db2, NULL);
