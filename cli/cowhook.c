@@ -87,13 +87,6 @@ static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)
 	}
 }
 
-static bool open_writes(uint64_t flags)
-{
-	return !(flags & O_PATH) &&
-	       ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) ||
-		(flags & O_TMPFILE) == O_TMPFILE);
-}
-
 /*
  * The calls that run under the tracer's serial lock: those that may
  * change the file system through a path, and chdir, whose path pcow's
@@ -107,16 +100,7 @@ static bool serial_call(const struct pcow_call *call)
 
 	if (call->abi != EMU_ABI_X86_64 || !sc || !(sc->flags & EMU_F_FILE))
 		return false;
-	switch (call->nr) {
-	case __NR_open:
-		return open_writes(call->args[1]);
-	case __NR_openat:
-		return open_writes(call->args[2]);
-	case __NR_chdir:
-		return true;
-	default:
-		return sc->flags & EMU_F_WRITES;
-	}
+	return call->nr == __NR_chdir || emu_cow_may_change_fs(sc, call->args);
 }
 
 static int hook_enter(void *opaque, struct pcow_tracee *t, int64_t *ret_result)

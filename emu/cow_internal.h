@@ -82,8 +82,6 @@ struct cw_dcache_slot {
 	uint32_t mode, uid, gid;
 };
 
-/* Whether the call may change the file system (bumps real_gen, cowwalk.c). */
-bool cw_may_change_fs(const struct emu_cow_call *c);
 void cw_dcache_free(struct emu_cow *ec);
 
 /*

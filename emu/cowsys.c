@@ -1037,7 +1037,7 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	 * the result.  Changes made by processes pcow does not trace are not
 	 * seen (doc/internals.md).
 	 */
-	if (cw_may_change_fs(c))
+	if (emu_cow_may_change_fs(c->sc, c->args))
 		ec->real_gen++;
 	/* Before anything changes: what the call finds is starting state. */
 	emu_rec_enter(ec->rec, c, g, &pend->rec);
@@ -1132,7 +1132,7 @@ static void kernel_opened(struct emu_cow *ec, const struct emu_cow_call *c, int 
 void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t result)
 {
-	if (cw_may_change_fs(c))
+	if (emu_cow_may_change_fs(c->sc, c->args))
 		ec->real_gen++;
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && result == 0) {
 		/* A set-user-ID program runs with other credentials. */

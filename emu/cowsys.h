@@ -97,6 +97,12 @@ struct emu_cow_pending {
 
 struct emu_cow;
 
+/*
+ * Whether a call may change the file system: one the table marks so,
+ * except an open that neither creates, truncates nor writes.
+ */
+bool emu_cow_may_change_fs(const struct emu_syscall *sc, const uint64_t args[6]);
+
 /* Copy-on-write emulation over an open store; NULL on ENOMEM. */
 struct emu_cow *emu_cow_new(struct cow_store *store);
 void emu_cow_free(struct emu_cow *ec); /* accepts NULL */

@@ -389,17 +389,17 @@ long cw_proc_readlink(const struct walk *w, const char *vp, char *buf, size_t si
 	return n;
 }
 
-bool cw_may_change_fs(const struct emu_cow_call *c)
+bool emu_cow_may_change_fs(const struct emu_syscall *sc, const uint64_t args[6])
 {
 	uint64_t flags;
 
-	if (!c->sc || !(c->sc->flags & EMU_F_WRITES))
+	if (!sc || !(sc->flags & EMU_F_WRITES))
 		return false;
 	for (int i = 0; i < 6; i++) {
-		if (c->sc->args[i].kind != EK_OPEN_FLAGS)
+		if (sc->args[i].kind != EK_OPEN_FLAGS)
 			continue;
 		/* An open changes nothing unless it creates, truncates or writes. */
-		flags = c->args[i];
+		flags = args[i];
 		return !(flags & O_PATH) &&
 		       ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) ||
 			(flags & O_TMPFILE) == O_TMPFILE);
