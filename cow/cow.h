@@ -126,6 +126,15 @@ struct cow_lookup {
 int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup *ret);
 
 /*
+ * The real object the merged view shows at virt_path when it is the real
+ * one or a directory merged with one (a copied-up or renamed real
+ * directory): its real path in buf, true; false when it is the
+ * overlay's own (new, replaced, deleted) or the path is too long.  Not
+ * checked for existence.
+ */
+bool cow_real_dir(const struct cow_store *store, const char *virt_path, char *buf, size_t size);
+
+/*
  * Whether the index has (or had, this run) an entry right below directory
  * dir; false: certainly none, so the real directory's link count stands.
  */

@@ -152,6 +152,21 @@ int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup
 	return 0;
 }
 
+bool cow_real_dir(const struct cow_store *store, const char *virt_path, char *buf, size_t size)
+{
+	const struct cow_entry *e = cow_index_get(store, virt_path);
+	int n;
+
+	if (!e)
+		return cow_lower_path(store, virt_path, buf, size);
+	if (e->kind == COW_KIND_DIR)
+		return cow_lower_path(store, virt_path, buf, size);
+	if (e->kind != COW_KIND_REDIRECT || !e->origin)
+		return false;
+	n = snprintf(buf, size, "%s", e->origin);
+	return n >= 0 && (size_t)n < size;
+}
+
 size_t cow_entry_count(const struct cow_store *store)
 {
 	return store->n_entries;

@@ -111,6 +111,7 @@ struct walk {
 	int err;	/* emu_walk's result */
 	struct emu_walk_result res;
 	struct cow_lookup lk; /* of res.virt_path when it exists or may be created */
+	struct cw_mounts *mounts; /* the caller's mount points, during cw_walk */
 };
 
 /*

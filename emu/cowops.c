@@ -51,7 +51,8 @@ static unsigned resolve_walk_flags(uint64_t resolve)
 	return (resolve & RESOLVE_NO_SYMLINKS ? EMU_WALK_NO_SYMLINKS : 0) |
 	       (resolve & RESOLVE_NO_MAGICLINKS ? EMU_WALK_NO_MAGICLINKS : 0) |
 	       (resolve & RESOLVE_BENEATH ? EMU_WALK_BENEATH : 0) |
-	       (resolve & RESOLVE_IN_ROOT ? EMU_WALK_IN_ROOT : 0);
+	       (resolve & RESOLVE_IN_ROOT ? EMU_WALK_IN_ROOT : 0) |
+	       (resolve & RESOLVE_NO_XDEV ? EMU_WALK_NO_XDEV : 0);
 }
 
 int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_t mode,
@@ -118,8 +119,6 @@ int cw_do_open(struct ctx *x, int dirfd, int pi, int flags_arg, int flags, mode_
 		return writes || creat ? cw_deny(x, -EACCES) : DB_ACTION_PASS;
 	if (writes && proc_mem(w.res.virt_path))
 		return cw_deny(x, -EACCES);
-	if (how && (how->resolve & RESOLVE_NO_XDEV) && (w.touched || base_moved || writes || creat))
-		return cw_deny(x, -ENOSYS); /* mount crossings through the overlay: not modelled */
 	if (w.err == -ENOENT && w.res.parent_exists && creat && cw_in_cow(x, w.res.virt_path)) {
 		/* Create: the new file goes to upper (may_o_create). */
 		if (w.res.trailing_slash)
@@ -294,6 +293,28 @@ static bool walk_in_scope(struct ctx *x, int dirfd, int pi, unsigned flags, stru
 	return false;
 }
 
+#ifndef STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_MOUNT_ROOT 0x00002000 /* Linux 5.8 */
+#endif
+
+/*
+ * A real object something is mounted on: the kernel will not remove or
+ * rename it (is_local_mountpoint: EBUSY), and neither will the overlay.
+ * Before 5.8 statx does not say, and pcow cannot tell.
+ */
+static bool mount_point(struct ctx *x, const struct walk *w)
+{
+	char real[COW_REAL_MAX];
+	struct statx stx;
+
+	if (w->err || (w->lk.where != COW_LOWER && w->lk.where != COW_UPPER) ||
+	    !cow_real_dir(x->ec->store, w->res.virt_path, real, sizeof(real)))
+		return false;
+	if (statx(AT_FDCWD, cow_kpath(x->ec->store, real), AT_SYMLINK_NOFOLLOW, 0, &stx) < 0)
+		return false;
+	return stx.stx_attributes_mask & stx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+}
+
 int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir)
 {
 	struct walk w;
@@ -312,6 +333,8 @@ int cw_do_unlink(struct ctx *x, int dirfd, int pi, bool is_dir)
 	if (!strcmp(w.res.virt_path, "/"))
 		return cw_emulate(x, is_dir ? -EBUSY : -EISDIR);
 	err = cw_may_delete(x, w.res.virt_path, &w.res.inode);
+	if (!err && mount_point(x, &w))
+		err = -EBUSY; /* vfs_rmdir, vfs_unlink: before the file system's ENOTEMPTY */
 	if (!err)
 		err = cow_delete(x->ec->store, w.res.virt_path, is_dir);
 	if (!err)
@@ -345,6 +368,8 @@ static int exchange(struct ctx *x, const struct walk *ow, const struct walk *nw)
 		err = cw_may_delete(x, b, &nw->res.inode);
 	if (err)
 		return err;
+	if (mount_point(x, ow) || mount_point(x, nw))
+		return -EBUSY;
 	snprintf(parent, sizeof(parent), "%s", a);
 	slash = strrchr(parent, '/');
 	if (slash)
@@ -514,6 +539,8 @@ int cw_do_rename(struct ctx *x, int ofd, int oi, int nfd, int ni, unsigned flags
 	if (!err)
 		err = nw->err == 0 ? cw_may_delete(x, nw->res.virt_path, &nw->res.inode)
 				   : cw_may_create(x, nw->res.virt_path);
+	if (!err && (mount_point(x, ow) || mount_point(x, nw)))
+		err = -EBUSY; /* vfs_rename */
 	if (!err)
 		err = cow_rename(x->ec->store, ow->res.virt_path, nw->res.virt_path);
 	if (!err) {

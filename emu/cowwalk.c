@@ -586,12 +586,123 @@ int cw_base_dir(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, cha
 	return 0;
 }
 
+/*
+ * The caller's mount points, read from /proc/TID/mountinfo when a walk
+ * must stay on one mount (openat2's RESOLVE_NO_XDEV; rare enough to read
+ * the table each time, and then it is the caller's namespace as it is).
+ */
+struct cw_mounts {
+	bool loaded;
+	size_t n;
+	char **point; /* in mountinfo's order: a later mount covers an earlier */
+};
+
+/* mountinfo's escapes (\040 for a space, \011, \012, \134) undone in place. */
+static void unescape_octal(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static int load_mounts(struct cw_mounts *m, pid_t tid)
+{
+	char name[64], *line = NULL, **grown;
+	size_t cap = 0, room = 0;
+	FILE *f;
+
+	snprintf(name, sizeof(name), "/proc/%d/mountinfo", tid > 0 ? (int)tid : (int)getpid());
+	f = fopen(name, "re");
+	if (!f)
+		return -errno;
+	/* "ID PARENT MAJ:MIN ROOT MOUNT-POINT ...": the fifth field. */
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL, *field = strtok_r(line, " ", &save);
+
+		for (int i = 0; i < 4 && field; i++)
+			field = strtok_r(NULL, " ", &save);
+		if (!field || field[0] != '/')
+			continue;
+		unescape_octal(field);
+		if (m->n == room) {
+			room = room ? room * 2 : 64;
+			grown = realloc(m->point, room * sizeof(*grown));
+			if (!grown)
+				break;
+			m->point = grown;
+		}
+		if (!(m->point[m->n] = strdup(field)))
+			break;
+		m->n++;
+	}
+	free(line);
+	fclose(f);
+	m->loaded = true;
+	return m->n ? 0 : -ENOMEM;
+}
+
+static void free_mounts(struct cw_mounts *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->point[i]);
+	free(m->point);
+}
+
+/*
+ * emu_fsops.mount_of: the last mounted of the longest mount points above
+ * the real object vp shows (in the scope, a real directory renamed in the
+ * overlay keeps its mounts; what the overlay made is on its parent's).
+ */
+static long cw_mount_of(void *ctx, const char *vp)
+{
+	struct walk *w = ctx;
+	struct cw_mounts *m = w->mounts;
+	char virt[EMU_PATH_MAX], real[COW_REAL_MAX];
+	const char *rp = vp;
+	size_t best_len = 0;
+	long best = -1;
+	int err;
+
+	if (!m->loaded && (err = load_mounts(m, w->c ? w->c->tid : 0)))
+		return err;
+	if (cow_scope_of(w->ec->store, vp) == COW_SCOPE_COW) {
+		snprintf(virt, sizeof(virt), "%s", vp);
+		while (!cow_real_dir(w->ec->store, virt, real, sizeof(real))) {
+			char *slash = strrchr(virt, '/');
+
+			if (!slash || slash == virt)
+				return -ENOENT;
+			*slash = '\0';
+		}
+		rp = real;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		size_t len = strlen(m->point[i]);
+
+		if ((cw_under(rp, m->point[i]) || !strcmp(m->point[i], "/")) && len >= best_len) {
+			best_len = len;
+			best = (long)i;
+		}
+	}
+	return best < 0 ? -ENOENT : best;
+}
+
 /* Walk path argument i (relative to dirfd); flags EMU_WALK_*. */
 void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i,
 		 unsigned flags, struct walk *w, bool *ret_base_moved)
 {
 	char base[EMU_PATH_MAX];
-	struct emu_fsops ops = { cw_lookup, cw_readlink, w };
+	struct emu_fsops ops = { cw_lookup, cw_readlink, w, cw_mount_of };
+	struct cw_mounts mounts = { 0 };
 	const struct emu_proc_cred *pc = cw_cred_of(ec, c);
 	const char *guest = c->path[i];
 
@@ -614,7 +725,10 @@ void cw_walk(struct emu_cow *ec, const struct emu_cow_call *c, int dirfd, int i,
 	} else {
 		strcpy(base, "/");
 	}
+	w->mounts = &mounts;
 	w->err = emu_walk(&ops, &pc->cred, base, guest, flags, &w->res);
+	w->mounts = NULL;
+	free_mounts(&mounts);
 	if (w->special)
 		return;
 	if (w->err == 0 || (w->err == -ENOENT && w->res.parent_exists)) {

@@ -23,6 +23,12 @@
  *     gives ENOENT;
  *   - at the end, a trailing slash or EMU_WALK_DIRECTORY on something that
  *     is not a directory: ENOTDIR.
+ *
+ * EMU_WALK_NO_XDEV (RESOLVE_NO_XDEV) keeps the walk on the mount it starts
+ * on: a component on another mount (traverse_mounts), ".." from a mount's
+ * root (follow_dotdot), an absolute symlink read on another mount than the
+ * root's (nd_jump_root) and a magic link to another mount (nd_jump_link)
+ * are EXDEV.  An absolute name starts on the root's mount, allowed.
  */
 #include <errno.h>
 #include <string.h>
@@ -143,14 +149,57 @@ bool emu_magic_link(const char *virt_path)
 }
 
 /*
+ * The mount path is on, for a NO_XDEV walk, or -errno; *mnt unchanged
+ * (and 0) when the walk may cross mounts.
+ */
+static int mount_of(const struct emu_fsops *ops, unsigned flags, const char *path, long *mnt)
+{
+	long m;
+
+	if (!(flags & EMU_WALK_NO_XDEV))
+		return 0;
+	if (!ops->mount_of)
+		return -ENOSYS;
+	m = ops->mount_of(ops->ctx, path);
+	if (m < 0)
+		return (int)m;
+	*mnt = m;
+	return 0;
+}
+
+/* A NO_XDEV walk stepping from mount *mnt to path: 0 (and on), or -EXDEV. */
+static int stay_on_mount(const struct emu_fsops *ops, unsigned flags, const char *path,
+			 long *mnt)
+{
+	long m = *mnt;
+	int err = mount_of(ops, flags, path, &m);
+
+	if (err)
+		return err;
+	return m == *mnt ? 0 : -EXDEV;
+}
+
+/*
  * Where an absolute path or symbolic link starts: "/", or the root of a
- * RESOLVE_IN_ROOT walk (nd_jump_root); -EXDEV for RESOLVE_BENEATH.
+ * RESOLVE_IN_ROOT walk (nd_jump_root); -EXDEV for RESOLVE_BENEATH, and
+ * for RESOLVE_NO_XDEV from another mount than the root's.  The kernel
+ * takes the root lazily: a walk that began with a relative name and has
+ * not gone through ".." (which takes it, handle_dots) has none yet, and
+ * its NO_XDEV jump is EXDEV even from the root's mount.
  */
 static int jump_root(const struct emu_fsops *ops, const char *root, unsigned flags, char *path,
-		     struct emu_inode *dir_ino)
+		     struct emu_inode *dir_ino, long *mnt, bool *root_set)
 {
+	int err;
+
 	if (flags & EMU_WALK_BENEATH)
 		return -EXDEV;
+	if ((flags & EMU_WALK_NO_XDEV) && !*root_set)
+		return -EXDEV;
+	*root_set = true;
+	err = stay_on_mount(ops, flags, root, mnt);
+	if (err)
+		return err;
 	strcpy(path, root);
 	return lookup_dir_inode(ops, path, dir_ino);
 }
@@ -161,8 +210,9 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 	char rest[PATH_MAX_ * 2], target[PATH_MAX_], next[EMU_PATH_MAX], root[EMU_PATH_MAX];
 	struct emu_inode dir_ino;
 	size_t glen = strlen(guest_path);
+	long mnt = 0; /* the mount a NO_XDEV walk is on */
 	int links = 0, err;
-	bool dead;
+	bool dead, root_set;
 	const char *p;
 
 	/* Not the whole of res: virt_path is large, and written before read. */
@@ -205,8 +255,12 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 	dead = err == -ENOENT && guest_path[0] != '/';
 	if (err && !dead)
 		return err;
+	err = mount_of(ops, flags, res->virt_path, &mnt);
+	if (err)
+		return err;
 	memcpy(rest, guest_path, glen + 1);
 	p = rest;
+	root_set = guest_path[0] == '/' || (flags & (EMU_WALK_BENEATH | EMU_WALK_IN_ROOT));
 
 	for (;;) {
 		const char *comp, *after;
@@ -241,6 +295,7 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			continue;
 		}
 		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+			root_set = true;
 			/* follow_dotdot: at the root of a scoped walk, EXDEV or stay. */
 			if (!strcmp(res->virt_path, root) && (flags & EMU_WALK_BENEATH))
 				return -EXDEV;
@@ -249,6 +304,9 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 				continue;
 			}
 			pop(res->virt_path);
+			err = stay_on_mount(ops, flags, res->virt_path, &mnt);
+			if (err)
+				return err;
 			err = lookup_dir_inode(ops, res->virt_path, &dir_ino);
 			if (err)
 				return err;
@@ -273,6 +331,10 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 		}
 		if (err)
 			return err;
+		/* traverse_mounts: a mount on next is on another mount. */
+		err = stay_on_mount(ops, flags, next, &mnt);
+		if (err)
+			return err;
 
 		if (ino.type == EMU_FT_LNK && (!last || (flags & EMU_WALK_FOLLOW))) {
 			long tlen;
@@ -294,6 +356,18 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			if ((size_t)tlen >= sizeof(target))
 				return -ENAMETOOLONG;
 			target[tlen] = '\0';
+			if ((flags & EMU_WALK_NO_XDEV) && emu_magic_link(next)) {
+				/*
+				 * nd_jump_link: the object it names must be on
+				 * the link's mount.  Walked as a path from "/"
+				 * then, it is not checked again.
+				 */
+				err = target[0] == '/' ? stay_on_mount(ops, flags, target, &mnt)
+						       : -EXDEV;
+				if (err)
+					return err;
+				flags &= ~(unsigned)EMU_WALK_NO_XDEV;
+			}
 			/* The target, then what followed the link (slash kept). */
 			rlen = strlen(comp + len);
 			if ((size_t)tlen + rlen + 1 > sizeof(rest))
@@ -302,7 +376,8 @@ int emu_walk(const struct emu_fsops *ops, const struct emu_cred *cred, const cha
 			memcpy(rest, target, (size_t)tlen);
 			p = rest;
 			if (target[0] == '/') {
-				err = jump_root(ops, root, flags, res->virt_path, &dir_ino);
+				err = jump_root(ops, root, flags, res->virt_path, &dir_ino, &mnt,
+						&root_set);
 				if (err)
 					return err;
 			}

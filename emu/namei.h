@@ -47,6 +47,12 @@ struct emu_fsops {
 	/* The target of the symlink at virt_path: its length, or -errno. */
 	long (*readlink)(void *ctx, const char *virt_path, char *buf, size_t size);
 	void *ctx;
+	/*
+	 * For EMU_WALK_NO_XDEV (NULL: such a walk fails with -ENOSYS): which
+	 * mount virt_path is on, as a number two paths on the same mount
+	 * share (>= 0), or -errno.  A mount point is on the mount there.
+	 */
+	long (*mount_of)(void *ctx, const char *virt_path);
 };
 
 /* Who is asking: the caller's filesystem credentials. */
@@ -69,11 +75,12 @@ enum emu_walk_flags {
 	 * (res.trailing_slash), as fs/namei.c does with LOOKUP_PARENT.
 	 */
 	EMU_WALK_NAME = 1 << 2,
-	/* openat2's RESOLVE_* (fs/namei.c LOOKUP_*); RESOLVE_NO_XDEV is not modelled. */
+	/* openat2's RESOLVE_* (fs/namei.c LOOKUP_*). */
 	EMU_WALK_NO_SYMLINKS = 1 << 3,	 /* following any symbolic link: ELOOP */
 	EMU_WALK_NO_MAGICLINKS = 1 << 4, /* following a /proc magic link: ELOOP */
 	EMU_WALK_BENEATH = 1 << 5,	 /* leaving start_dir ("/", "..", absolute link): EXDEV */
 	EMU_WALK_IN_ROOT = 1 << 6,	 /* start_dir is the root ("/" and ".." stop there) */
+	EMU_WALK_NO_XDEV = 1 << 7,	 /* crossing a mount, either way: EXDEV (ops->mount_of) */
 };
 
 /*

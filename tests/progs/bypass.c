@@ -8,6 +8,12 @@
  * scope, holding an empty h), also: a descriptor opened through a
  * symlink to DIR, the symlink then pointed at OUTDIR, and h opened for
  * appending through the descriptor.
+ *
+ * bypass --mounts DIR: openat2 with RESOLVE_NO_XDEV, and the calls the
+ * kernel refuses on a mount point, where DIR holds a file f, a symbolic
+ * link abs to DIR/f (absolute), and a mount at mnt holding a file g and
+ * a symbolic link abs to DIR/f.  Printed like the rest, for a native run
+ * to compare with.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -44,6 +51,68 @@ static long openat2_how(const char *path, uint64_t flags, uint64_t resolve)
 	if (fd >= 0)
 		close((int)fd);
 	return fd >= 0 ? 0 : -1;
+}
+
+/* openat2(dirfd, path, flags, resolve) and, opened, write text: "name result". */
+static void o2_write(const char *name, int dfd, const char *path, uint64_t flags,
+		     uint64_t resolve, const char *text)
+{
+	struct open_how how = { .flags = flags, .resolve = resolve,
+				.mode = flags & O_CREAT ? 0644 : 0 };
+	long fd = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+
+	report(name, fd >= 0 ? 0 : -1);
+	if (fd >= 0 && text) {
+		if (write((int)fd, text, strlen(text)) != (ssize_t)strlen(text))
+			exit(2);
+	}
+	if (fd >= 0)
+		close((int)fd);
+}
+
+static int mounts(const char *dir)
+{
+	const uint64_t ap = O_WRONLY | O_APPEND, nx = RESOLVE_NO_XDEV;
+	char path[4200];
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY), mfd;
+
+	if (dfd < 0 || chdir(dir) < 0)
+		return 2;
+	mfd = open("mnt", O_RDONLY | O_DIRECTORY);
+	if (mfd < 0)
+		return 2;
+	/* On DIR's mount: through the overlay as natively. */
+	o2_write("noxdev_append", dfd, "f", ap, nx, "noxdev\n");
+	o2_write("noxdev_create", dfd, "new", O_CREAT | O_WRONLY, nx, "new\n");
+	o2_write("noxdev_dotdot_same", dfd, "mnt/../f", ap, nx, "no\n");
+	report("mkdir_nd", mkdir("nd", 0755));
+	o2_write("noxdev_in_new_dir", dfd, "nd/h", O_CREAT | O_WRONLY, nx, "h\n");
+	o2_write("noxdev_new_dir_dotdot", dfd, "nd/../f", ap, nx, "nd\n");
+	/* Into the mount: EXDEV, for reads too. */
+	o2_write("noxdev_into_mount", dfd, "mnt/g", ap, nx, "no\n");
+	o2_write("noxdev_into_mount_read", dfd, "mnt/g", O_RDONLY, nx, NULL);
+	o2_write("noxdev_mount_point", dfd, "mnt", O_RDONLY | O_DIRECTORY, nx, NULL);
+	o2_write("noxdev_via_new_dir", dfd, "nd/../mnt/g", ap, nx, "no\n");
+	o2_write("plain_into_mount", dfd, "mnt/g", ap, 0, "plain\n");
+	/* From the mount: inside it fine, out of it by ".." or a link EXDEV. */
+	o2_write("noxdev_in_mount", mfd, "g", ap, nx, "in\n");
+	o2_write("noxdev_mount_create", mfd, "new", O_CREAT | O_WRONLY, nx, "m\n");
+	o2_write("noxdev_out_dotdot", mfd, "../f", ap, nx, "no\n");
+	o2_write("noxdev_out_abs_link", mfd, "abs", ap, nx, "no\n");
+	o2_write("noxdev_out_abs_link_beneath", mfd, "abs", ap, nx | RESOLVE_BENEATH, "no\n");
+	/* From DIR by absolute names (on the root's mount or not, as natively). */
+	o2_write("noxdev_abs_link", dfd, "abs", ap, nx, "abs\n");
+	snprintf(path, sizeof(path), "%s/f", dir);
+	o2_write("noxdev_abs_path", AT_FDCWD, path, ap, nx, "abspath\n");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	o2_write("noxdev_magic_link", AT_FDCWD, path, O_RDONLY | O_DIRECTORY, nx, NULL);
+	/* A mount point is busy (EBUSY), in the overlay too. */
+	report("rename_mount_point", rename("mnt", "mnt2"));
+	report("rmdir_mount_point", rmdir("mnt"));
+	report("rename_over_mount_point", rename("nd", "mnt"));
+	close(mfd);
+	close(dfd);
+	return 0;
 }
 
 /* Through /proc/CHILD/cwd and /proc/CHILD/root of another traced process. */
@@ -116,6 +185,8 @@ int main(int argc, char **argv)
 	pid_t pid;
 	int fd, status;
 
+	if (argc == 3 && !strcmp(argv[1], "--mounts"))
+		return mounts(argv[2]);
 	if (argc != 2 && argc != 3)
 		return 2;
 	dir = argv[1];
@@ -140,7 +211,7 @@ int main(int argc, char **argv)
 	}
 
 	report("openat2_resolve_write", openat2_how(h, O_WRONLY | O_APPEND, RESOLVE_NO_SYMLINKS));
-	/* RESOLVE_NO_XDEV through the overlay is not modelled: refused. */
+	/* RESOLVE_NO_XDEV through the overlay: as natively (bypass --mounts for more). */
 	report("openat2_noxdev_write", openat2_how(h, O_WRONLY | O_APPEND, RESOLVE_NO_XDEV));
 	report("openat2_plain_write", openat2_how(g, O_WRONLY | O_APPEND, 0));
 

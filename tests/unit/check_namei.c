@@ -274,6 +274,65 @@ START_TEST(test_search_permission)
 }
 END_TEST
 
+/*
+ * RESOLVE_NO_XDEV over a made-up tree: a mount on /m (holding g and abs,
+ * a link to /a/f); /a (f, and abs, the same link) on the root's mount.
+ */
+static int mnt_lookup(void *ctx, const char *vp, struct emu_inode *ret)
+{
+	(void)ctx;
+	if (!strcmp(vp, "/") || !strcmp(vp, "/m") || !strcmp(vp, "/a"))
+		*ret = (struct emu_inode){ EMU_FT_DIR, 0755, 0, 0 };
+	else if (!strcmp(vp, "/m/g") || !strcmp(vp, "/a/f"))
+		*ret = (struct emu_inode){ EMU_FT_REG, 0644, 0, 0 };
+	else if (!strcmp(vp, "/m/abs") || !strcmp(vp, "/a/abs"))
+		*ret = (struct emu_inode){ EMU_FT_LNK, 0777, 0, 0 };
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static long mnt_readlink(void *ctx, const char *vp, char *buf, size_t size)
+{
+	(void)ctx;
+	(void)vp;
+	snprintf(buf, size, "/a/f");
+	return 4;
+}
+
+static long mnt_mount_of(void *ctx, const char *vp)
+{
+	(void)ctx;
+	return !strncmp(vp, "/m", 2) && (vp[2] == '/' || !vp[2]) ? 1 : 0;
+}
+
+START_TEST(test_no_xdev)
+{
+	const struct emu_fsops ops = { mnt_lookup, mnt_readlink, NULL, mnt_mount_of };
+	const struct emu_fsops no_mounts = { mnt_lookup, mnt_readlink, NULL, NULL };
+	const unsigned nx = EMU_WALK_NO_XDEV | EMU_WALK_FOLLOW;
+	struct emu_walk_result res;
+
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/a", "f", nx, &res), 0);
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/m", "g", nx, &res), 0);
+	/* traverse_mounts, follow_dotdot */
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/", "m/g", nx, &res), -EXDEV);
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/", "m", nx, &res), -EXDEV);
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/m", "../a/f", nx, &res), -EXDEV);
+	/* An absolute name starts on the root's mount, wherever the dirfd is. */
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/m", "/a/f", nx, &res), 0);
+	/* nd_jump_root: from another mount; or before the walk took its root. */
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/m", "abs", nx, &res), -EXDEV);
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/a", "abs", nx, &res), -EXDEV);
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/a", "../a/abs", nx, &res), 0);
+	ck_assert_str_eq(res.virt_path, "/a/f");
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/", "/a/abs", nx, &res), 0);
+	/* Without the flag mounts do not matter; without mount_of it cannot be walked. */
+	ck_assert_int_eq(emu_walk(&ops, &root_cred, "/m", "abs", EMU_WALK_FOLLOW, &res), 0);
+	ck_assert_int_eq(emu_walk(&no_mounts, &root_cred, "/a", "f", nx, &res), -ENOSYS);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("namei");
@@ -287,6 +346,7 @@ int main(void)
 	tcase_add_test(tc, test_parent_exists);
 	tcase_add_test(tc, test_permission);
 	tcase_add_test(tc, test_search_permission);
+	tcase_add_test(tc, test_no_xdev);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
