@@ -357,11 +357,13 @@ for n in $(around '^(rename|unlink|rmdir|mkdir|open|write)' 3 <"$T/trace.d"); do
 	f0=$failures
 	consistent "$what" "$T/s"
 	"$PCOW" trace -q --cow "$E" --store "$T/s" -- sh -c "cd '$E' && $view" >"$T/seen" 2>"$T/err"
+	vrc=$?
 	seen_k=
 	for k in $states; do
 		cmp -s "$T/seen" "$T/state.$k" && { seen_k=$k; break; }
 	done
-	[ -n "$seen_k" ] || fail "$what: the program sees a tree after no whole number of operations: $(diff "$T/state.0" "$T/seen" | head -5 | tr '\n' ' ')"
+	# Everything a rare failure needs to be understood from the log alone.
+	[ -n "$seen_k" ] || fail "$what: the program sees a tree after no whole number of operations: $(diff "$T/state.0" "$T/seen" | head -5 | tr '\n' ' ') [the view exits $vrc: $(head -3 "$T/err" | tr '\n' ' ')] [status: $("$PCOW" status "$T/s" 2>&1 | tr '\n' ' ')] [index: $(sql "$T/s/log.db" 'SELECT virt_path, kind, origin, state FROM overlay' 2>&1 | tr '\n' ' ')]"
 	"$PCOW" commit "$T/s" >/dev/null 2>"$T/err" || fail "$what: pcow commit exits $?: $(head -3 "$T/err")"
 	(cd "$E" && sh -c "$view") >"$T/committed"
 	cmp -s "$T/committed" "$T/seen" || fail "$what: the committed tree is not what the program saw"
