@@ -389,7 +389,7 @@ out_release:
 
 int cow_make_parents(struct cow_store *store, const char *virt_path)
 {
-	char anc[COW_REAL_MAX], lower[COW_REAL_MAX];
+	char anc[COW_REAL_MAX], lower[COW_REAL_MAX], *from, *slash;
 	size_t len = strlen(virt_path);
 	struct stat st;
 	int err;
@@ -397,8 +397,33 @@ int cow_make_parents(struct cow_store *store, const char *virt_path)
 	if (len >= sizeof(anc))
 		return -ENAMETOOLONG;
 	memcpy(anc, virt_path, len + 1);
-	/* Top-down: each ancestor's own ancestors are in upper/ before it. */
-	for (char *slash = strchr(anc + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+	/*
+	 * Top-down: each ancestor's own ancestors are in upper/ before it.
+	 * So the ancestors of a directory the index has are there: start
+	 * below the nearest one (in a deep tree made in the overlay, the
+	 * parent), not at the root, which costs a lookup of each of
+	 * thousands of ancestors.
+	 */
+	from = anc + 1;
+	for (size_t end = len; end > 1;) {
+		const struct cow_entry *e;
+
+		while (end > 0 && anc[--end] != '/')
+			;
+		if (end == 0)
+			break;
+		anc[end] = '\0';
+		e = cow_index_get(store, anc);
+		anc[end] = '/';
+		if (e && (e->kind == COW_KIND_DIR || e->kind == COW_KIND_OPAQUE ||
+			  e->kind == COW_KIND_REDIRECT)) {
+			from = anc + end;
+			break;
+		}
+		if (e)
+			break; /* checked below, top-down, as before */
+	}
+	for (slash = strchr(from, '/'); slash; slash = strchr(slash + 1, '/')) {
 		const struct cow_entry *e;
 
 		*slash = '\0';

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -124,6 +125,22 @@ struct cow_lookup {
  * Returns 0, or -ENAMETOOLONG / -errno of lstat other than ENOENT/ENOTDIR.
  */
 int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup *ret);
+/*
+ * The same, and for a real object (COW_LOWER) its lstat in *ret_st (the
+ * one cow_lookup makes anyway; *ret_lower_st true), so that a walk does
+ * not ask the kernel twice.  Otherwise *ret_lower_st is false.
+ */
+int cow_lookup_st(struct cow_store *store, const char *virt_path, struct cow_lookup *ret,
+		  struct stat *ret_st, bool *ret_lower_st);
+
+/*
+ * The type (S_IFMT bits; 0 when nothing is there) of what cow_lookup
+ * would find, where hash is cow_path_hash(virt_path): without making the
+ * upper path, and without hashing a path a caller hashed as it grew.
+ * Returns 0, or -errno of lstat other than ENOENT/ENOTDIR.
+ */
+int cow_lookup_type(struct cow_store *store, const char *virt_path, uint64_t hash,
+		    mode_t *ret_type);
 
 /*
  * The real object the merged view shows at virt_path when it is the real

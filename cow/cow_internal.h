@@ -92,6 +92,9 @@ struct cow_entry *cow_index_get(const struct cow_store *store, const char *virt_
 /* The same with the key's cow_path_hash already known. */
 struct cow_entry *cow_index_get_hashed(const struct cow_store *store, const char *virt_path,
 				       uint64_t h);
+/* The entry of virt_path (hash h) unless it is a plain directory (COW_KIND_DIR). */
+struct cow_entry *cow_index_get_not_dir(const struct cow_store *store, const char *virt_path,
+					uint64_t h);
 /*
  * Insert or replace the entry of virt_path and write it through.  origin
  * and orig may be NULL.  Returns 0 or -errno (then memory is unchanged).

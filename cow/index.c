@@ -35,6 +35,23 @@ struct cow_entry *cow_index_get_hashed(const struct cow_store *store, const char
 	return store->n_entries ? *slot_of(store, virt_path, h) : NULL;
 }
 
+struct cow_entry *cow_index_get_not_dir(const struct cow_store *store, const char *virt_path,
+					uint64_t h)
+{
+	if (!store->n_entries)
+		return NULL;
+	/*
+	 * A plain directory entry is passed over on its hash alone: whether
+	 * it is virt_path's or another path's, the answer is "none".  Only a
+	 * candidate of another kind pays for comparing the paths, which are
+	 * thousands of bytes long for each ancestor of a deep path.
+	 */
+	for (struct cow_entry *e = store->buckets[h & (store->n_buckets - 1)]; e; e = e->next)
+		if (e->key_hash == h && e->kind != COW_KIND_DIR && !strcmp(e->virt_path, virt_path))
+			return e;
+	return NULL;
+}
+
 static int grow(struct cow_store *store)
 {
 	size_t n = store->n_buckets ? store->n_buckets * 2 : 256;

@@ -75,8 +75,8 @@ bool cow_lower_path(const struct cow_store *store, const char *virt_path, char *
 			while (end > 0 && anc[--end] != '/')
 				;
 			anc[end] = '\0';
-			e = cow_index_get_hashed(store, anc, hashes[i]);
-			if (!e || e->kind == COW_KIND_DIR)
+			e = cow_index_get_not_dir(store, anc, hashes[i]);
+			if (!e)
 				continue;
 			found = true;
 			if (e->kind != COW_KIND_REDIRECT || !e->origin) {
@@ -117,8 +117,19 @@ static mode_t kind_type(enum cow_kind kind)
 
 int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup *ret)
 {
+	struct stat st;
+	bool lower_st;
+
+	return cow_lookup_st(store, virt_path, ret, &st, &lower_st);
+}
+
+int cow_lookup_st(struct cow_store *store, const char *virt_path, struct cow_lookup *ret,
+		  struct stat *ret_st, bool *ret_lower_st)
+{
 	const struct cow_entry *e = cow_index_get(store, virt_path);
 	struct stat st;
+
+	*ret_lower_st = false;
 
 	memset(ret, 0, offsetof(struct cow_lookup, real_path) + 1);
 	if (strlen(virt_path) >= COW_PATH_MAX)
@@ -149,6 +160,8 @@ int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup
 	}
 	ret->where = COW_LOWER;
 	ret->type = st.st_mode & S_IFMT;
+	*ret_st = st;
+	*ret_lower_st = true;
 	return 0;
 }
 
@@ -165,6 +178,32 @@ bool cow_real_dir(const struct cow_store *store, const char *virt_path, char *bu
 		return false;
 	n = snprintf(buf, size, "%s", e->origin);
 	return n >= 0 && (size_t)n < size;
+}
+
+int cow_lookup_type(struct cow_store *store, const char *virt_path, uint64_t hash,
+		    mode_t *ret_type)
+{
+	const struct cow_entry *e = cow_index_get_hashed(store, virt_path, hash);
+	char lower[COW_REAL_MAX];
+	struct stat st;
+
+	*ret_type = 0;
+	if (e && e->kind == COW_KIND_NODE) {
+		if (fstatat(store->upper_fd, cow_rel(store, virt_path), &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return 0;
+		*ret_type = st.st_mode & S_IFMT;
+		return 0;
+	}
+	if (e) {
+		*ret_type = kind_type(e->kind);
+		return 0;
+	}
+	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)))
+		return 0;
+	if (lstat(cow_kpath(store, lower), &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	*ret_type = st.st_mode & S_IFMT;
+	return 0;
 }
 
 size_t cow_entry_count(const struct cow_store *store)

@@ -457,6 +457,7 @@ int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 	struct walk *w = ctx;
 	struct cow_lookup lk;
 	struct stat st;
+	bool have_st;
 	int err;
 
 	if (cw_under(vp, "/proc")) {
@@ -496,7 +497,7 @@ int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 		 */
 		return outside_lstat(w->ec, vp, ino);
 	} else {
-		err = cow_lookup(w->ec->store, vp, &lk);
+		err = cow_lookup_st(w->ec->store, vp, &lk, &st, &have_st);
 		if (err)
 			return err;
 	}
@@ -514,7 +515,8 @@ int cw_lookup(void *ctx, const char *vp, struct emu_inode *ino)
 			w->touched = true;
 		break;
 	}
-	if (lstat(cow_kpath(w->ec->store, lk.real_path), &st) < 0)
+	/* A real object was lstat'ed by the lookup (thousands of levels deep, twice was felt). */
+	if (!have_st && lstat(cow_kpath(w->ec->store, lk.real_path), &st) < 0)
 		return errno == ENOTDIR ? -ENOENT : -errno;
 	ino->type = cw_ftype_of(st.st_mode);
 	ino->mode = st.st_mode & 07777;

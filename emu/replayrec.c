@@ -38,6 +38,7 @@
 
 struct seen {
 	char *path;
+	uint64_t hash;	   /* str_hash(path) */
 	char *target;	   /* symbolic link at first touch */
 	uint32_t type;	   /* S_IFMT at first touch; 0 absent */
 	bool listed_only;  /* only a listing named it: no full record yet */
@@ -66,19 +67,25 @@ static uint64_t str_hash(const char *s)
 	return cow_path_hash(s, strlen(s));
 }
 
-static struct seen *seen_find(struct emu_rec *r, const char *path)
+/* path's entry; h is str_hash(path) (a walk hashes its prefixes as it goes). */
+static struct seen *seen_find_hashed(struct emu_rec *r, const char *path, uint64_t h)
 {
 	if (!r->cap)
 		return NULL;
-	for (size_t i = str_hash(path) & (r->cap - 1);; i = (i + 1) & (r->cap - 1)) {
+	for (size_t i = h & (r->cap - 1);; i = (i + 1) & (r->cap - 1)) {
 		if (!r->slots[i].path)
 			return NULL;
-		if (!strcmp(r->slots[i].path, path))
+		if (r->slots[i].hash == h && !strcmp(r->slots[i].path, path))
 			return &r->slots[i];
 	}
 }
 
-static struct seen *seen_add(struct emu_rec *r, const char *path)
+static struct seen *seen_find(struct emu_rec *r, const char *path)
+{
+	return seen_find_hashed(r, path, str_hash(path));
+}
+
+static struct seen *seen_add_hashed(struct emu_rec *r, const char *path, uint64_t h)
 {
 	struct seen *s;
 
@@ -93,7 +100,7 @@ static struct seen *seen_add(struct emu_rec *r, const char *path)
 
 			if (!r->slots[i].path)
 				continue;
-			for (j = str_hash(r->slots[i].path) & (ncap - 1); n[j].path;
+			for (j = r->slots[i].hash & (ncap - 1); n[j].path;
 			     j = (j + 1) & (ncap - 1))
 				;
 			n[j] = r->slots[i];
@@ -102,7 +109,7 @@ static struct seen *seen_add(struct emu_rec *r, const char *path)
 		r->slots = n;
 		r->cap = ncap;
 	}
-	for (size_t i = str_hash(path) & (r->cap - 1);; i = (i + 1) & (r->cap - 1)) {
+	for (size_t i = h & (r->cap - 1);; i = (i + 1) & (r->cap - 1)) {
 		s = &r->slots[i];
 		if (!s->path)
 			break;
@@ -110,8 +117,14 @@ static struct seen *seen_add(struct emu_rec *r, const char *path)
 	memset(s, 0, sizeof(*s));
 	if (!(s->path = strdup(path)))
 		return NULL;
+	s->hash = h;
 	r->count++;
 	return s;
+}
+
+static struct seen *seen_add(struct emu_rec *r, const char *path)
+{
+	return seen_add_hashed(r, path, str_hash(path));
 }
 
 struct emu_rec *emu_rec_new(struct cow_store *store)
@@ -292,16 +305,19 @@ static struct seen *record(struct emu_rec *r, struct seen *s, const char *path, 
 	return s;
 }
 
-/* Ensure path has a full record (not only a listed one); NULL on ENOMEM. */
-static struct seen *touch_one(struct emu_rec *r, const char *path, bool rec_ok)
+/*
+ * Ensure path (of hash h) has a full record (not only a listed one);
+ * NULL on ENOMEM.
+ */
+static struct seen *touch_one(struct emu_rec *r, const char *path, uint64_t h, bool rec_ok)
 {
-	struct seen *s = seen_find(r, path);
+	struct seen *s = seen_find_hashed(r, path, h);
 
 	if (s && !(s->listed_only && rec_ok))
 		return s;
 	if (!rec_ok) {
 		/* Below something the run made: known, but not starting state. */
-		if (!s && (s = seen_add(r, path)))
+		if (!s && (s = seen_add_hashed(r, path, h)))
 			s->runmade = true;
 		return s;
 	}
@@ -316,12 +332,20 @@ static struct seen *touch_one(struct emu_rec *r, const char *path, bool rec_ok)
 static uint32_t type_now(struct emu_rec *r, struct seen *s, char **ret_target)
 {
 	struct cow_lookup lk;
+	mode_t type;
 
 	*ret_target = s->target;
 	if (!s->runmade)
 		return s->type;
-	/* The index knows the type of an upper object: no lstat, which past
-	   a few hundred levels costs a walk of the whole path each time. */
+	/*
+	 * The index knows the type of an upper object: no lstat, which past
+	 * a few hundred levels costs a walk of the whole path each time, and
+	 * no upper path made for it (a walk asks for each component).
+	 */
+	if (cow_lookup_type(r->store, s->path, s->hash, &type) < 0)
+		return 0;
+	if (!S_ISLNK(type))
+		return type;
 	if (cow_lookup(r->store, s->path, &lk) < 0 ||
 	    (lk.where != COW_LOWER && lk.where != COW_UPPER))
 		return 0;
@@ -368,14 +392,16 @@ static void walk(struct emu_rec *r, const char *path, int depth, struct walk_end
 {
 	char cur[PATH_MAX], rest[PATH_MAX];
 	const char *p = path;
+	struct cow_hasher ch; /* of cur, as it grows */
 	size_t cur_len = 0;
 	size_t made_at = SIZE_MAX; /* cur_len of the parent of a run-made object in cur */
 
 	if (depth > LINK_MAX_FOLLOW || strlen(path) >= PATH_MAX)
 		return;
 	cur[0] = '\0';
-	if (!touch_one(r, "/", true))
+	if (!touch_one(r, "/", str_hash("/"), true))
 		return;
+	cow_hash_init(&ch);
 	while (*p) {
 		const char *end;
 		struct seen *s;
@@ -398,6 +424,8 @@ static void walk(struct emu_rec *r, const char *path, int depth, struct walk_end
 
 			cur_len = slash ? (size_t)(slash - cur) : 0;
 			cur[cur_len] = '\0';
+			cow_hash_init(&ch);
+			cow_hash_update(&ch, cur, cur_len);
 			if (made_at != SIZE_MAX && cur_len <= made_at)
 				made_at = SIZE_MAX;
 			p = end;
@@ -410,7 +438,8 @@ static void walk(struct emu_rec *r, const char *path, int depth, struct walk_end
 		cur[cur_len + 1 + len] = '\0';
 		if (special(r, cur))
 			return;
-		s = touch_one(r, cur, made_at == SIZE_MAX);
+		cow_hash_update(&ch, cur + cur_len, 1 + len);
+		s = touch_one(r, cur, cow_hash_final(&ch), made_at == SIZE_MAX);
 		if (!s)
 			return;
 		if (s->runmade && made_at == SIZE_MAX)
