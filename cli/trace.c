@@ -455,6 +455,14 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 	}
 	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execve);
 	emu_select_add(&stop, EMU_ABI_X86_64, __NR_execveat);
+	/*
+	 * clone's flags say what the child shares with its parent: the
+	 * descriptor table and cwd (CLONE_FILES, CLONE_FS), the memory and
+	 * so the scratch regions (CLONE_VM); one not seen is taken for a
+	 * thread or a fork.
+	 */
+	emu_select_add(&stop, EMU_ABI_X86_64, __NR_clone);
+	emu_select_add(&stop, EMU_ABI_X86_64, __NR_clone3);
 	/* --stack: the tracer follows executable mappings (tracer/stack.c). */
 	if (o->stack) {
 		emu_select_add(&stop, EMU_ABI_X86_64, __NR_mmap);

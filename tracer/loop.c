@@ -426,6 +426,21 @@ static void inherit_fstate(struct loop *l, struct pcow_tracee *c, struct pcow_tr
 		l->fatal = -ENOMEM;
 }
 
+/*
+ * Whether the child of this fork event shares its parent's memory: vfork,
+ * or a clone with CLONE_VM that pcow saw the flags of (one that did not
+ * stop, under a seccomp filter, is taken for a fork).
+ */
+static bool shares_memory(const struct pcow_tracee *parent, int event)
+{
+	if (event == PTRACE_EVENT_VFORK)
+		return true;
+	/* clone(CLONE_VM | SIGCHLD) is a PTRACE_EVENT_FORK. */
+	return parent->call.active && parent->call.abi == EMU_ABI_X86_64 &&
+	       (parent->call.nr == __NR_clone || parent->call.nr == __NR_clone3) &&
+	       (parent->call.clone_flags & CLONE_VM);
+}
+
 static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 {
 	struct pcow_tracee *c;
@@ -441,6 +456,8 @@ static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 		/* Its first stop came first: it only lacks what it inherits. */
 		if (!c->fs)
 			inherit_fstate(l, c, parent, event);
+		if (c->proc != parent->proc && shares_memory(parent, event))
+			tracee_mm_share(c->proc, parent->proc);
 		return;
 	}
 	if (event != PTRACE_EVENT_CLONE) {
@@ -459,6 +476,8 @@ static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 		     parent->proc->tgid);
 	if (c)
 		inherit_fstate(l, c, parent, event);
+	if (c && !thread && shares_memory(parent, event))
+		tracee_mm_share(c->proc, parent->proc);
 }
 
 /* Record the call a dying or vanishing task was inside. */
@@ -605,9 +624,9 @@ static bool start_inject(struct pcow_tracee *t)
  */
 static bool touches_scratch(const struct pcow_tracee *t, const struct arch_syscall *sc)
 {
-	uint64_t lo = t->proc->scratch, hi = lo + SCRATCH_SIZE, a = sc->args[0], len;
+	uint64_t a = sc->args[0], len;
 
-	if (!lo || sc->abi != EMU_ABI_X86_64)
+	if (sc->abi != EMU_ABI_X86_64)
 		return false;
 	switch (sc->nr) {
 	case __NR_munmap:
@@ -625,17 +644,23 @@ static bool touches_scratch(const struct pcow_tracee *t, const struct arch_sysca
 	default:
 		return false;
 	}
-	return a < hi && a + len > lo;
+	/* Its own region, and those of the processes sharing its memory. */
+	return tracee_mm_hit(t->proc, a, len, SCRATCH_SIZE);
 }
 
 static void finish_inject(struct pcow_tracee *t)
 {
 	int64_t ret = -ENOSYS;
 
-	if (arch_inject_finish(t->tid, t->inject_save, &ret) < 0 || (ret < 0 && ret > -4096))
+	if (arch_inject_finish(t->tid, t->inject_save, &ret) < 0 || (ret < 0 && ret > -4096)) {
 		t->proc->scratch_failed = true;
-	else
+	} else {
 		t->proc->scratch = (uint64_t)ret;
+		if (tracee_mm_add_region(t->proc) < 0) {
+			t->proc->scratch = 0; /* unguarded: not used */
+			t->proc->scratch_failed = true;
+		}
+	}
 	free(t->inject_save);
 	t->inject_save = NULL;
 	t->injecting = false;
@@ -869,6 +894,8 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 		}
 		t->proc->execed = true;
 		t->proc->elf_class = 0; /* until record_exec_facts reads it */
+		if (tracee_mm_fresh(t->proc) < 0)
+			l->fatal = -ENOMEM;
 		t->proc->scratch = 0;	/* gone with the old address space */
 		memset(t->proc->scratch_owner, 0, sizeof(t->proc->scratch_owner));
 		t->proc->scratch_failed = false;

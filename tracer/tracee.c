@@ -5,6 +5,7 @@
  * multiply and usually one probe, which matters since every stop does one.
  */
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,11 +26,81 @@ void tracee_table_init(struct tracee_table *tab)
 	memset(tab, 0, sizeof(*tab));
 }
 
+/* proc leaves its address space, taking its region out of it. */
+static void mm_leave(struct pcow_process *proc)
+{
+	struct pcow_mm *mm = proc->mm;
+
+	if (!mm)
+		return;
+	for (size_t i = 0; proc->scratch && i < mm->n; i++) {
+		if (mm->region[i] == proc->scratch) {
+			mm->region[i] = mm->region[--mm->n];
+			break;
+		}
+	}
+	proc->mm = NULL;
+	if (--mm->refs > 0)
+		return;
+	free(mm->region);
+	free(mm);
+}
+
+int tracee_mm_add_region(struct pcow_process *proc)
+{
+	struct pcow_mm *mm = proc->mm;
+
+	if (mm->n == mm->cap) {
+		size_t cap = mm->cap ? mm->cap * 2 : 2;
+		uint64_t *r = realloc(mm->region, cap * sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		mm->region = r;
+		mm->cap = cap;
+	}
+	mm->region[mm->n++] = proc->scratch;
+	return 0;
+}
+
+int tracee_mm_fresh(struct pcow_process *proc)
+{
+	struct pcow_mm *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return -ENOMEM;
+	mm_leave(proc);
+	mm->refs = 1;
+	proc->mm = mm;
+	return 0;
+}
+
+void tracee_mm_share(struct pcow_process *child, const struct pcow_process *parent)
+{
+	if (child->mm == parent->mm)
+		return;
+	mm_leave(child);
+	child->mm = parent->mm;
+	child->mm->refs++;
+	if (child->scratch && tracee_mm_add_region(child) < 0)
+		child->scratch = 0; /* not one of the address space's: not used */
+}
+
+bool tracee_mm_hit(const struct pcow_process *proc, uint64_t addr, uint64_t len,
+		   uint64_t region_size)
+{
+	for (size_t i = 0; i < proc->mm->n; i++)
+		if (addr < proc->mm->region[i] + region_size && addr + len > proc->mm->region[i])
+			return true;
+	return false;
+}
+
 static void process_put(struct pcow_process *proc)
 {
 	assert(proc->refs > 0);
 	if (--proc->refs > 0)
 		return;
+	mm_leave(proc);
 	if (proc->mem_fd >= 0)
 		close(proc->mem_fd);
 	tracer_stack_process_free(proc);
@@ -133,6 +204,11 @@ struct pcow_tracee *tracee_add(struct tracee_table *tab, pid_t tid, pid_t tgid,
 		}
 		proc->tgid = tgid;
 		proc->mem_fd = -1;
+		if (tracee_mm_fresh(proc) < 0) {
+			free(proc);
+			free(t);
+			return NULL;
+		}
 	}
 	proc->refs++;
 	t->tid = tid;

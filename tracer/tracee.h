@@ -33,8 +33,20 @@ struct tracer_unwind_thread;
  */
 #define TRACER_SCRATCH_SLOTS 64
 
+/*
+ * An address space: the processes that share it (CLONE_VM without
+ * CLONE_THREAD: vfork, posix_spawn, raw clone) and their scratch regions,
+ * none of which any of them may unmap or re-protect.
+ */
+struct pcow_mm {
+	int refs;	  /* processes in it */
+	size_t n, cap;
+	uint64_t *region; /* the scratch regions mapped in it */
+};
+
 struct pcow_process {
 	pid_t tgid;
+	struct pcow_mm *mm; /* never NULL */
 	int refs;     /* tracees pointing here */
 	int mem_fd;   /* /proc/TGID/mem opened for the fallback reader, or -1 */
 	bool execed;  /* has executed a program since pcow saw it appear */
@@ -151,6 +163,16 @@ char *tracee_arena_reserve(struct pcow_call *call, size_t len);
 void tracee_call_reset(struct pcow_call *call);
 /* Let go of the scratch region's slot t's call holds (tracer/loop.c). */
 void tracee_scratch_release(struct pcow_tracee *t);
+
+/* The scratch region proc just mapped belongs to its address space. */
+int tracee_mm_add_region(struct pcow_process *proc);
+/* proc executed a program: a new address space of its own.  -ENOMEM. */
+int tracee_mm_fresh(struct pcow_process *proc);
+/* child was made by CLONE_VM without CLONE_THREAD: it shares parent's. */
+void tracee_mm_share(struct pcow_process *child, const struct pcow_process *parent);
+/* Whether [addr, addr + len) overlaps a scratch region of proc's address space. */
+bool tracee_mm_hit(const struct pcow_process *proc, uint64_t addr, uint64_t len,
+		   uint64_t region_size);
 
 /* Iterate: call fn for every tracee (fn must not add or remove). */
 void tracee_foreach(const struct tracee_table *tab, void (*fn)(struct pcow_tracee *, void *),

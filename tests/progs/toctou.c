@@ -8,16 +8,25 @@
  * Usage: toctou OUTSIDE REAL ITERATIONS.  Prints "opens N", then
  * "munmap RESULT" and "mprotect RESULT" (0 or the errno name; "none" when
  * there is no such region).
+ *
+ * toctou --vm-sibling: a child made by clone(CLONE_VM) without
+ * CLONE_THREAD (it shares the memory, not the thread group) makes a
+ * system call, so pcow maps it a region of its own, in the same address
+ * space; then the parent tries to make every such region writable.
+ * Prints "regions N refused M".
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char buf[4096];
@@ -30,6 +39,59 @@ static void *swapper(void *arg)
 	for (unsigned i = 0; !atomic_load(&done); i++)
 		strcpy(buf, paths[i & 1]);
 	return NULL;
+}
+
+static atomic_int stage;
+
+static int sibling(void *arg)
+{
+	(void)arg;
+	getppid(); /* its first call: pcow maps its region */
+	atomic_store(&stage, 1);
+	while (atomic_load(&stage) != 2)
+		sched_yield();
+	return 0;
+}
+
+/* The 4 MiB read-only anonymous mappings: pcow's scratch regions. */
+static size_t regions(unsigned long *found, size_t max)
+{
+	unsigned long lo, hi;
+	char line[512], perms[8];
+	size_t n = 0;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	while (maps && fgets(line, sizeof(line), maps) && n < max) {
+		int fields = sscanf(line, "%lx-%lx %7s %*s %*s 0", &lo, &hi, perms);
+
+		if (fields == 3 && hi - lo == 4 << 20 && !strcmp(perms, "r--p") &&
+		    strlen(line) < 60)
+			found[n++] = lo;
+	}
+	if (maps)
+		fclose(maps);
+	return n;
+}
+
+static int vm_sibling(void)
+{
+	static char stack[256 << 10];
+	unsigned long found[16];
+	size_t n, refused = 0;
+	pid_t pid = clone(sibling, stack + sizeof(stack), CLONE_VM | SIGCHLD, NULL);
+
+	if (pid < 0)
+		return 2;
+	while (atomic_load(&stage) != 1)
+		sched_yield();
+	n = regions(found, 16);
+	for (size_t i = 0; i < n; i++)
+		if (mprotect((void *)found[i], 4096, PROT_READ | PROT_WRITE) < 0 && errno == EPERM)
+			refused++;
+	atomic_store(&stage, 2);
+	waitpid(pid, NULL, 0);
+	printf("regions %zu refused %zu\n", n, refused);
+	return 0;
 }
 
 static const char *result(int r)
@@ -45,6 +107,8 @@ int main(int argc, char **argv)
 	pthread_t th;
 	FILE *maps;
 
+	if (argc == 2 && !strcmp(argv[1], "--vm-sibling"))
+		return vm_sibling();
 	if (argc != 4)
 		return 2;
 	paths[0] = argv[1];

@@ -144,6 +144,10 @@ expect_eq "a swapped path never reaches the real file" "orig" "$(cat r/swap)"
 expect_eq "the outside file was written" "opens some" "$(echo "$out" | grep '^opens')"
 expect_eq "munmap of pcow's scratch region: EPERM" "munmap EPERM" "$(echo "$out" | grep '^munmap')"
 expect_eq "mprotect of pcow's scratch region: EPERM" "mprotect EPERM" "$(echo "$out" | grep '^mprotect')"
+# A process sharing the memory (clone(CLONE_VM), not a thread) has a
+# region of its own there; the other may not make it writable either.
+expect_eq "clone(CLONE_VM): both regions refused to the parent" "regions 2 refused 2" \
+	"$("$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/toctou" --vm-sibling)"
 
 # The program cannot kill pcow (its parent, here): refused, logged, and
 # pcow finishes the run.
