@@ -68,7 +68,8 @@ static const char trace_usage[] =
 	"Environment:\n"
 	"  PCOW_STORE           the default store directory\n"
 	"  PCOW_FORCE_FALLBACK  1: read registers with PTRACE_GETREGSET and memory\n"
-	"                       through /proc/PID/mem; peek: memory with PTRACE_PEEKDATA\n"
+	"                       through /proc/PID/mem; peek: memory with PTRACE_PEEKDATA;\n"
+	"                       stack: no read-only region for rewritten paths\n"
 	"\n"
 	"Exit status: the program's; 128+N when signal N killed it; 127 when it\n"
 	"cannot be found or executed; 125 when pcow itself fails.\n";
@@ -482,14 +483,20 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 	return 0;
 }
 
-static const char *force_fallback(enum tracer_mem_mode *mode, bool *force_regs)
+static const char *force_fallback(enum tracer_mem_mode *mode, bool *force_regs,
+				  bool *no_scratch)
 {
 	const char *v = getenv("PCOW_FORCE_FALLBACK");
 
 	*mode = TRACER_MEM_VM;
 	*force_regs = false;
+	*no_scratch = false;
 	if (!v || !*v || !strcmp(v, "0"))
 		return NULL;
+	if (!strcmp(v, "stack")) {
+		*no_scratch = true;
+		return v;
+	}
 	*force_regs = true;
 	*mode = !strcmp(v, "peek") ? TRACER_MEM_PEEK : TRACER_MEM_PROC;
 	return v;
@@ -645,7 +652,7 @@ int cmd_trace(int argc, char **argv)
 	cfg.stack = o.stack ? &o.stack_opts : NULL;
 	cfg.log_sel = sel.all ? NULL : &sel;
 	cfg.filter = use_filter ? &filter : NULL;
-	force_fallback(&cfg.mem_mode, &cfg.force_regs);
+	force_fallback(&cfg.mem_mode, &cfg.force_regs, &cfg.no_scratch);
 	err = tracer_run(&cfg, &res);
 	seccomp_prog_free(&filter);
 

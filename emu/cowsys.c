@@ -126,7 +126,8 @@ int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp)
 	int err = x->g->set_arg_data(x->g->ctx, i, kpath, strlen(kpath) + 1);
 
 	if (err)
-		return cw_emulate(x, err == -ENAMETOOLONG || err == -EAGAIN ? err : -EFAULT);
+		return cw_emulate(x, err == -ENAMETOOLONG || err == -EAGAIN || err == -ENOMEM ? err
+											 : -EFAULT);
 	if (x->g->rewritten)
 		x->g->rewritten(x->g->ctx, i, path);
 	x->pend->moved = strcmp(path, vp) != 0;
@@ -1068,8 +1069,11 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			pin = !pend->pin_as_written && pinned_path(ec, c, dirfd_arg, i, abs, sizeof(abs))
 				      ? abs
 				      : c->path[i];
-			if (g->set_arg_data(g->ctx, i, pin, strlen(pin) + 1) < 0) {
-				*ret_result = -EFAULT;
+			int err = g->set_arg_data(g->ctx, i, pin, strlen(pin) + 1);
+
+			if (err < 0) {
+				/* ENOMEM: nowhere safe to put it (tracer_place_data). */
+				*ret_result = err == -ENOMEM || err == -ENAMETOOLONG ? err : -EFAULT;
 				return DB_ACTION_DENY;
 			}
 		}

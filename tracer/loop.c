@@ -572,6 +572,14 @@ int tracer_place_data(struct pcow_tracee *t, const void *data, size_t len, uint6
 		call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
 		err = tracer_mem_write_force(t, addr, data, len);
 	} else {
+		/*
+		 * Below the stack pointer, which only this thread writes while it
+		 * is stopped in the call, as long as no other task shares the
+		 * memory: with one that does, it could rewrite the checked path
+		 * before the kernel reads it.  Then the call fails (closed).
+		 */
+		if (t->proc->refs > 1 || t->proc->mm->refs > 1)
+			return -ENOMEM;
 		call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
 		addr = (call->sp - RED_ZONE - call->scratch_used) & ~(uint64_t)15;
 		if (call->abi == EMU_ABI_I386 && addr > 0xffffffffu)
@@ -694,7 +702,7 @@ static bool on_entry(struct loop *l, struct pcow_tracee *t, const struct arch_sy
 		t->flags |= TRACEE_RECORDING;
 	}
 	/* The first call of an address space the hooks may rewrite: map the region. */
-	if (l->cfg->hooks && !t->proc->scratch && !t->proc->scratch_failed &&
+	if (l->cfg->hooks && !l->cfg->no_scratch && !t->proc->scratch && !t->proc->scratch_failed &&
 	    sc->abi == EMU_ABI_X86_64 && sc->nr != __NR_execve && sc->nr != __NR_execveat &&
 	    start_inject(t)) {
 		call->active = false;

@@ -78,6 +78,7 @@ struct tracer_config {
 	 */
 	const struct seccomp_prog *filter;
 	bool force_regs;	      /* PTRACE_GETREGSET even if GET_SYSCALL_INFO works */
+	bool no_scratch;	      /* never map the scratch region, as if mapping it failed */
 	const struct tracer_stack_opts *stack; /* --stack: which calls get a stack; NULL none */
 	enum tracer_mem_mode mem_mode;
 };

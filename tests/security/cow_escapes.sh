@@ -144,6 +144,22 @@ expect_eq "a swapped path never reaches the real file" "orig" "$(cat r/swap)"
 expect_eq "the outside file was written" "opens some" "$(echo "$out" | grep '^opens')"
 expect_eq "munmap of pcow's scratch region: EPERM" "munmap EPERM" "$(echo "$out" | grep '^munmap')"
 expect_eq "mprotect of pcow's scratch region: EPERM" "mprotect EPERM" "$(echo "$out" | grep '^mprotect')"
+# Without the region (mapping it failed; forced here), a checked path goes
+# below the stack pointer: safe for a single thread, not with another
+# task in the memory, where the call fails closed (ENOMEM) instead.
+echo orig >r/swap
+out=$(PCOW_FORCE_FALLBACK=stack "$PCOW" trace -q --store st-stack --cow "$T/r" -- \
+	"$PROGS/toctou" "$T/outside/x" "$T/r/swap" 2000)
+expect_eq "no region, two threads: no open gets through" "opens none" \
+	"$(echo "$out" | grep '^opens')"
+expect_eq "no region, two threads: the real file is untouched" "orig" "$(cat r/swap)"
+expect_match "no region, two threads: refused with ENOMEM" \
+	'openat\(AT_FDCWD, ".*/r/swap", O_WRONLY\|O_APPEND\) = -1 ENOMEM' \
+	"$("$PCOW" log st-stack --failed)"
+expect_eq "no region, one thread: a write in the scope works" "orig
+one" "$(PCOW_FORCE_FALLBACK=stack "$PCOW" trace -q --store st-stack --cow "$T/r" -- \
+	sh -c "echo one >>'$T/r/swap' && cat '$T/r/swap'")"
+expect_eq "no region, one thread: the real file is untouched" "orig" "$(cat r/swap)"
 # A process sharing the memory (clone(CLONE_VM), not a thread) has a
 # region of its own there; the other may not make it writable either.
 expect_eq "clone(CLONE_VM): both regions refused to the parent" "regions 2 refused 2" \
