@@ -50,7 +50,15 @@ static void g_rewritten(void *ctx, int i, const char *path)
 	tracer_call_rewritten(ctx, i, path);
 }
 
-#define GUEST(t) { g_read, g_write, g_set_arg, g_set_arg_data, g_place_data, g_attach, g_rewritten, t }
+static int g_close_fd(void *ctx, int fd)
+{
+	tracer_call_denied(ctx);
+	return tracer_close_after(ctx, fd);
+}
+
+#define GUEST(t)                                                                          \
+	{ g_read, g_write, g_set_arg, g_set_arg_data, g_place_data, g_attach, g_rewritten, \
+	  g_close_fd, t }
 
 /* The call as emu sees it, from the tracer's record of its entry. */
 static void make_call(struct pcow_tracee *t, struct emu_cow_call *c)

@@ -436,6 +436,7 @@ static int make_selection(const struct trace_opts *o, struct emu_select *sel,
 			__NR_ioctl, /* chattr through a descriptor of a real file */
 			__NR_kill, __NR_tkill, __NR_tgkill, __NR_pidfd_open, /* of pcow */
 			__NR_bind, __NR_connect, __NR_sendto, __NR_sendmsg, /* AF_UNIX names */
+			__NR_recvmsg, __NR_recvmmsg, /* descriptors received (SCM_RIGHTS) */
 			/* the scratch region (tracer/loop.c touches_scratch) */
 			__NR_mmap, __NR_munmap, __NR_mprotect, __NR_mremap, __NR_pkey_mprotect,
 			__NR_madvise,

@@ -237,6 +237,13 @@ int cw_do_exec(struct ctx *x, int dirfd, int pi, int argv_i, int flags_i);
 int cw_do_bind(struct ctx *x);
 int cw_do_connect(struct ctx *x, int ai, int li);
 int cw_do_sendmsg(struct ctx *x);
+/*
+ * At the exit of recvmsg or recvmmsg (x86_64, result >= 0): descriptors
+ * passed in SCM_RIGHTS that could write a real file in the scope are
+ * closed in the program (g->close_fd), and the call is logged as denied.
+ */
+void cw_received_fds(struct emu_cow *ec, const struct emu_cow_call *c,
+		     const struct emu_guest *g, int64_t result);
 
 /* cowquota.c: --quota for writes through the program's descriptors */
 int cw_quota_enter(struct ctx *x);

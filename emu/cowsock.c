@@ -19,6 +19,11 @@
  *
  * What the program then reads back as the socket's address (getsockname,
  * getpeername, accept) is the path the kernel was given.
+ *
+ * A descriptor received in SCM_RIGHTS was opened by the sender, maybe a
+ * process pcow does not trace: one open for writing on a real file in
+ * the scope would write that file.  It is closed in the program before
+ * it sees the message (cw_received_fds).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +31,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -252,4 +259,87 @@ int cw_do_sendmsg(struct ctx *x)
 	if (x->g->set_arg_data(x->g->ctx, 1, &mh, sizeof(mh)) < 0)
 		return cw_emulate(x, -EFAULT);
 	return DB_ACTION_REWRITE;
+}
+
+/* ------------------------------------------------- descriptors received */
+
+/* struct msghdr of x86_64: msg_control at 32, msg_controllen at 40. */
+#define MSG_CONTROL_OFF 32
+#define MSG_HDR_SIZE 56
+#define MMSG_HDR_SIZE 64 /* struct mmsghdr: the msghdr, msg_len, padding */
+#define CONTROL_MAX 4096
+
+/* Could fd, the program's, write a real file in the scope? */
+static bool writes_real(struct emu_cow *ec, pid_t tid, int fd)
+{
+	char name[CW_FD_NAME], path[4096];
+	unsigned flags;
+	int64_t pos;
+	struct stat st;
+	ssize_t n;
+
+	if (!cw_fd_info(tid, fd, &pos, &flags))
+		return false; /* gone already */
+	if ((flags & O_PATH) || (flags & O_ACCMODE) == O_RDONLY)
+		return false;
+	n = cw_fd_real(tid, fd, name, path, sizeof(path));
+	if (n == -ENAMETOOLONG)
+		return true; /* cannot be told: not let through */
+	if (n < 0)
+		return false; /* not a path: a pipe, a socket */
+	if (stat(name, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (cw_deleted_target(path, (size_t)n))
+		path[n - 10] = '\0';
+	return !cw_special_path(ec, path) && cow_scope_of(ec->store, path) == COW_SCOPE_COW;
+}
+
+/* The SCM_RIGHTS descriptors of one received msghdr at addr. */
+static void received_in(struct emu_cow *ec, const struct emu_cow_call *c,
+			const struct emu_guest *g, uint64_t addr)
+{
+	unsigned char buf[CONTROL_MAX];
+	uint64_t hdr[2]; /* msg_control, msg_controllen */
+	size_t len, off;
+
+	if (g->read(g->ctx, addr + MSG_CONTROL_OFF, hdr, sizeof(hdr)) < 0 || !hdr[0] || !hdr[1])
+		return;
+	len = hdr[1] < sizeof(buf) ? (size_t)hdr[1] : sizeof(buf);
+	if (g->read(g->ctx, hdr[0], buf, len) < 0)
+		return;
+	/* struct cmsghdr: cmsg_len (8), cmsg_level, cmsg_type, then the data, 8-aligned. */
+	for (off = 0; off + 16 <= len;) {
+		uint64_t clen;
+		int level, type;
+
+		memcpy(&clen, buf + off, 8);
+		memcpy(&level, buf + off + 8, 4);
+		memcpy(&type, buf + off + 12, 4);
+		if (clen < 16 || clen > len - off)
+			break;
+		if (level == SOL_SOCKET && type == SCM_RIGHTS) {
+			for (size_t i = 16; i + 4 <= clen; i += 4) {
+				int fd;
+
+				memcpy(&fd, buf + off + i, 4);
+				if (fd >= 0 && writes_real(ec, c->tid, fd))
+					g->close_fd(g->ctx, fd);
+			}
+		}
+		off += (clen + 7) & ~(uint64_t)7;
+	}
+}
+
+void cw_received_fds(struct emu_cow *ec, const struct emu_cow_call *c,
+		     const struct emu_guest *g, int64_t result)
+{
+	if (!g->close_fd || result < 0)
+		return;
+	if (c->nr == __NR_recvmsg) {
+		received_in(ec, c, g, c->args[1]);
+		return;
+	}
+	/* recvmmsg: result messages of the vector at args[1]. */
+	for (int64_t i = 0; i < result && i < 1024; i++)
+		received_in(ec, c, g, c->args[1] + (uint64_t)i * MMSG_HDR_SIZE);
 }

@@ -1138,6 +1138,8 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 {
 	if (emu_cow_may_change_fs(c->sc, c->args))
 		ec->real_gen++;
+	if (c->abi == EMU_ABI_X86_64 && (c->nr == __NR_recvmsg || c->nr == __NR_recvmmsg))
+		cw_received_fds(ec, c, g, result);
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && result == 0) {
 		/* A set-user-ID program runs with other credentials. */
 		ec->creds[(unsigned)c->tgid % CRED_SLOTS].valid = false;

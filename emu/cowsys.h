@@ -56,6 +56,11 @@ struct emu_guest {
 	 * the real one): for the log.  Copied.  May be NULL.
 	 */
 	void (*rewritten)(void *ctx, int i, const char *path);
+	/*
+	 * At exit: close the program's descriptor fd once its call returns,
+	 * and log the call as denied.  0 or -errno.  May be NULL.
+	 */
+	int (*close_fd)(void *ctx, int fd);
 	void *ctx;
 };
 

@@ -67,6 +67,15 @@ struct arch_regs_save {
 };
 int arch_inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save);
 int arch_inject_finish(pid_t tid, const struct arch_regs_save *save, int64_t *ret_result);
+/*
+ * The same at a syscall-exit stop of a 64-bit call: the registers (the
+ * call's result among them) are saved into save unless it is NULL, and
+ * the tracee is put back on its syscall instruction with nr(args), which
+ * it makes when resumed; arch_restore puts the saved registers back at
+ * the injected call's exit, so the program sees its own call's result.
+ */
+int arch_inject_at_exit(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save);
+int arch_restore(pid_t tid, const struct arch_regs_save *save);
 
 /* True when the kernel supports PTRACE_GET_SYSCALL_INFO (probed once). */
 bool arch_probe_syscall_info(pid_t stopped_tid);

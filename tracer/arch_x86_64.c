@@ -274,6 +274,36 @@ int arch_inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_sav
 	return 0;
 }
 
+int arch_inject_at_exit(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+		return -errno;
+	if (save)
+		memcpy(save->words, &regs, sizeof(regs));
+	regs.rip -= 2; /* the syscall instruction */
+	regs.orig_rax = (uint64_t)nr;
+	regs.rax = (uint64_t)nr;
+	regs.rdi = args[0];
+	regs.rsi = args[1];
+	regs.rdx = args[2];
+	regs.r10 = args[3];
+	regs.r8 = args[4];
+	regs.r9 = args[5];
+	if (ptrace(PTRACE_SETREGS, tid, NULL, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+int arch_restore(pid_t tid, const struct arch_regs_save *save)
+{
+	struct user_regs_struct regs;
+
+	memcpy(&regs, save->words, sizeof(regs));
+	return ptrace(PTRACE_SETREGS, tid, NULL, &regs) < 0 ? -errno : 0;
+}
+
 int arch_inject_finish(pid_t tid, const struct arch_regs_save *save, int64_t *ret_result)
 {
 	struct user_regs_struct regs, back;

@@ -172,8 +172,9 @@ static void restore_signals(const struct sigaction *saved)
  */
 static void resume(const struct loop *l, struct pcow_tracee *t, int sig)
 {
-	int req = l->cfg->filter && !t->call.active && !t->injecting ? PTRACE_CONT
-									: PTRACE_SYSCALL;
+	int req = l->cfg->filter && !t->call.active && !t->injecting && !t->closing
+			  ? PTRACE_CONT
+			  : PTRACE_SYSCALL;
 
 	/* ESRCH: killed meanwhile; its death comes through waitpid. */
 	ptrace(req, t->tid, NULL, (void *)(long)sig);
@@ -792,12 +793,82 @@ static void on_exit_stop(struct loop *l, struct pcow_tracee *t, int64_t ret)
 	}
 }
 
+void tracer_call_denied(struct pcow_tracee *t)
+{
+	if (t->call.active)
+		t->call.action = DB_ACTION_DENY;
+}
+
+int tracer_close_after(struct pcow_tracee *t, int fd)
+{
+	if (!t->call.active || t->call.abi != EMU_ABI_X86_64)
+		return -EINVAL;
+	if (t->n_close == t->cap_close) {
+		unsigned cap = t->cap_close ? t->cap_close * 2 : 8;
+		int *fds = realloc(t->close_fds, cap * sizeof(*fds));
+
+		if (!fds)
+			return -ENOMEM;
+		t->close_fds = fds;
+		t->cap_close = cap;
+	}
+	t->close_fds[t->n_close++] = fd;
+	return 0;
+}
+
+/*
+ * The next descriptor of t->close_fds closed by a close(2) the tracee
+ * makes from its syscall instruction; false when none is left or it
+ * cannot be done (then the saved registers, if any, are put back).
+ */
+static bool close_next(struct pcow_tracee *t)
+{
+	uint64_t args[6] = { 0 };
+
+	if (!t->n_close)
+		return false;
+	args[0] = (uint64_t)t->close_fds[--t->n_close];
+	if (!t->close_save && !(t->close_save = malloc(sizeof(*t->close_save)))) {
+		t->n_close = 0;
+		return false;
+	}
+	if (arch_inject_at_exit(t->tid, __NR_close, args, t->closing ? NULL : t->close_save) < 0) {
+		t->n_close = 0;
+		return false;
+	}
+	t->closing = 1;
+	return true;
+}
+
+/* A stop of the closes injected after a call (closing set). */
+static void closing_stop(struct loop *l, struct pcow_tracee *t)
+{
+	if (t->closing == 1) {
+		t->closing = 2; /* its entry: let it run */
+		resume(l, t, 0);
+		return;
+	}
+	if (!close_next(t)) {
+		if (t->closing && t->close_save)
+			arch_restore(t->tid, t->close_save);
+		free(t->close_save);
+		t->close_save = NULL;
+		t->closing = 0;
+		t->n_close = 0;
+	}
+	resume(l, t, 0);
+}
+
 static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 {
 	struct arch_syscall sc;
 	bool entering = !(t->flags & TRACEE_IN_SYSCALL);
 	int err;
 
+	if (t->closing) {
+		closing_stop(l, t);
+		return;
+	}
 	if (t->injecting) {
 		finish_inject(t); /* the exit of the injected mmap */
 		resume(l, t, 0);
@@ -817,6 +888,11 @@ static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 			return; /* parked: resumed by unpark */
 	} else {
 		on_exit_stop(l, t, sc.ret);
+		if (t->n_close && close_next(t)) {
+			resume(l, t, 0); /* to the injected close's entry */
+			return;
+		}
+		t->n_close = 0;
 	}
 	resume(l, t, 0);
 }
@@ -824,6 +900,11 @@ static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 static void on_seccomp_stop(struct loop *l, struct pcow_tracee *t)
 {
 	struct arch_syscall sc;
+
+	if (t->closing) {
+		resume(l, t, 0); /* an injected close, under the filter too */
+		return;
+	}
 
 	if (arch_get_syscall(t->tid, l->use_info, true, &sc) == 0 && on_entry(l, t, &sc))
 		return; /* parked: resumed by unpark */

@@ -127,6 +127,8 @@ static void tracee_free(struct pcow_tracee *t)
 	free(t->call.rw);
 	free(t->hook_data);
 	free(t->inject_save);
+	free(t->close_fds);
+	free(t->close_save);
 	free(t->park_sc);
 	free(t);
 }

@@ -122,6 +122,16 @@ struct pcow_tracee {
 	void *hook_data; /* the hooks' per-thread state (malloc'd; freed with the tracee) */
 	bool injecting;	 /* between an injected call's entry and exit */
 	struct arch_regs_save *inject_save; /* malloc'd while injecting */
+	/*
+	 * Descriptors to close in the program once its call has returned
+	 * (tracer_close_after), by close calls injected at its exit: closing
+	 * is 1 before the entry of one, 2 inside it; close_save holds the
+	 * registers the program's call returned with.
+	 */
+	int *close_fds;
+	unsigned n_close, cap_close;
+	uint8_t closing;
+	struct arch_regs_save *close_save;
 	/* Parked at its entry until the serial lock is free (loop.c). */
 	struct pcow_tracee *park_next;
 	struct arch_syscall *park_sc; /* malloc'd while parked */

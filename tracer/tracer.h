@@ -160,6 +160,15 @@ int tracer_set_arg_data(struct pcow_tracee *t, int i, const void *data, size_t l
 /* The same without touching an argument: the data's address in *ret_addr. */
 int tracer_place_data(struct pcow_tracee *t, const void *data, size_t len, uint64_t *ret_addr);
 
+/*
+ * At syscall exit (an exit hook), of a 64-bit call: close fd in the
+ * tracee once its call has returned, by a close(2) pcow makes it make;
+ * the program sees its own call's result.  0 or -errno.
+ */
+int tracer_close_after(struct pcow_tracee *t, int fd);
+/* The call being recorded is logged as denied (its result unchanged). */
+void tracer_call_denied(struct pcow_tracee *t);
+
 /* Select the reader (once, before tracing). */
 void tracer_mem_set_mode(enum tracer_mem_mode mode);
 

@@ -9,7 +9,9 @@
 # the overlay's; /proc/PID/cwd and /proc/PID/root of another traced
 # process lead into the overlay; a descriptor opened through a symlink
 # stays on what the kernel opened when the link is pointed elsewhere
-# (openat through it once wrote the real file).  Every other answer is
+# (openat through it once wrote the real file); a descriptor that could
+# write a real file, passed over a unix socket by a process pcow does not
+# trace, is closed before the program sees it.  Every other answer is
 # the kernel's, and the real files never change.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
@@ -63,4 +65,36 @@ expect_match "the write through the relinked descriptor is in the overlay" '^\+r
 "$PCOW" commit st >/dev/null 2>&1
 expect_eq "after commit the tree equals the native run's" \
 	"$(cat native/f native/g native/h native/x)" "$(cat r/f r/g r/h r/x)"
+
+# A descriptor passed over a unix socket by a process pcow does not
+# trace: one open for writing on a real file in the scope is closed in
+# the program before it sees the message (EBADF), and the call is logged
+# as denied; a read-only one and one of a file outside the scope work.
+# Natively the first writes the file: the attack is real.
+mkdir fp && echo orig >fp/f && echo orig >fp/n && : >out/o || harness "fdpass files"
+fdpass() { # fdpass NAME REAL [pcow trace options | "native"] [mmsg]
+	"$PROGS/fdpass" serve "$T/fp/$1.sock" "$2" "$T/out/o" >"fp/$1.srv" 2>&1 &
+	i=0
+	while [ ! -S "fp/$1.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	if [ "$3" = native ]; then
+		"$PROGS/fdpass" recv "$T/fp/$1.sock" ${4:-}
+	else
+		"$PCOW" trace -q $3 --store "st-$1" --cow "$T/r" --cow "$T/fp" -- \
+			"$PROGS/fdpass" recv "$T/fp/$1.sock" ${4:-}
+	fi
+	wait
+}
+expect_eq "fd passing natively: the writable descriptor writes" "fd0 write 2
+fd1 read orig
+fd2 write 2" "$(fdpass native "$T/fp/n" native)"
+for how in "all --log=all" "allm --log=all mmsg" "file --log=file" "filem --log=file mmsg" \
+	"none --log=none"; do
+	set -- $how
+	expect_eq "fd passing ($2${3:+, recvmmsg}): the real file's writer is closed" "fd0 write EBADF
+fd1 read orig
+fd2 write 2" "$(fdpass "$1" "$T/fp/f" "$2" ${3:-})"
+done
+expect_eq "fd passing: the real file is unchanged" "orig" "$(cat fp/f)"
+expect_match "fd passing: the recvmsg is logged as denied" 'recvmsg\(.*\) = 1 \(denied\)' \
+	"$("$PCOW" log st-all)"
 finish
