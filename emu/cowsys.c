@@ -649,11 +649,15 @@ static int decide(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	if (c->abi != EMU_ABI_X86_64) {
 		/*
 		 * Other ABIs' file calls would pass the overlay by: refuse them,
-		 * and bind, which makes a socket node (socketcall's SYS_BIND, 2).
+		 * and bind, which makes a socket node (socketcall's SYS_BIND, 2),
+		 * and the receiving of descriptors, which pcow checks in x86_64
+		 * only (cw_received_fds; socketcall's SYS_RECVMSG 17 and
+		 * SYS_RECVMMSG 19).
 		 */
 		if (c->sc && (c->sc->flags & EMU_F_FILE))
 			return cw_deny(&x, -ENOSYS);
-		if (!strcmp(c->sc->name, "bind") || (!strcmp(c->sc->name, "socketcall") && a[0] == 2))
+		if (!strcmp(c->sc->name, "bind") || !strncmp(c->sc->name, "recvm", 5) ||
+		    (!strcmp(c->sc->name, "socketcall") && (a[0] == 2 || a[0] == 17 || a[0] == 19)))
 			return cw_deny(&x, -ENOSYS);
 		/* And what is refused in x86_64 is refused in all (i386 io_uring_setup). */
 		err = refused_other(c);

@@ -161,6 +161,23 @@ int main(int argc, char **argv)
 				r = -1;
 			}
 			report("int80_bind", r);
+			/* Receiving descriptors, which pcow checks in x86_64 only. */
+			memset(low + 256, 0, 64); /* a 32-bit msghdr, empty */
+			r = int80(372, s, (long)(low + 256), 0); /* recvmsg */
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+			report("int80_recvmsg", r);
+			args[0] = (unsigned)s;
+			args[1] = (unsigned)(uintptr_t)(low + 256);
+			args[2] = 0;
+			r = int80(102, 17, (long)low, 0); /* socketcall(SYS_RECVMSG, args) */
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+			report("int80_socketcall_recvmsg", r);
 		}
 		close(s);
 	}

@@ -87,6 +87,9 @@ expect_eq "bind of an AF_UNIX socket in the scope works (in the overlay)" "bind_
 	"$(grep '^bind_in_scope' out)"
 expect_eq "int 0x80 socketcall(SYS_BIND) and bind: ENOSYS" "int80_socketcall_bind ENOSYS
 int80_bind ENOSYS" "$(grep '^int80_.*bind' out)"
+expect_eq "int 0x80 recvmsg and socketcall(SYS_RECVMSG): ENOSYS (descriptors checked in x86_64)" \
+	"int80_recvmsg ENOSYS
+int80_socketcall_recvmsg ENOSYS" "$(grep '^int80_.*recvmsg' out)"
 expect_match "status lists the socket" 'A .*/r/d/bound.sock' "$("$PCOW" status st)"
 expect_eq "real files unchanged by the sockets" "$before" "$(snap)"
 
