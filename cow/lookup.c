@@ -123,10 +123,14 @@ int cow_lookup(struct cow_store *store, const char *virt_path, struct cow_lookup
 	return cow_lookup_st(store, virt_path, ret, &st, &lower_st);
 }
 
-int cow_lookup_st(struct cow_store *store, const char *virt_path, struct cow_lookup *ret,
-		  struct stat *ret_st, bool *ret_lower_st)
+/*
+ * cow_lookup_st with the index's entry e of virt_path (or NULL) known;
+ * upper_path false leaves ret->real_path empty for an upper object.
+ */
+static int lookup_entry(struct cow_store *store, const char *virt_path,
+			const struct cow_entry *e, bool upper_path, struct cow_lookup *ret,
+			struct stat *ret_st, bool *ret_lower_st)
 {
-	const struct cow_entry *e = cow_index_get(store, virt_path);
 	struct stat st;
 
 	*ret_lower_st = false;
@@ -146,6 +150,8 @@ int cow_lookup_st(struct cow_store *store, const char *virt_path, struct cow_loo
 		if (e->kind == COW_KIND_NODE)
 			ret->type = fstatat(store->upper_fd, cow_rel(store, virt_path), &st,
 					    AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode & S_IFMT : S_IFIFO;
+		if (!upper_path)
+			return 0;
 		return cow_upper_path(store, virt_path, ret->real_path, sizeof(ret->real_path));
 	}
 	if (!cow_lower_path(store, virt_path, ret->real_path, sizeof(ret->real_path))) {
@@ -165,14 +171,19 @@ int cow_lookup_st(struct cow_store *store, const char *virt_path, struct cow_loo
 	return 0;
 }
 
+int cow_lookup_st(struct cow_store *store, const char *virt_path, struct cow_lookup *ret,
+		  struct stat *ret_st, bool *ret_lower_st)
+{
+	return lookup_entry(store, virt_path, cow_index_get(store, virt_path), true, ret, ret_st,
+			    ret_lower_st);
+}
+
 bool cow_real_dir(const struct cow_store *store, const char *virt_path, char *buf, size_t size)
 {
 	const struct cow_entry *e = cow_index_get(store, virt_path);
 	int n;
 
-	if (!e)
-		return cow_lower_path(store, virt_path, buf, size);
-	if (e->kind == COW_KIND_DIR)
+	if (!e || e->kind == COW_KIND_DIR)
 		return cow_lower_path(store, virt_path, buf, size);
 	if (e->kind != COW_KIND_REDIRECT || !e->origin)
 		return false;
@@ -183,27 +194,14 @@ bool cow_real_dir(const struct cow_store *store, const char *virt_path, char *bu
 int cow_lookup_type(struct cow_store *store, const char *virt_path, uint64_t hash,
 		    mode_t *ret_type)
 {
-	const struct cow_entry *e = cow_index_get_hashed(store, virt_path, hash);
-	char lower[COW_REAL_MAX];
+	struct cow_lookup lk;
 	struct stat st;
+	bool lower_st;
+	int err = lookup_entry(store, virt_path, cow_index_get_hashed(store, virt_path, hash),
+			       false, &lk, &st, &lower_st);
 
-	*ret_type = 0;
-	if (e && e->kind == COW_KIND_NODE) {
-		if (fstatat(store->upper_fd, cow_rel(store, virt_path), &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return 0;
-		*ret_type = st.st_mode & S_IFMT;
-		return 0;
-	}
-	if (e) {
-		*ret_type = kind_type(e->kind);
-		return 0;
-	}
-	if (!cow_lower_path(store, virt_path, lower, sizeof(lower)))
-		return 0;
-	if (lstat(cow_kpath(store, lower), &st) < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-	*ret_type = st.st_mode & S_IFMT;
-	return 0;
+	*ret_type = err ? 0 : lk.type;
+	return err;
 }
 
 size_t cow_entry_count(const struct cow_store *store)

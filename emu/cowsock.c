@@ -265,7 +265,6 @@ int cw_do_sendmsg(struct ctx *x)
 
 /* struct msghdr of x86_64: msg_control at 32, msg_controllen at 40. */
 #define MSG_CONTROL_OFF 32
-#define MSG_HDR_SIZE 56
 #define MMSG_HDR_SIZE 64 /* struct mmsghdr: the msghdr, msg_len, padding */
 #define CONTROL_MAX 4096
 

@@ -117,6 +117,16 @@ int cw_deny(struct ctx *x, long err)
 }
 
 /*
+ * What the program gets when a path cannot be placed in its memory
+ * (set_arg_data): too long, every slot held (EAGAIN), nowhere safe while
+ * other tasks share the memory (ENOMEM, tracer_place_data); else EFAULT.
+ */
+static int not_placed(int err)
+{
+	return err == -ENAMETOOLONG || err == -EAGAIN || err == -ENOMEM ? err : -EFAULT;
+}
+
+/*
  * Point argument i at path, where the object of virtual path vp is; a
  * failure to do so fails the call.
  */
@@ -126,8 +136,7 @@ int cw_rewrite(struct ctx *x, int i, const char *path, const char *vp)
 	int err = x->g->set_arg_data(x->g->ctx, i, kpath, strlen(kpath) + 1);
 
 	if (err)
-		return cw_emulate(x, err == -ENAMETOOLONG || err == -EAGAIN || err == -ENOMEM ? err
-											 : -EFAULT);
+		return cw_emulate(x, not_placed(err));
 	if (x->g->rewritten)
 		x->g->rewritten(x->g->ctx, i, path);
 	x->pend->moved = strcmp(path, vp) != 0;
@@ -1033,6 +1042,7 @@ static bool pinned_path(struct emu_cow *ec, const struct emu_cow_call *c, int di
 int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct emu_guest *g,
 		  struct emu_cow_pending *pend, int64_t *ret_result)
 {
+	bool changes = emu_cow_may_change_fs(c->sc, c->args);
 	int action;
 
 	/*
@@ -1042,7 +1052,7 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	 * the result.  Changes made by processes pcow does not trace are not
 	 * seen (doc/internals.md).
 	 */
-	if (emu_cow_may_change_fs(c->sc, c->args))
+	if (changes)
 		ec->real_gen++;
 	/* Before anything changes: what the call finds is starting state. */
 	emu_rec_enter(ec->rec, c, g, &pend->rec);
@@ -1065,7 +1075,7 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 	 */
 	if (action == DB_ACTION_PASS && c->abi == EMU_ABI_X86_64 && c->sc &&
 	    (c->sc->flags & EMU_F_FILE) &&
-	    (emu_cow_may_change_fs(c->sc, c->args) || c->nr == __NR_chdir)) {
+	    (changes || c->nr == __NR_chdir)) {
 		int dirfd_arg = -1;
 
 		for (int i = 0; i < 6; i++) {
@@ -1082,8 +1092,7 @@ int emu_cow_enter(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			int err = g->set_arg_data(g->ctx, i, pin, strlen(pin) + 1);
 
 			if (err < 0) {
-				/* ENOMEM: nowhere safe to put it (tracer_place_data). */
-				*ret_result = err == -ENOMEM || err == -ENAMETOOLONG ? err : -EFAULT;
+				*ret_result = not_placed(err);
 				return DB_ACTION_DENY;
 			}
 		}

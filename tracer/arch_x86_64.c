@@ -254,13 +254,20 @@ bool arch_probe_syscall_info(pid_t stopped_tid)
 _Static_assert(sizeof(struct user_regs_struct) <= sizeof(struct arch_regs_save),
 	       "struct arch_regs_save is too small");
 
-int arch_inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save)
+/*
+ * Save the registers (unless save is NULL), move the instruction pointer
+ * back by rewind bytes, and load the call nr(args).
+ */
+static int inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save,
+		  uint64_t rewind)
 {
 	struct user_regs_struct regs;
 
 	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
 		return -errno;
-	memcpy(save->words, &regs, sizeof(regs));
+	if (save)
+		memcpy(save->words, &regs, sizeof(regs));
+	regs.rip -= rewind;
 	regs.orig_rax = (uint64_t)nr;
 	regs.rax = (uint64_t)nr;
 	regs.rdi = args[0];
@@ -274,26 +281,14 @@ int arch_inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_sav
 	return 0;
 }
 
+int arch_inject(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save)
+{
+	return inject(tid, nr, args, save, 0); /* at an entry: the call is still to be made */
+}
+
 int arch_inject_at_exit(pid_t tid, long nr, const uint64_t args[6], struct arch_regs_save *save)
 {
-	struct user_regs_struct regs;
-
-	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
-		return -errno;
-	if (save)
-		memcpy(save->words, &regs, sizeof(regs));
-	regs.rip -= 2; /* the syscall instruction */
-	regs.orig_rax = (uint64_t)nr;
-	regs.rax = (uint64_t)nr;
-	regs.rdi = args[0];
-	regs.rsi = args[1];
-	regs.rdx = args[2];
-	regs.r10 = args[3];
-	regs.r8 = args[4];
-	regs.r9 = args[5];
-	if (ptrace(PTRACE_SETREGS, tid, NULL, &regs) < 0)
-		return -errno;
-	return 0;
+	return inject(tid, nr, args, save, 2); /* back on the syscall instruction */
 }
 
 int arch_restore(pid_t tid, const struct arch_regs_save *save)

@@ -393,6 +393,16 @@ static struct pcow_tracee *add_unannounced(struct loop *l, pid_t tid)
 	return add_task(l, tid, tgid, leader ? leader->proc : NULL, leader ? tgid : ppid);
 }
 
+/* The flags of the clone or clone3 parent is in, if pcow saw them: true. */
+static bool seen_clone_flags(const struct pcow_tracee *parent, uint64_t *ret_flags)
+{
+	if (!parent->call.active || parent->call.abi != EMU_ABI_X86_64 ||
+	    (parent->call.nr != __NR_clone && parent->call.nr != __NR_clone3))
+		return false;
+	*ret_flags = parent->call.clone_flags;
+	return true;
+}
+
 /*
  * The cwd and descriptor table a new task starts with: shared with the
  * parent under CLONE_FS / CLONE_FILES (threads), copied otherwise (fork).
@@ -404,13 +414,9 @@ static void inherit_fstate(struct loop *l, struct pcow_tracee *c, struct pcow_tr
 
 	if (!parent->fs || !parent->files)
 		return;
-	if (event == PTRACE_EVENT_CLONE) {
-		if (parent->call.active && parent->call.abi == EMU_ABI_X86_64 &&
-		    (parent->call.nr == __NR_clone || parent->call.nr == __NR_clone3))
-			flags = parent->call.clone_flags;
-		else if (c->proc == parent->proc)
-			flags = CLONE_FS | CLONE_FILES; /* a thread, flags unseen */
-	}
+	if (event == PTRACE_EVENT_CLONE && !seen_clone_flags(parent, &flags) &&
+	    c->proc == parent->proc)
+		flags = CLONE_FS | CLONE_FILES; /* a thread, flags unseen */
 	if (flags & CLONE_FS) {
 		c->fs = parent->fs;
 		c->fs->refs++;
@@ -434,18 +440,18 @@ static void inherit_fstate(struct loop *l, struct pcow_tracee *c, struct pcow_tr
  */
 static bool shares_memory(const struct pcow_tracee *parent, int event)
 {
-	if (event == PTRACE_EVENT_VFORK)
-		return true;
+	uint64_t flags;
+
 	/* clone(CLONE_VM | SIGCHLD) is a PTRACE_EVENT_FORK. */
-	return parent->call.active && parent->call.abi == EMU_ABI_X86_64 &&
-	       (parent->call.nr == __NR_clone || parent->call.nr == __NR_clone3) &&
-	       (parent->call.clone_flags & CLONE_VM);
+	return event == PTRACE_EVENT_VFORK ||
+	       (seen_clone_flags(parent, &flags) && (flags & CLONE_VM));
 }
 
 static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 {
 	struct pcow_tracee *c;
 	unsigned long msg = 0;
+	uint64_t flags;
 	bool thread;
 	pid_t child;
 
@@ -463,9 +469,8 @@ static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 	}
 	if (event != PTRACE_EVENT_CLONE) {
 		thread = false;
-	} else if (parent->call.active && parent->call.abi == EMU_ABI_X86_64 &&
-		   (parent->call.nr == __NR_clone || parent->call.nr == __NR_clone3)) {
-		thread = parent->call.clone_flags & CLONE_THREAD;
+	} else if (seen_clone_flags(parent, &flags)) {
+		thread = flags & CLONE_THREAD;
 	} else {
 		/* The clone did not stop (seccomp filter, i386 clone): ask /proc. */
 		pid_t tgid, ppid;
@@ -579,7 +584,7 @@ int tracer_place_data(struct pcow_tracee *t, const void *data, size_t len, uint6
 		 * memory: with one that does, it could rewrite the checked path
 		 * before the kernel reads it.  Then the call fails (closed).
 		 */
-		if (t->proc->refs > 1 || t->proc->mm->refs > 1)
+		if (t->proc->refs > 1 || t->proc->mm->procs->mm_next)
 			return -ENOMEM;
 		call->scratch_used += (uint32_t)((len + 15) & ~(size_t)15);
 		addr = (call->sp - RED_ZONE - call->scratch_used) & ~(uint64_t)15;
@@ -665,10 +670,6 @@ static void finish_inject(struct pcow_tracee *t)
 		t->proc->scratch_failed = true;
 	} else {
 		t->proc->scratch = (uint64_t)ret;
-		if (tracee_mm_add_region(t->proc) < 0) {
-			t->proc->scratch = 0; /* unguarded: not used */
-			t->proc->scratch_failed = true;
-		}
 	}
 	free(t->inject_save);
 	t->inject_save = NULL;
@@ -849,12 +850,10 @@ static void closing_stop(struct loop *l, struct pcow_tracee *t)
 		return;
 	}
 	if (!close_next(t)) {
-		if (t->closing && t->close_save)
-			arch_restore(t->tid, t->close_save);
+		arch_restore(t->tid, t->close_save); /* the program's call returns */
 		free(t->close_save);
 		t->close_save = NULL;
 		t->closing = 0;
-		t->n_close = 0;
 	}
 	resume(l, t, 0);
 }
@@ -892,7 +891,6 @@ static void on_syscall_stop(struct loop *l, struct pcow_tracee *t)
 			resume(l, t, 0); /* to the injected close's entry */
 			return;
 		}
-		t->n_close = 0;
 	}
 	resume(l, t, 0);
 }

@@ -26,41 +26,28 @@ void tracee_table_init(struct tracee_table *tab)
 	memset(tab, 0, sizeof(*tab));
 }
 
-/* proc leaves its address space, taking its region out of it. */
+/* proc leaves its address space (freed with its last process). */
 static void mm_leave(struct pcow_process *proc)
 {
 	struct pcow_mm *mm = proc->mm;
+	struct pcow_process **pp;
 
 	if (!mm)
 		return;
-	for (size_t i = 0; proc->scratch && i < mm->n; i++) {
-		if (mm->region[i] == proc->scratch) {
-			mm->region[i] = mm->region[--mm->n];
-			break;
-		}
-	}
+	for (pp = &mm->procs; *pp != proc; pp = &(*pp)->mm_next)
+		;
+	*pp = proc->mm_next;
 	proc->mm = NULL;
-	if (--mm->refs > 0)
-		return;
-	free(mm->region);
-	free(mm);
+	proc->mm_next = NULL;
+	if (!mm->procs)
+		free(mm);
 }
 
-int tracee_mm_add_region(struct pcow_process *proc)
+static void mm_join(struct pcow_process *proc, struct pcow_mm *mm)
 {
-	struct pcow_mm *mm = proc->mm;
-
-	if (mm->n == mm->cap) {
-		size_t cap = mm->cap ? mm->cap * 2 : 2;
-		uint64_t *r = realloc(mm->region, cap * sizeof(*r));
-
-		if (!r)
-			return -ENOMEM;
-		mm->region = r;
-		mm->cap = cap;
-	}
-	mm->region[mm->n++] = proc->scratch;
-	return 0;
+	proc->mm = mm;
+	proc->mm_next = mm->procs;
+	mm->procs = proc;
 }
 
 int tracee_mm_fresh(struct pcow_process *proc)
@@ -70,8 +57,7 @@ int tracee_mm_fresh(struct pcow_process *proc)
 	if (!mm)
 		return -ENOMEM;
 	mm_leave(proc);
-	mm->refs = 1;
-	proc->mm = mm;
+	mm_join(proc, mm);
 	return 0;
 }
 
@@ -80,17 +66,14 @@ void tracee_mm_share(struct pcow_process *child, const struct pcow_process *pare
 	if (child->mm == parent->mm)
 		return;
 	mm_leave(child);
-	child->mm = parent->mm;
-	child->mm->refs++;
-	if (child->scratch && tracee_mm_add_region(child) < 0)
-		child->scratch = 0; /* not one of the address space's: not used */
+	mm_join(child, parent->mm);
 }
 
 bool tracee_mm_hit(const struct pcow_process *proc, uint64_t addr, uint64_t len,
 		   uint64_t region_size)
 {
-	for (size_t i = 0; i < proc->mm->n; i++)
-		if (addr < proc->mm->region[i] + region_size && addr + len > proc->mm->region[i])
+	for (const struct pcow_process *p = proc->mm->procs; p; p = p->mm_next)
+		if (p->scratch && addr < p->scratch + region_size && addr + len > p->scratch)
 			return true;
 	return false;
 }

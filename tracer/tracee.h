@@ -35,18 +35,18 @@ struct tracer_unwind_thread;
 
 /*
  * An address space: the processes that share it (CLONE_VM without
- * CLONE_THREAD: vfork, posix_spawn, raw clone) and their scratch regions,
- * none of which any of them may unmap or re-protect.
+ * CLONE_THREAD: vfork, posix_spawn, raw clone).  None of them may unmap
+ * or re-protect the scratch region of any of them.
  */
+struct pcow_process;
 struct pcow_mm {
-	int refs;	  /* processes in it */
-	size_t n, cap;
-	uint64_t *region; /* the scratch regions mapped in it */
+	struct pcow_process *procs; /* linked by mm_next */
 };
 
 struct pcow_process {
 	pid_t tgid;
-	struct pcow_mm *mm; /* never NULL */
+	struct pcow_mm *mm;		  /* never NULL */
+	struct pcow_process *mm_next; /* the next process of mm */
 	int refs;     /* tracees pointing here */
 	int mem_fd;   /* /proc/TGID/mem opened for the fallback reader, or -1 */
 	bool execed;  /* has executed a program since pcow saw it appear */
@@ -174,8 +174,6 @@ void tracee_call_reset(struct pcow_call *call);
 /* Let go of the scratch region's slot t's call holds (tracer/loop.c). */
 void tracee_scratch_release(struct pcow_tracee *t);
 
-/* The scratch region proc just mapped belongs to its address space. */
-int tracee_mm_add_region(struct pcow_process *proc);
 /* proc executed a program: a new address space of its own.  -ENOMEM. */
 int tracee_mm_fresh(struct pcow_process *proc);
 /* child was made by CLONE_VM without CLONE_THREAD: it shares parent's. */

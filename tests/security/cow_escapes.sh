@@ -167,6 +167,10 @@ expect_eq "no region, one thread: the real file is untouched" "orig" "$(cat r/sw
 # region of its own there; the other may not make it writable either.
 expect_eq "clone(CLONE_VM): both regions refused to the parent" "regions 2 refused 2" \
 	"$("$PCOW" trace -q --store st --cow "$T/r" -- "$PROGS/toctou" --vm-sibling)"
+# Under a narrower --log the seccomp filter must still stop at clone, or
+# pcow takes the child for a fork and guards only its own region.
+expect_eq "clone(CLONE_VM) under --log=file: both regions refused" "regions 2 refused 2" \
+	"$("$PCOW" trace -q --log=file --store st --cow "$T/r" -- "$PROGS/toctou" --vm-sibling)"
 
 # The program cannot kill pcow (its parent, here): refused, logged, and
 # pcow finishes the run.
