@@ -54,19 +54,26 @@ static int sibling(void *arg)
 	return 0;
 }
 
-/* The 4 MiB read-only anonymous mappings: pcow's scratch regions. */
+/*
+ * pcow's scratch regions: read-only anonymous memory in 4 MiB pieces.
+ * Two regions mapped side by side are one mapping in /proc/self/maps
+ * (the kernel merges them), so each 4 MiB of one counts.
+ */
 static size_t regions(unsigned long *found, size_t max)
 {
+	const unsigned long size = 4ul << 20;
 	unsigned long lo, hi;
 	char line[512], perms[8];
 	size_t n = 0;
 	FILE *maps = fopen("/proc/self/maps", "r");
 
-	while (maps && fgets(line, sizeof(line), maps) && n < max) {
+	while (maps && fgets(line, sizeof(line), maps)) {
 		int fields = sscanf(line, "%lx-%lx %7s %*s %*s 0", &lo, &hi, perms);
 
-		if (fields == 3 && hi - lo == 4 << 20 && !strcmp(perms, "r--p") &&
-		    strlen(line) < 60)
+		if (fields != 3 || (hi - lo) % size || strcmp(perms, "r--p") ||
+		    strlen(line) >= 60)
+			continue;
+		for (; lo < hi && n < max; lo += size)
 			found[n++] = lo;
 	}
 	if (maps)
@@ -102,11 +109,9 @@ static const char *result(int r)
 
 int main(int argc, char **argv)
 {
-	unsigned long lo, hi, found = 0;
-	char line[512], perms[8];
+	unsigned long found = 0;
 	long n, opens = 0;
 	pthread_t th;
-	FILE *maps;
 
 	if (argc == 2 && !strcmp(argv[1], "--vm-sibling"))
 		return vm_sibling();
@@ -131,19 +136,7 @@ int main(int argc, char **argv)
 	pthread_join(th, NULL);
 	printf("opens %s\n", opens > 0 ? "some" : "none");
 
-	maps = fopen("/proc/self/maps", "r");
-	while (maps && fgets(line, sizeof(line), maps)) {
-		int fields = sscanf(line, "%lx-%lx %7s %*s %*s 0", &lo, &hi, perms);
-
-		if (fields == 3 && hi - lo == 4 << 20 && !strcmp(perms, "r--p") &&
-		    strlen(line) < 60) {
-			found = lo;
-			break;
-		}
-	}
-	if (maps)
-		fclose(maps);
-	if (!found) {
+	if (!regions(&found, 1)) {
 		printf("munmap none\nmprotect none\n");
 		return 0;
 	}
