@@ -12,7 +12,9 @@
  *   readlink, getcwd  the bytes (an O_TMPFILE's "/#INODE (deleted)" link
  *                     but for the inode number, unless --strict);
  *   getdents          each listing as a set of (name, type), when the program
- *                     reached its end; the counts only as "more" or "end";
+ *                     reached its end, gathered by open file description
+ *                     (the result's stream: dups and a fork's copies share
+ *                     it); the counts only as "more" or "end";
  *                     a listing read from a position after the start (seekdir
  *                     to a telldir), by its number of entries and the types of
  *                     the names in both;

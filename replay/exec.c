@@ -686,6 +686,7 @@ int replay_result_read(FILE *in, struct replay_result *r)
 struct xfiles {
 	int refs;
 	int *map;	/* program's fd → executor's fd, -1 none */
+	uint32_t *sid;	/* program's fd → its open file description (a stream id), 0 none */
 	size_t cap;
 };
 
@@ -717,6 +718,7 @@ struct exec {
 	size_t n_procs, cap_procs;
 	struct xproc *cur;	/* whose cwd and umask are the executor's now */
 	size_t n_threads;	/* procs that are threads with tables of their own */
+	uint32_t last_sid;	/* the stream id of the newest open file description */
 	bool setid;		/* root: the executor takes on each process's credentials */
 	struct xcred cred;	/* the executor's credentials now (when setid) */
 	unsigned char *out;
@@ -739,6 +741,7 @@ static void files_put(struct xfiles *f)
 		if (f->map[i] >= 0)
 			close(f->map[i]);
 	free(f->map);
+	free(f->sid);
 	free(f);
 }
 
@@ -747,27 +750,48 @@ static int files_get(const struct xfiles *f, int fd)
 	return fd >= 0 && (size_t)fd < f->cap ? f->map[fd] : -1;
 }
 
-/* Map fd to real (closing what it mapped before); -ENOMEM. */
-static int files_set(struct xfiles *f, int fd, int real)
+/*
+ * The open file description fd refers to, as a stream id: descriptors
+ * made by dup, fcntl(F_DUPFD) and fork share their original's, as they
+ * share its position (a directory listing begun through one goes on
+ * through the other); 0 for none.
+ */
+static uint32_t files_sid(const struct xfiles *f, int fd)
+{
+	return fd >= 0 && (size_t)fd < f->cap && f->map[fd] >= 0 ? f->sid[fd] : 0;
+}
+
+/*
+ * Map fd to real, of the open file description sid (closing what it
+ * mapped before); -ENOMEM.
+ */
+static int files_set(struct xfiles *f, int fd, int real, uint32_t sid)
 {
 	if (fd < 0)
 		return 0;
 	if ((size_t)fd >= f->cap) {
 		size_t cap = f->cap ? f->cap : 64;
+		uint32_t *ns;
 		int *n;
 
 		while (cap <= (size_t)fd)
 			cap *= 2;
+		if (!(ns = realloc(f->sid, cap * sizeof(*ns))))
+			return -ENOMEM;
+		f->sid = ns;
 		if (!(n = realloc(f->map, cap * sizeof(*n))))
 			return -ENOMEM;
-		for (size_t i = f->cap; i < cap; i++)
+		for (size_t i = f->cap; i < cap; i++) {
 			n[i] = -1;
+			ns[i] = 0;
+		}
 		f->map = n;
 		f->cap = cap;
 	}
 	if (f->map[fd] >= 0 && f->map[fd] != real)
 		close(f->map[fd]);
 	f->map[fd] = real;
+	f->sid[fd] = real >= 0 ? sid : 0;
 	return 0;
 }
 
@@ -788,7 +812,7 @@ static struct xfiles *files_copy(const struct xfiles *f)
 
 				if (fl > 0)
 					fcntl(d, F_SETFD, fl);
-				files_set(n, (int)i, d);
+				files_set(n, (int)i, d, f->sid[i]);
 			}
 		}
 	return n;
@@ -1299,7 +1323,7 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 		if (real < 0) {
 			/* Not a file replay knows: newfd is no longer one either. */
 			if (st->ret >= 0 && st->nr != __NR_dup)
-				files_set(p->files, newfd, -1);
+				files_set(p->files, newfd, -1, 0);
 			r->status = REPLAY_SKIPPED;
 			return true;
 		}
@@ -1313,7 +1337,7 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 			  0);
 		r->ret = d < 0 ? -errno : newfd;
 		if (d >= 0 && st->ret >= 0)
-			files_set(p->files, (int)st->ret, d);
+			files_set(p->files, (int)st->ret, d, files_sid(p->files, fd));
 		else if (d >= 0)
 			close(d);
 		return true;
@@ -1330,7 +1354,7 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 
 			r->ret = d < 0 ? -errno : st->ret;
 			if (d >= 0 && st->ret >= 0)
-				files_set(p->files, (int)st->ret, d);
+				files_set(p->files, (int)st->ret, d, files_sid(p->files, fd));
 			else if (d >= 0)
 				close(d);
 		} else if (cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL || cmd == F_SETFL) {
@@ -1372,14 +1396,14 @@ static bool state_step(struct exec *x, struct xproc *p, const struct replay_step
 		/* AF_UNIX only: their names are files; the rest are not replayed. */
 		if (st->args[0] != AF_UNIX) {
 			if (st->ret >= 0)
-				files_set(p->files, (int)st->ret, -1);
+				files_set(p->files, (int)st->ret, -1, 0);
 			r->status = REPLAY_SKIPPED;
 			return true;
 		}
 		real = socket(AF_UNIX, (int)st->args[1], (int)st->args[2]);
 		r->ret = real < 0 ? -errno : st->ret;
 		if (real >= 0 && st->ret >= 0)
-			files_set(p->files, (int)st->ret, real);
+			files_set(p->files, (int)st->ret, real, ++x->last_sid);
 		else if (real >= 0)
 			close(real);
 		return true;
@@ -1542,7 +1566,7 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 		r->status = REPLAY_SKIPPED;
 		return;
 	}
-	r->stream = (uint32_t)files_get(p->files, fd0);
+	r->stream = files_sid(p->files, fd0);
 
 	switch (st->nr) {
 	case __NR_readv:
@@ -1641,11 +1665,11 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 
 	if (is_open_call(st->nr)) {
 		if (r->ret >= 0 && st->ret >= 0)
-			files_set(p->files, (int)st->ret, (int)r->ret);
+			files_set(p->files, (int)st->ret, (int)r->ret, ++x->last_sid);
 		else if (r->ret >= 0)
 			close((int)r->ret);
 		else if (st->ret >= 0)
-			files_set(p->files, (int)st->ret, -1);
+			files_set(p->files, (int)st->ret, -1, 0);
 		return;
 	}
 	if ((st->nr == __NR_chdir || st->nr == __NR_fchdir) && r->ret == 0) {

@@ -155,6 +155,28 @@ cp "$T/ts/log.db" m.db && sql m.db "UPDATE calldata SET data = CAST(replace(CAST
 st=$?
 expect_one "an O_TMPFILE link in another directory" "$s" result
 
+# A listing begun through one descriptor and ended through its dup (one
+# open file description) is one listing, whatever the file systems' orders:
+# the log is changed so that the recorded first call returned every name
+# and the dup's call the end, as a file system in another order would
+# split it.  Replayed, the dup's call reads what this file system left:
+# no divergence.  (It was compared as a listing of its own, and the
+# names the first call took here were "missing".)
+trace_case dir_dup_fork "$T/dt" "$T/ds"
+"$PCOW" replay "$T/ds" >d.out 2>&1
+expect_eq "listings through dup'd descriptors: no divergence" 0 $?
+s1=$(sql "$T/ds/log.db" "SELECT max(seq) FROM syscall WHERE name = 'getdents64' AND arg2 = 64")
+s2=$(sql "$T/ds/log.db" "SELECT min(seq) FROM syscall WHERE name = 'getdents64' AND seq > $s1")
+[ -n "$s1" ] && [ -n "$s2" ] || harness "no getdents64 of 64 bytes and one after it"
+cp "$T/ds/log.db" m.db && sql m.db "UPDATE calldata SET data = data ||
+	(SELECT data FROM calldata WHERE seq = $s2) WHERE seq = $s1;
+	UPDATE calldata SET data = X'' WHERE seq = $s2; UPDATE call SET ret = 0 WHERE seq = $s2" \
+	>/dev/null || harness "SQL failed"
+"$PCOW" replay m.db >m.out 2>&1
+st=$?
+expect_eq "a listing split elsewhere, ended through the dup: no divergence" 0 "$st"
+[ "$st" = 0 ] || sed 's/^/    /' m.out | head -8
+
 # --max, the text form, the stored divergences
 mutate "text form" "UPDATE call SET ret = -13 WHERE seq = $(seq_of "name = 'openat' AND args LIKE '%\"missing\"%'")"
 "$PCOW" replay m.db >m.txt 2>/dev/null
