@@ -153,7 +153,9 @@ cp "$T/ts/log.db" m.db && sql m.db "UPDATE calldata SET data = CAST(replace(CAST
 	'/base/dir/#', '/base/dix/#') AS BLOB) WHERE seq = $s" >/dev/null || harness "SQL failed"
 "$PCOW" replay m.db --json >m.out 2>m.err
 st=$?
-expect_one "an O_TMPFILE link in another directory" "$s" result
+# (the result, the link's length, differs unless this file system's inode
+# number has as many digits as the recorded one; then the target does)
+expect_one "an O_TMPFILE link in another directory" "$s" "(result|target)"
 
 # A listing begun through one descriptor and ended through its dup (one
 # open file description) is one listing, whatever the file systems' orders:
