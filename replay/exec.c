@@ -40,6 +40,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+
 #include "cow/cow.h"
 #include "emu/replayrec.h"
 #include "emu/syscalls.h"
@@ -1541,6 +1543,36 @@ static int64_t access_by_real_ids(struct exec *x, struct xproc *p, const struct 
 	set_cred(x, &p->cred);
 	return ret;
 }
+/*
+ * A result the recording's mounts made, which the scratch tree (one file
+ * system, under the replay's own root) cannot give again: an openat2 with
+ * RESOLVE_NO_XDEV that failed with EXDEV crossed a mount (into one, out
+ * by "..", an absolute link from another mount than the root's, a magic
+ * link); a rename, rmdir or unlink that failed with EBUSY named a mount
+ * point (fs/namei.c is_local_mountpoint).  Neither changed anything.
+ */
+static bool mount_dependent(const struct replay_step *st)
+{
+	struct open_how how;
+
+	switch (st->nr) {
+	case __NR_openat2:
+		if (st->ret != -EXDEV || st->data_len < sizeof(how))
+			return false;
+		memcpy(&how, st->data, sizeof(how));
+		return how.resolve & RESOLVE_NO_XDEV;
+	case __NR_rename:
+	case __NR_renameat:
+	case __NR_renameat2:
+	case __NR_rmdir:
+	case __NR_unlink:
+	case __NR_unlinkat:
+		return st->ret == -EBUSY;
+	default:
+		return false;
+	}
+}
+
 
 static void run_step(struct exec *x, const struct replay_step *st, struct replay_result *r)
 {
@@ -1555,7 +1587,8 @@ static void run_step(struct exec *x, const struct replay_step *st, struct replay
 	long nr = st->nr;
 
 	/* Only what the recorder records: a forged plan runs nothing else (chroot, mount ...). */
-	if (!p || !sc || st->data_lost || emu_replay_kind(EMU_ABI_X86_64, st->nr) == EMU_RK_NONE) {
+	if (!p || !sc || st->data_lost || emu_replay_kind(EMU_ABI_X86_64, st->nr) == EMU_RK_NONE ||
+	    mount_dependent(st)) {
 		r->status = REPLAY_SKIPPED;
 		return;
 	}
