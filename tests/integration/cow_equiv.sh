@@ -31,10 +31,12 @@ snap() {
 }
 
 # PEEK: what other programs see of the tree, with the tree as cwd (a
-# directory's size and blocks depend on the file system's history: left out)
+# directory's size and blocks depend on the file system's history: left
+# out, and so is ls's column alignment, which the widest size sets: every
+# line is rebuilt with single spaces)
 PEEK='find . | LC_ALL=C sort
 find . -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum
-ls -lnR --time-style=+ . | awk '\''/^total / { next } /^d/ { $5 = "-" } { print }'\'''
+ls -lnR --time-style=+ . | awk '\''/^total / { next } /^d/ { $5 = "-" } { $1 = $1; print }'\'''
 
 # same WHAT EXPECTED_FILE ACTUAL_FILE: pass, or fail showing the diff and,
 # for fsops output, which scenarios' lines differ
