@@ -27,11 +27,14 @@ SNAP='{ find . ! -type d -printf "%p %y %m %s\n"; find . -type d -printf "%p %y 
 	LC_ALL=C sort; find . -type f -exec sha256sum {} + | LC_ALL=C sort'
 snap() { (cd "$1" && sh -c "$SNAP"); }
 
-# same WHAT FILE1 FILE2: pass, or fail with the diff
+# same WHAT FILE1 FILE2: pass, or fail with the diff (and what the run that
+# read FILE2 back printed on stderr, if anything)
 same() {
 	if cmp -s "$2" "$3"; then pass "$1"; return; fi
 	fail "$1"
 	diff -u "$2" "$3" | sed -n '3,40s/^/    /p'
+	[ -s "$3.err" ] && sed -n '1,10s/^/    stderr: /p' "$3.err"
+	return 0
 }
 
 # traced STORE SCOPE CMD...: CMD under pcow with copy-on-write limited to SCOPE;
