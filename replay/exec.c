@@ -793,7 +793,7 @@ static int files_set(struct xfiles *f, int fd, int real, uint32_t sid)
 	if (f->map[fd] >= 0 && f->map[fd] != real)
 		close(f->map[fd]);
 	f->map[fd] = real;
-	f->sid[fd] = real >= 0 ? sid : 0;
+	f->sid[fd] = sid;
 	return 0;
 }
 

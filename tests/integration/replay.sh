@@ -24,12 +24,14 @@ expect_match "it prints the summary" '^replayed [0-9]+ calls \([0-9]+ skipped\) 
 expect_match "it names both kernels" 'recorded on Linux .*, on Linux ' "$(cat err)"
 expect_eq "no divergence stored" 0 "$(sql "$T/s/log.db" 'SELECT count(*) FROM divergence')"
 
-# mutate WHAT SQL: copy the log, change it, replay; out in m.out, status in $st
-mutate() {
-	cp "$T/s/log.db" m.db && sql m.db "$2" >/dev/null || harness "$1: SQL failed"
+# mutate_in STORE WHAT SQL: copy STORE's log, change it, replay; out in
+# m.out, status in $st.  mutate WHAT SQL: the same on the main run's.
+mutate_in() {
+	cp "$1/log.db" m.db && sql m.db "$3" >/dev/null || harness "$2: SQL failed"
 	"$PCOW" replay m.db --json >m.out 2>m.err
 	st=$?
 }
+mutate() { mutate_in "$T/s" "$@"; }
 
 # expect_one WHAT SEQ FIELD: exactly one divergence, at SEQ, in FIELD
 expect_one() {
@@ -105,10 +107,7 @@ expect_match "a run loaded in two halves: every call replayed" \
 	'^replayed 2[0-9]{4} calls \([0-9]+ skipped\) on Linux [^ ]+: 0 divergences$' "$(cat out)"
 s=$(sql "$T/sl/log.db" "SELECT max(seq) FROM syscall WHERE args LIKE '%\"nothere\"%'")
 [ -n "$s" ] || harness "no stat of nothere"
-cp "$T/sl/log.db" m.db && sql m.db "UPDATE call SET ret = -13 WHERE seq = $s" >/dev/null ||
-	harness "SQL failed"
-"$PCOW" replay m.db --json >m.out 2>m.err
-st=$?
+mutate_in "$T/sl" "the second half" "UPDATE call SET ret = -13 WHERE seq = $s"
 expect_one "a result changed in the second half" "$s" result
 
 # Credentials: a process that drops to nobody is replayed as nobody from
@@ -129,10 +128,8 @@ if [ "$(id -u)" = 0 ]; then
 	u=$(sql "$T/cs/log.db" "SELECT max(seq) FROM syscall WHERE name = 'setresuid'")
 	s=$(sql "$T/cs/log.db" "SELECT min(seq) FROM syscall WHERE name = 'openat' AND args LIKE '%noperm.txt%'")
 	[ -n "$u" ] && [ -n "$s" ] || harness "no setresuid or open of noperm.txt"
-	cp "$T/cs/log.db" m.db && sql m.db "UPDATE calldata SET data = zeroblob(20) WHERE seq = $u" >/dev/null ||
-		harness "SQL failed"
-	"$PCOW" replay m.db --json >m.out 2>m.err
-	expect_eq "credentials made root in the log: exit 1" 1 $?
+	mutate_in "$T/cs" "credentials" "UPDATE calldata SET data = zeroblob(20) WHERE seq = $u"
+	expect_eq "credentials made root in the log: exit 1" 1 "$st"
 	expect_match "credentials made root: the first EACCES open is reported" \
 		"^\{\"seq\":$s,.*\"field\":\"result\",\"recorded\":\"-1 EACCES" "$(head -1 m.out)"
 else
@@ -149,10 +146,8 @@ s=$(sql "$T/ts/log.db" "SELECT min(seq) FROM syscall WHERE name = 'readlink' AND
 "$PCOW" replay "$T/ts" --strict --json >t.out 2>&1
 expect_match "readlink of an O_TMPFILE descriptor, --strict: the inode differs" \
 	"\{\"seq\":$s,.*\"field\":\"(result|target)\"" "$(cat t.out)"
-cp "$T/ts/log.db" m.db && sql m.db "UPDATE calldata SET data = CAST(replace(CAST(data AS TEXT),
-	'/base/dir/#', '/base/dix/#') AS BLOB) WHERE seq = $s" >/dev/null || harness "SQL failed"
-"$PCOW" replay m.db --json >m.out 2>m.err
-st=$?
+mutate_in "$T/ts" "an O_TMPFILE link" "UPDATE calldata SET data = CAST(replace(CAST(data AS TEXT),
+	'/base/dir/#', '/base/dix/#') AS BLOB) WHERE seq = $s"
 # (the result, the link's length, differs unless this file system's inode
 # number has as many digits as the recorded one; then the target does)
 expect_one "an O_TMPFILE link in another directory" "$s" "(result|target)"
@@ -170,12 +165,9 @@ expect_eq "listings through dup'd descriptors: no divergence" 0 $?
 s1=$(sql "$T/ds/log.db" "SELECT max(seq) FROM syscall WHERE name = 'getdents64' AND arg2 = 64")
 s2=$(sql "$T/ds/log.db" "SELECT min(seq) FROM syscall WHERE name = 'getdents64' AND seq > $s1")
 [ -n "$s1" ] && [ -n "$s2" ] || harness "no getdents64 of 64 bytes and one after it"
-cp "$T/ds/log.db" m.db && sql m.db "UPDATE calldata SET data = data ||
+mutate_in "$T/ds" "a listing split elsewhere" "UPDATE calldata SET data = data ||
 	(SELECT data FROM calldata WHERE seq = $s2) WHERE seq = $s1;
-	UPDATE calldata SET data = X'' WHERE seq = $s2; UPDATE call SET ret = 0 WHERE seq = $s2" \
-	>/dev/null || harness "SQL failed"
-"$PCOW" replay m.db >m.out 2>&1
-st=$?
+	UPDATE calldata SET data = X'' WHERE seq = $s2; UPDATE call SET ret = 0 WHERE seq = $s2"
 expect_eq "a listing split elsewhere, ended through the dup: no divergence" 0 "$st"
 [ "$st" = 0 ] || sed 's/^/    /' m.out | head -8
 
