@@ -267,6 +267,56 @@ mode_t cw_umask_of(struct ctx *x)
 
 /* ------------------------------------------------------ directories */
 
+/*
+ * A descriptor of a directory in the scope gets the state its listing is
+ * merged in, one per open file description (dup and fork share it); a
+ * listing the kernel has begun (native) stays the kernel's.
+ */
+static void give_dir_state(struct emu_cow *ec, struct emu_files *files, int fd,
+			   const char *vpath, bool native)
+{
+	const struct emu_fd *f = emu_files_get(files, fd);
+	struct dir_state *ds;
+
+	if (!f || f->dir || cw_special_path(ec, vpath) ||
+	    cow_scope_of(ec->store, vpath) != COW_SCOPE_COW)
+		return;
+	ds = calloc(1, sizeof(*ds));
+	if (!ds)
+		return;
+	ds->native = native;
+	emu_files_set_dir(files, fd, &ds->ref);
+}
+
+/*
+ * A descriptor pcow saw no open of (one received over a unix socket from
+ * a process pcow does not trace) enters the table under the name the
+ * kernel gives it, so that a listing through it is merged and fchdir to
+ * it moves the cwd, as for any other.  NULL when it names no file.
+ */
+static struct emu_fd *adopt_fd(struct emu_cow *ec, const struct emu_cow_call *c, int fd)
+{
+	char name[CW_FD_NAME], path[PATH_MAX];
+	unsigned flags;
+	struct stat st;
+	int64_t pos;
+	bool moved;
+	ssize_t n;
+
+	if (!c->files)
+		return NULL;
+	n = cw_fd_real(c->tid, fd, name, path, sizeof(path));
+	if (n < 0 || cw_deleted_target(path, (size_t)n) || !cw_fd_info(c->tid, fd, &pos, &flags))
+		return NULL;
+	moved = cw_upper_to_virtual(ec, path);
+	if (emu_files_set(c->files, fd, path, flags & O_CLOEXEC) < 0 ||
+	    emu_files_set_vpath(c->files, fd, path, moved) < 0)
+		return NULL;
+	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode))
+		give_dir_state(ec, c->files, fd, path, pos != 0);
+	return emu_files_get(c->files, fd);
+}
+
 static struct dir_state *dir_of(struct ctx *x, int fd)
 {
 	struct emu_fd *f = emu_files_get(x->c->files, fd);
@@ -281,11 +331,14 @@ static struct dir_state *dir_of(struct ctx *x, int fd)
 static int do_getdents(struct ctx *x, int fd, uint64_t buf, uint64_t count, bool wide)
 {
 	struct emu_fd *f = emu_files_get(x->c->files, fd);
-	struct dir_state *ds = f ? dir_state_of(f->dir) : NULL;
+	struct dir_state *ds;
 	char *out;
 	size_t used = 0;
 	int err;
 
+	if (!f && cow_entry_count(x->ec->store) != 0)
+		f = adopt_fd(x->ec, x->c, fd);
+	ds = f ? dir_state_of(f->dir) : NULL;
 	if (!ds || ds->native)
 		return DB_ACTION_PASS;
 	if (!ds->snap) {
@@ -1177,14 +1230,8 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 			break; /* keep the descriptor table's own path */
 		if (emu_files_set_vpath(c->files, (int)result, pend->vpath, pend->moved) < 0)
 			break;
-		if (pend->is_dir && !cw_special_path(ec, pend->vpath) &&
-		    cow_scope_of(ec->store, pend->vpath) == COW_SCOPE_COW && !f->dir) {
-			/* A new open file description: dup and fork share it. */
-			struct dir_state *ds = calloc(1, sizeof(*ds));
-
-			if (ds)
-				emu_files_set_dir(c->files, (int)result, &ds->ref);
-		}
+		if (pend->is_dir)
+			give_dir_state(ec, c->files, (int)result, pend->vpath, false);
 		break;
 	}
 	case PEND_CHDIR:
@@ -1203,6 +1250,9 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 		break;
 	case PEND_FCHDIR: {
 		const struct emu_fd *f = emu_files_get(c->files, (int)c->args[0]);
+
+		if (!f && result == 0)
+			f = adopt_fd(ec, c, (int)c->args[0]);
 
 		if (result < 0 || !c->fs || !f)
 			break;

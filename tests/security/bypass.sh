@@ -72,10 +72,16 @@ expect_eq "after commit the tree equals the native run's" \
 # as denied; a read-only one and one of a file outside the scope work.
 # Natively the first writes the file: the attack is real.
 mkdir fp && echo orig >fp/f && echo orig >fp/n && : >out/o || harness "fdpass files"
-fdpass() { # fdpass NAME REAL [pcow trace options | "native"] [mmsg]
-	"$PROGS/fdpass" serve "$T/fp/$1.sock" "$2" "$T/out/o" >"fp/$1.srv" 2>&1 &
+# serve NAME MODE ARG...: an untraced fdpass MODE on fp/NAME.sock, listening
+serve() {
+	n=$1 m=$2
+	shift 2
+	"$PROGS/fdpass" "$m" "$T/fp/$n.sock" "$@" >"fp/$n.srv" 2>&1 &
 	i=0
-	while [ ! -S "fp/$1.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ ! -S "fp/$n.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+fdpass() { # fdpass NAME REAL [pcow trace options | "native"] [mmsg]
+	serve "$1" serve "$2" "$T/out/o"
 	if [ "$3" = native ]; then
 		"$PROGS/fdpass" recv "$T/fp/$1.sock" ${4:-}
 	else
@@ -97,4 +103,26 @@ done
 expect_eq "fd passing: the real file is unchanged" "orig" "$(cat fp/f)"
 expect_match "fd passing: the recvmsg is logged as denied" 'recvmsg\(.*\) = 1 \(denied\)' \
 	"$("$PCOW" log st-all)"
+
+# A directory descriptor from a process pcow does not trace: pcow saw no
+# open of it, yet a listing through it must be the merged one, and fchdir
+# to it must move the directory relative names start from.  Before: the
+# real listing, without the overlay's file, and open("new") looked in the
+# old cwd (ENOENT).
+mkdir fp/d && : >fp/d/old || harness "fdpass dir"
+serve dn servedir "$T/fp/d"
+(cd fp && sh -c 'echo top >d/new && exec "$1" recvdir "$2"' sh "$PROGS/fdpass" "$T/fp/dn.sock") \
+	>fpdir.native 2>&1
+wait
+rm fp/d/new
+serve dc servedir "$T/fp/d"
+(cd fp && "$PCOW" trace -q --store "$T/st-dir" --cow "$T/fp" -- \
+	sh -c 'echo top >d/new && exec "$1" recvdir "$2"' sh "$PROGS/fdpass" "$T/fp/dc.sock") \
+	>fpdir.cow 2>&1
+wait
+expect_match "a received directory descriptor: natively, the new file is listed" '^entry new$' \
+	"$(cat fpdir.native)"
+expect_eq "a received directory descriptor: listing and fchdir as natively" \
+	"$(cat fpdir.native)" "$(cat fpdir.cow)"
+expect_eq "a received directory descriptor: the real directory is unchanged" "old" "$(ls fp/d)"
 finish
