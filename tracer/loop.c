@@ -50,6 +50,12 @@
 
 extern char **environ;
 
+/* What waitpid gave. */
+struct wait_status {
+	pid_t pid;
+	int status;
+};
+
 struct loop {
 	const struct tracer_config *cfg;
 	struct tracer_result *res;
@@ -60,6 +66,11 @@ struct loop {
 	bool interactive;  /* pcow owns the terminal: mirror the program's job stops */
 	int fatal;	   /* a pcow error that ends the loop */
 	struct tracer_stacks *stacks; /* --stack, else NULL */
+	pid_t *held;	   /* TRACEE_HELD tasks (hold_unannounced) */
+	size_t n_held, cap_held;
+	bool child_first;  /* PCOW_TEST_CHILD_FIRST (run_child_first) */
+	struct wait_status *batch; /* run_loop's; next_batch is the next to handle */
+	size_t n_batch, cap_batch, next_batch;
 };
 
 /* The pid signals to pcow are forwarded to (read by the signal handler). */
@@ -382,15 +393,100 @@ static void read_status_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 	fclose(f);
 }
 
-/* A stop from a task not in the table: a new child that beat its parent's event. */
-static struct pcow_tracee *add_unannounced(struct loop *l, pid_t tid)
+/*
+ * A stop from a task not in the table: a new child that beat its parent's
+ * event.  *ret_from is the process expected to report it: the thread's
+ * own, else the parent's (under CLONE_PARENT, the parent's parent).
+ */
+static struct pcow_tracee *add_unannounced(struct loop *l, pid_t tid, pid_t *ret_from)
 {
 	struct pcow_tracee *leader;
 	pid_t tgid, ppid;
 
 	read_status_ids(tid, &tgid, &ppid);
 	leader = tgid != tid ? tracee_find(&l->tab, tgid) : NULL;
-	return add_task(l, tid, tgid, leader ? leader->proc : NULL, leader ? tgid : ppid);
+	*ret_from = leader ? tgid : ppid;
+	return add_task(l, tid, tgid, leader ? leader->proc : NULL, *ret_from);
+}
+
+static void on_stop(struct loop *l, struct pcow_tracee *t, int status);
+static int initial_fstate(struct pcow_tracee *t, const char *cwd);
+
+/*
+ * A new task's first stop can reach pcow before its parent's fork event:
+ * the parent was preempted between waking the child and reporting it.
+ * Resumed then, the child would run with no cwd and no descriptor table
+ * (a relative name would fail, an open would go unseen), and the event's
+ * copy of the parent's table would later overwrite what the child had
+ * opened meanwhile.  So, as PRoot does, it stays at that stop until the
+ * event comes (on_new_child).  When no traced process can report it, or
+ * the one that should ends first (killed between its fork and the
+ * event), it goes on with the cwd and descriptors the kernel shows.
+ */
+static void hold_unannounced(struct loop *l, struct pcow_tracee *t, pid_t from, int status)
+{
+	if (!tracee_find(&l->tab, from) || t->tid == from) {
+		on_stop(l, t, status);
+		return;
+	}
+	if (l->n_held == l->cap_held) {
+		size_t cap = l->cap_held ? 2 * l->cap_held : 8;
+		pid_t *h = realloc(l->held, cap * sizeof(*h));
+
+		if (!h) {
+			on_stop(l, t, status); /* no room: the old way */
+			return;
+		}
+		l->held = h;
+		l->cap_held = cap;
+	}
+	l->held[l->n_held++] = t->tid;
+	t->flags |= TRACEE_HELD;
+	t->held_status = status;
+	t->held_for = from;
+}
+
+static void unhold(struct loop *l, struct pcow_tracee *t)
+{
+	for (size_t i = 0; i < l->n_held; i++)
+		if (l->held[i] == t->tid) {
+			l->held[i] = l->held[--l->n_held];
+			break;
+		}
+	t->flags &= ~(unsigned)TRACEE_HELD;
+}
+
+/* Let a held task go on: its first stop is handled now. */
+static void release_held(struct loop *l, struct pcow_tracee *t)
+{
+	char name[64], cwd[PATH_MAX];
+	ssize_t n;
+
+	unhold(l, t);
+	if (!t->fs) {
+		/* No event: what the kernel says. */
+		snprintf(name, sizeof(name), "/proc/%d/cwd", t->tid);
+		n = readlink(name, cwd, sizeof(cwd) - 1);
+		cwd[n > 0 ? n : 0] = '\0';
+		if (initial_fstate(t, cwd[0] == '/' ? cwd : "/") < 0)
+			l->fatal = -ENOMEM;
+	}
+	on_stop(l, t, t->held_status);
+}
+
+/* A task ended: release the held tasks no traced process is left to report. */
+static void release_orphans(struct loop *l)
+{
+	for (size_t i = 0; i < l->n_held;) {
+		struct pcow_tracee *t = tracee_find(&l->tab, l->held[i]);
+
+		if (!t)
+			l->held[i] = l->held[--l->n_held];
+		else if (!tracee_find(&l->tab, t->held_for))
+			release_held(l, t); /* moves the last one to i */
+		else
+			i++;
+	}
 }
 
 /* The flags of the clone or clone3 parent is in, if pcow saw them: true. */
@@ -465,6 +561,8 @@ static void on_new_child(struct loop *l, struct pcow_tracee *parent, int event)
 			inherit_fstate(l, c, parent, event);
 		if (c->proc != parent->proc && shares_memory(parent, event))
 			tracee_mm_share(c->proc, parent->proc);
+		if (c->flags & TRACEE_HELD)
+			release_held(l, c);
 		return;
 	}
 	if (event != PTRACE_EVENT_CLONE) {
@@ -510,8 +608,12 @@ static void on_death(struct loop *l, pid_t tid, int status)
 	finish_unreturned(l, t);
 	proc_event(l, t, DB_PROC_EXIT, 0, shell_status(status));
 	serial_forget(t);
+	if (t->flags & TRACEE_HELD)
+		unhold(l, t);
 	tracee_remove(&l->tab, t);
 	unpark(l);
+	if (l->n_held)
+		release_orphans(l);
 }
 
 /* ------------------------------------------------------------ syscalls */
@@ -932,6 +1034,39 @@ static void on_group_stop(struct loop *l, struct pcow_tracee *t, int sig)
 
 /* ---------------------------------------------------------------- loop */
 
+static int on_status(struct loop *l, pid_t pid, int status);
+
+/*
+ * PCOW_TEST_CHILD_FIRST, for tests/faults/tracee.sh: before handling a
+ * fork event, take the new child's stops until it is held or gone, the
+ * order a loaded machine can give (see hold_unannounced).  The child's
+ * own children are not waited for meanwhile.
+ */
+static void run_child_first(struct loop *l, struct pcow_tracee *parent)
+{
+	unsigned long msg = 0;
+	pid_t child;
+	int status;
+
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, NULL, &msg) < 0)
+		return;
+	child = (pid_t)msg;
+	for (size_t i = l->next_batch; i < l->n_batch; i++)
+		if (l->batch[i].pid == child) {
+			/* Already taken from the kernel: not to be handled twice. */
+			l->batch[i].pid = 0;
+			on_status(l, child, l->batch[i].status);
+		}
+	for (;;) {
+		struct pcow_tracee *c = tracee_find(&l->tab, child);
+
+		if ((c && (c->flags & TRACEE_HELD)) || l->fatal ||
+		    waitpid(child, &status, __WALL) != child)
+			return; /* held, or gone */
+		on_status(l, child, status);
+	}
+}
+
 static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 {
 	int sig = WSTOPSIG(status);
@@ -951,6 +1086,8 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
+		if (l->child_first)
+			run_child_first(l, t);
 		on_new_child(l, t, event);
 		resume(l, t, 0);
 		break;
@@ -1018,9 +1155,13 @@ static int on_status(struct loop *l, pid_t pid, int status)
 		return 0;
 	t = tracee_find(&l->tab, pid);
 	if (!t) {
-		t = add_unannounced(l, pid);
+		pid_t from;
+
+		t = add_unannounced(l, pid, &from);
 		if (!t)
 			return l->fatal ? l->fatal : -ENOMEM;
+		hold_unannounced(l, t, from, status);
+		return l->fatal;
 	}
 	on_stop(l, t, status);
 	return l->fatal;
@@ -1037,8 +1178,6 @@ static int on_status(struct loop *l, pid_t pid, int status)
  */
 static int run_loop(struct loop *l)
 {
-	struct { pid_t pid; int status; } *batch = NULL;
-	size_t n, cap = 0;
 	int err = 0;
 
 	while (!err) {
@@ -1056,44 +1195,47 @@ static int run_loop(struct loop *l)
 			}
 			break;
 		}
-		n = 0;
+		l->n_batch = l->next_batch = 0;
 		do {
-			if (n == cap) {
-				size_t c = cap ? cap * 2 : 64;
-				void *nb = realloc(batch, c * sizeof(*batch));
+			if (l->n_batch == l->cap_batch) {
+				size_t c = l->cap_batch ? l->cap_batch * 2 : 64;
+				void *nb = realloc(l->batch, c * sizeof(*l->batch));
 
 				if (!nb) {
 					err = on_status(l, pid, status); /* no room: this one alone */
 					break;
 				}
-				batch = nb;
-				cap = c;
+				l->batch = nb;
+				l->cap_batch = c;
 			}
-			batch[n].pid = pid;
-			batch[n].status = status;
-			n++;
+			l->batch[l->n_batch].pid = pid;
+			l->batch[l->n_batch].status = status;
+			l->n_batch++;
 		} while (l->tab.count > 1 && /* one task: nothing else can wait */
 			 (pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0);
-		for (size_t i = 0; i < n && !err; i++)
-			err = on_status(l, batch[i].pid, batch[i].status);
+		while (l->next_batch < l->n_batch && !err) {
+			struct wait_status *w = &l->batch[l->next_batch++];
+
+			if (w->pid) /* 0: taken by run_child_first */
+				err = on_status(l, w->pid, w->status);
+		}
 	}
-	free(batch);
+	free(l->batch);
 	return err;
 }
 
 /*
- * The program starts in pcow's working directory with the descriptors it
- * inherits from pcow (read from /proc once; close-on-exec ones are pcow's
- * own pipes and go at the exec).
+ * A task's cwd, and the descriptors it holds as /proc shows them.  The
+ * program starts in pcow's working directory with the descriptors it
+ * inherits from pcow (close-on-exec ones are pcow's own pipes and go at
+ * the exec); a held task no event came for gets its own (release_held).
  */
-static int initial_fstate(struct pcow_tracee *t)
+static int initial_fstate(struct pcow_tracee *t, const char *cwd)
 {
-	char cwd[PATH_MAX], name[64], link[PATH_MAX], info[512];
+	char name[64], link[PATH_MAX], info[512];
 	struct dirent *de;
 	DIR *dir;
 
-	if (!getcwd(cwd, sizeof(cwd)))
-		snprintf(cwd, sizeof(cwd), "/");
 	t->fs = emu_fs_new(cwd);
 	t->files = emu_files_new();
 	if (!t->fs || !t->files)
@@ -1159,6 +1301,7 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 	struct sigaction alarm_sa, saved_alarm;
 	struct spawn_result child;
 	struct pcow_tracee *t;
+	char cwd[PATH_MAX];
 	struct loop l;
 	int err;
 
@@ -1188,6 +1331,7 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 	l.use_info = !cfg->force_regs && arch_probe_syscall_info(child.pid);
 	res->used_syscall_info = l.use_info;
 	l.interactive = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	l.child_first = getenv("PCOW_TEST_CHILD_FIRST") && *getenv("PCOW_TEST_CHILD_FIRST");
 	if (cfg->stack && cfg->writer && !(l.stacks = tracer_stacks_new(cfg->stack, cfg->writer))) {
 		kill(child.pid, SIGKILL);
 		return -ENOMEM;
@@ -1199,7 +1343,9 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 		return -ENOMEM;
 	}
 	t->flags = (t->flags & ~TRACEE_RECORDING) | TRACEE_MAIN | TRACEE_STARTED;
-	if (initial_fstate(t) < 0) {
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
+	if (initial_fstate(t, cwd) < 0) {
 		kill(child.pid, SIGKILL);
 		return -ENOMEM;
 	}
@@ -1218,6 +1364,7 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 	res->exec_errno = spawn_exec_errno(child.err_fd);
 	tracee_table_destroy(&l.tab);
 	tracer_stacks_free(l.stacks);
+	free(l.held);
 	if (err) {
 		/* PTRACE_O_EXITKILL would do it at exit; be explicit. */
 		kill(child.pid, SIGKILL);

@@ -109,6 +109,7 @@ enum tracee_flags {
 	TRACEE_RECORDING = 1 << 2,  /* its calls go to the log */
 	TRACEE_MAIN = 1 << 3,	    /* the process pcow started */
 	TRACEE_LISTENING = 1 << 4,  /* in group-stop, restarted with PTRACE_LISTEN */
+	TRACEE_HELD = 1 << 5,	    /* new, stopped until its parent's fork event (loop.c) */
 };
 
 struct pcow_tracee {
@@ -135,6 +136,9 @@ struct pcow_tracee {
 	/* Parked at its entry until the serial lock is free (loop.c). */
 	struct pcow_tracee *park_next;
 	struct arch_syscall *park_sc; /* malloc'd while parked */
+	/* TRACEE_HELD: the first stop, and the process whose event frees it. */
+	int held_status;
+	pid_t held_for;
 };
 
 /* Open-addressing hash table tid → tracee. */

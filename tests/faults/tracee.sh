@@ -396,4 +396,27 @@ for v in other recreated self self2; do
 	expect_eq "deadcwd $v: the real scope/scope is empty" "" "$(ls -A "$c/w/scope/scope")"
 done
 
+# A new task whose first stop reaches pcow before its parent's fork event
+# (the parent preempted in between; PCOW_TEST_CHILD_FIRST gives that order
+# every time) waits for the event.  Let run, it had no cwd and no
+# descriptor table: a relative name missed the overlay (ENOENT), a
+# directory it opened was listed without the overlay's file, and its
+# mkdir went into the cwd of no one.  Each way is checked both orders.
+for order in usual child-first; do
+	n="$T/ff-native" c="$T/ff-cow"
+	rm -rf "$n" "$c" "$c.store"
+	mkdir -p "$n/d" "$c/d" && echo real >"$n/d/old" && echo real >"$c/d/old" ||
+		harness "forkfirst trees"
+	(cd "$n/d" && "$F" forkfirst .) >ff.native 2>&1
+	first=
+	[ $order = child-first ] && first=1
+	(cd "$c/d" && PCOW_TEST_CHILD_FIRST=$first traced "$c.store" "$c" "$F" forkfirst .) \
+		>ff.cow 2>&1
+	same "forkfirst ($order): what the thread, the child and the parent saw" ff.native ff.cow
+	snap "$n" >ff.snap
+	merged "$c.store" "$c" ff.merged
+	same "forkfirst ($order): the overlay equals the native tree" ff.snap ff.merged
+	expect_eq "forkfirst ($order): the real tree is unchanged" "old" "$(ls "$c/d")"
+done
+
 finish

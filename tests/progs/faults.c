@@ -32,6 +32,11 @@
  *                                   try relative names; with DIR2 (a path
  *                                   relative to DIR's parent) the program
  *                                   itself removes DIR with rmdir("../DIR2")
+ *   forkfirst DIR                   in DIR, write "new"; a thread, then a
+ *                                   forked child read it by relative name
+ *                                   and through the parent's descriptor of
+ *                                   DIR, and list DIR; the child makes
+ *                                   kid/deep; the parent lists DIR again
  *   grow DIR                        under `--quota 1M`: grow files in DIR by
  *                                   truncate, fallocate, pwritev,
  *                                   copy_file_range, sendfile and splice (DIR/big
@@ -47,6 +52,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -549,6 +555,97 @@ static int do_deadcwd(char **av, int ac)
 	return 0;
 }
 
+/* ---------------------------------------------------------- forkfirst */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "TAG: names a b c" for the directory open at fd (sorted). */
+static void print_names(const char *tag, int fd)
+{
+	char buf[4096], *names[64];
+	size_t n = 0;
+	long r;
+
+	while ((r = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < r && n < 64;) {
+			unsigned short reclen; /* linux_dirent64: d_reclen at 16, d_name at 19 */
+
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			names[n++] = strdup(buf + off + 19);
+			off += reclen;
+		}
+	qsort(names, n, sizeof(*names), by_name);
+	printf("%s: names", tag);
+	for (size_t i = 0; i < n; i++) {
+		printf(" %s", names[i]);
+		free(names[i]);
+	}
+	printf(r < 0 ? " (getdents64 = %s)\n" : "\n", res(r, errno));
+}
+
+static int first_dirfd; /* the parent's descriptor of DIR */
+
+static void *look(void *tag)
+{
+	char buf[64] = "";
+	struct stat st;
+	long r;
+	int fd;
+
+	r = fstatat(first_dirfd, "new", &st, 0);
+	printf("%s: fstatat(dirfd, new) = %s size %ld\n", (char *)tag, res(r, errno),
+	       r ? -1L : (long)st.st_size);
+	fd = open("new", O_RDONLY);
+	r = fd < 0 ? fd : read(fd, buf, sizeof(buf) - 1);
+	printf("%s: read(new) = %s \"%.*s\"\n", (char *)tag, res(r, errno),
+	       (int)strcspn(buf, "\n"), buf);
+	if (fd >= 0)
+		close(fd);
+	fd = open(".", O_RDONLY | O_DIRECTORY);
+	print_names(tag, fd);
+	close(fd);
+	fflush(stdout);
+	return NULL;
+}
+
+static int do_forkfirst(char **av)
+{
+	pthread_t th;
+	pid_t pid;
+	int fd, status;
+
+	if (chdir(av[0]) < 0)
+		die(av[0]);
+	first_dirfd = open(".", O_RDONLY | O_DIRECTORY);
+	fd = open("new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (first_dirfd < 0 || fd < 0 || write(fd, "from the parent\n", 16) != 16)
+		die("new");
+	close(fd);
+	fflush(stdout);
+	if (pthread_create(&th, NULL, look, (void *)(uintptr_t)"thread") ||
+	    pthread_join(th, NULL))
+		die("thread");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		look((void *)(uintptr_t)"child");
+		printf("child: mkdir(kid) = %s\n", res(mkdir("kid", 0755), errno));
+		fd = open("kid/deep", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		printf("child: open(kid/deep) = %s\n", fd < 0 ? res(fd, errno) : "fd");
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	printf("parent: the child exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	look((void *)(uintptr_t)"parent");
+	return 0;
+}
+
 /* --------------------------------------------------------------- grow */
 
 #define KiB 1024L
@@ -687,6 +784,8 @@ int main(int argc, char **argv)
 		return do_closeall(av);
 	if (!strcmp(m, "deadcwd") && (ac == 3 || ac == 4))
 		return do_deadcwd(av, ac);
+	if (!strcmp(m, "forkfirst") && ac == 1)
+		return do_forkfirst(av);
 	if (!strcmp(m, "grow") && ac == 1)
 		return do_grow(av);
 	fprintf(stderr, "usage: faults MODE ARG... (see the source)\n");
