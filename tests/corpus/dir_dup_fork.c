@@ -5,7 +5,8 @@
  * (fs/file.c: one struct file, one f_pos).  Reading to the end through one
  * leaves nothing for the other; lseek(0) on one rewinds the other, in
  * another process too; a listing begun through one ends through the other
- * with every name once, also after the first was closed; dup2 over a
+ * with every name once, also after the first was closed, and when a
+ * forked child ends it; dup2 over a
  * descriptor of another directory lists this one.  (os.scandir(fd) dups
  * its descriptor: shutil.rmtree of a changed directory relies on this.)
  */
@@ -96,6 +97,46 @@ static void child_rewinds(int fd)
 	rewind_fd("child: lseek(fd, 0)", fd);
 }
 
+/*
+ * Fork; the child reads fd to the end and sends the names back through a
+ * pipe, one a line; how many the parent got into names (room: max).
+ */
+static size_t rest_in_child(int fd, char **names, size_t max)
+{
+	char *mine[128], line[512];
+	size_t n = 0, got = 0;
+	int p[2], st;
+	FILE *in;
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		die("pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		FILE *out = fdopen(p[1], "w");
+
+		close(p[0]);
+		if (!out || collect(fd, 4096, 0, mine, &n) < 0)
+			_exit(1);
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "%s\n", mine[i]);
+		_exit(fclose(out) ? 1 : 0);
+	}
+	close(p[1]);
+	in = fdopen(p[0], "r");
+	while (in && got < max && fgets(line, sizeof(line), in)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!(names[got++] = strdup(line)))
+			die("strdup");
+	}
+	if (!in || fclose(in) || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		die("child");
+	return got;
+}
+
 int main(void)
 {
 	char *names[128];
@@ -158,6 +199,16 @@ int main(void)
 	print_names("together", r, names, n);
 	rewind_fd("lseek(dup, 0)", d);
 	ls_fd("ls dup", d);
+
+	/* Begun in the parent, ended in a forked child: each name once. */
+	rewind_fd("lseek(dup, 0)", d);
+	n = 0;
+	r = collect(d, 64, 1, names, &n);
+	printf("getdents64(dup, 64 bytes): %zu entries\n", n);
+	first = n;
+	n += rest_in_child(d, names + n, 128 - n);
+	printf("the rest in a child: %zu entries\n", n - first);
+	print_names("together", r, names, n);
 	close(d);
 	return 0;
 }
