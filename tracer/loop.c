@@ -7,7 +7,8 @@
  *   - PTRACE_EVENT_SECCOMP: a syscall entry selected by the seccomp filter
  *     (the exit is then asked for with PTRACE_SYSCALL);
  *   - PTRACE_EVENT_FORK/VFORK/CLONE: a new task, whose own first stop may
- *     have been seen already (then it was added from /proc/PID/status);
+ *     have been seen already (then it was added from /proc/PID/status and
+ *     held at that stop until now: hold_unannounced);
  *   - PTRACE_EVENT_EXEC: a successful exec; when a non-leader thread
  *     executed, it has taken over the leader's tid (GETEVENTMSG: its old tid)
  *     and the leader's entry goes away unreported;
