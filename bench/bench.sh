@@ -27,7 +27,12 @@
 # pcow-cow figures measured there were traces without copy-on-write.
 #
 # Each cell is the median wall time of RUNS runs (default 5); the tools
-# alternate run by run so drift hits all alike.  "ratio" is against native;
+# alternate run by run so drift hits all alike.  "q1-q3" is the middle
+# half of the runs: on a noisy VM single runs spread wide, and a median
+# inside the other tool's q1-q3 is no difference.  With native and proot
+# in the run, each other tool's overhead over PRoot's is also given as
+# the median of the per-round ratios (tool - native) / (proot - native),
+# which one slow round cannot swing.  "ratio" is against native;
 # for getppid "us/call" is the overhead per call, (tool - native) / calls.
 # "rss" is the peak resident set of the tool's own process in KiB, and
 # "B/call" the size of pcow's log.db per recorded call.
@@ -41,7 +46,7 @@ while [ $# -gt 0 ]; do
 	-n) runs=$2; shift 2 ;;
 	-t) tools=$2; shift 2 ;;
 	-d) base=$2; shift 2 ;;
-	-h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -107,8 +112,18 @@ prefix_of() {
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# quartiles: "Q1-Q3" of the runs, how far single runs spread
+quartiles() {
+	sort -n | awk '{ a[NR] = $1 } END { printf "%.2f-%.2f", a[int((NR + 3) / 4)], a[int((3 * NR + 3) / 4)] }'
+}
+# vs_proot TOOL: the median over runs of (TOOL - native) / (PRoot - native),
+# each run against the native and PRoot runs of the same round
+vs_proot() {
+	paste "$W/$wl.native" "$W/$wl.$1" "$W/$wl.proot" |
+		awk '$3 > $1 { print ($2 - $1) / ($3 - $1) }' | median
+}
 
-printf '%-8s %-12s %9s %7s %9s %8s %7s\n' workload tool seconds ratio us/call rss B/call
+printf '%-8s %-12s %9s %7s %11s %9s %8s %7s\n' workload tool seconds ratio q1-q3 us/call rss B/call
 for wl in $workloads; do
 	setup "$wl"
 	cmd=$(cmd_of "$wl")
@@ -135,7 +150,15 @@ for wl in $workloads; do
 		bpc=$(cat "$W/$wl.$tool.bpc" 2>/dev/null || echo -)
 		[ "$wl" = getppid ] && extra=$(echo "$m $base $N_GETPPID" |
 			awk '{ printf "%.2f", ($1 - $2) * 1e6 / $3 }') || extra=-
-		printf '%-8s %-12s %9s %7s %9s %8s %7s\n' "$wl" "$tool" "$m" \
-			"$(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }')" "$extra" "$rss" "$bpc"
+		printf '%-8s %-12s %9s %7s %11s %9s %8s %7s\n' "$wl" "$tool" "$m" \
+			"$(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }')" \
+			"$(quartiles <"$W/$wl.$tool")" "$extra" "$rss" "$bpc"
 	done
+	case " $tools " in *" proot "*" native "* | *" native "*" proot "*)
+		for tool in $tools; do
+			case "$tool" in native | proot) continue ;; esac
+			printf '%-8s %-12s overhead / PRoot'"'"'s: %s (median of the rounds)\n' \
+				"$wl" "$tool" "$(vs_proot "$tool" | awk '{ printf "%.2f", $1 }')"
+		done ;;
+	esac
 done
