@@ -1253,7 +1253,6 @@ void emu_cow_exit(struct emu_cow *ec, const struct emu_cow_call *c, const struct
 
 		if (!f && result == 0)
 			f = adopt_fd(ec, c, (int)c->args[0]);
-
 		if (result < 0 || !c->fs || !f)
 			break;
 		if (f->vpath) {
