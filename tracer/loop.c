@@ -69,7 +69,7 @@ struct loop {
 	struct tracer_stacks *stacks; /* --stack, else NULL */
 	pid_t *held;	   /* TRACEE_HELD tasks (hold_unannounced) */
 	size_t n_held, cap_held;
-	bool child_first;  /* PCOW_TEST_CHILD_FIRST (run_child_first) */
+	int child_first;   /* PCOW_TEST_CHILD_FIRST: 1, or 2 for "orphan" (run_child_first) */
 	struct wait_status *batch; /* run_loop's; next_batch is the next to handle */
 	size_t n_batch, cap_batch, next_batch;
 };
@@ -1041,16 +1041,18 @@ static int on_status(struct loop *l, pid_t pid, int status);
  * PCOW_TEST_CHILD_FIRST, for tests/faults/tracee.sh: before handling a
  * fork event, take the new child's stops until it is held or gone, the
  * order a loaded machine can give (see hold_unannounced).  The child's
- * own children are not waited for meanwhile.
+ * own children are not waited for meanwhile.  With "orphan", the parent
+ * is then killed as if before its event: false, the event is not to be
+ * handled.
  */
-static void run_child_first(struct loop *l, struct pcow_tracee *parent)
+static bool run_child_first(struct loop *l, struct pcow_tracee *parent)
 {
 	unsigned long msg = 0;
 	pid_t child;
 	int status;
 
 	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, NULL, &msg) < 0)
-		return;
+		return true;
 	child = (pid_t)msg;
 	for (size_t i = l->next_batch; i < l->n_batch; i++)
 		if (l->batch[i].pid == child) {
@@ -1061,9 +1063,13 @@ static void run_child_first(struct loop *l, struct pcow_tracee *parent)
 	for (;;) {
 		struct pcow_tracee *c = tracee_find(&l->tab, child);
 
+		if (c && (c->flags & TRACEE_HELD) && l->child_first == 2) {
+			kill(parent->tid, SIGKILL);
+			return false;
+		}
 		if ((c && (c->flags & TRACEE_HELD)) || l->fatal ||
 		    waitpid(child, &status, __WALL) != child)
-			return; /* held, or gone */
+			return true; /* held, or gone */
 		on_status(l, child, status);
 	}
 }
@@ -1087,8 +1093,8 @@ static void on_stop(struct loop *l, struct pcow_tracee *t, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		if (l->child_first)
-			run_child_first(l, t);
+		if (l->child_first && !run_child_first(l, t))
+			break; /* "orphan": killed, its death comes next */
 		on_new_child(l, t, event);
 		resume(l, t, 0);
 		break;
@@ -1332,7 +1338,8 @@ int tracer_run(const struct tracer_config *cfg, struct tracer_result *res)
 	l.use_info = !cfg->force_regs && arch_probe_syscall_info(child.pid);
 	res->used_syscall_info = l.use_info;
 	l.interactive = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
-	l.child_first = getenv("PCOW_TEST_CHILD_FIRST") && *getenv("PCOW_TEST_CHILD_FIRST");
+	if (getenv("PCOW_TEST_CHILD_FIRST") && *getenv("PCOW_TEST_CHILD_FIRST"))
+		l.child_first = strcmp(getenv("PCOW_TEST_CHILD_FIRST"), "orphan") ? 1 : 2;
 	if (cfg->stack && cfg->writer && !(l.stacks = tracer_stacks_new(cfg->stack, cfg->writer))) {
 		kill(child.pid, SIGKILL);
 		return -ENOMEM;

@@ -419,4 +419,23 @@ for order in usual child-first; do
 	expect_eq "forkfirst ($order): the real tree is unchanged" "old" "$(ls "$c/d")"
 done
 
+# The parent killed between its fork and its event (PCOW_TEST_CHILD_FIRST=
+# orphan): no event will come, and the held child goes on with the cwd and
+# descriptors /proc shows.  Let go with none, it missed the overlay's
+# "new" by relative name and in its listing, and its relative open of
+# "fromchild" went to the kernel, in the real directory.
+n="$T/or-native" c="$T/or-cow"
+rm -rf "$n" "$c" "$c.store"
+mkdir -p "$n/d" "$c/d" && echo real >"$n/d/old" && echo real >"$c/d/old" ||
+	harness "orphan trees"
+(cd "$n/d" && "$F" orphan .) >or.native 2>&1
+(cd "$c/d" && PCOW_TEST_CHILD_FIRST=orphan traced "$c.store" "$c" "$F" orphan .) >or.cow 2>&1
+expect_eq "orphan: pcow exits with the killed parent's status" 137 $?
+grep -v '^parent: not killed$' or.native >or.expected
+same "orphan: the child saw what it sees natively" or.expected or.cow
+snap "$n" >or.snap
+merged "$c.store" "$c" or.merged
+same "orphan: the overlay equals the native tree" or.snap or.merged
+expect_eq "orphan: the real tree is unchanged" "old" "$(ls "$c/d")"
+
 finish

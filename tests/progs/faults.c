@@ -37,6 +37,12 @@
  *                                   and through the parent's descriptor of
  *                                   DIR, and list DIR; the child makes
  *                                   kid/deep; the parent lists DIR again
+ *   orphan DIR                      in DIR, write "new", then fork: the
+ *                                   child writes "fromchild" and reads and
+ *                                   lists as above; the parent waits and
+ *                                   says "parent: not killed" (under
+ *                                   PCOW_TEST_CHILD_FIRST=orphan pcow kills
+ *                                   it at the fork, before its event)
  *   grow DIR                        under `--quota 1M`: grow files in DIR by
  *                                   truncate, fallocate, pwritev,
  *                                   copy_file_range, sendfile and splice (DIR/big
@@ -646,6 +652,31 @@ static int do_forkfirst(char **av)
 	return 0;
 }
 
+static int do_orphan(char **av)
+{
+	int fd;
+
+	if (chdir(av[0]) < 0)
+		die(av[0]);
+	first_dirfd = open(".", O_RDONLY | O_DIRECTORY);
+	fd = open("new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (first_dirfd < 0 || fd < 0 || write(fd, "from the parent\n", 16) != 16)
+		die("new");
+	close(fd);
+	fflush(stdout);
+	if (fork() == 0) {
+		fd = open("fromchild", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		printf("orphan: open(fromchild) = %s\n", fd < 0 ? res(fd, errno) : "fd");
+		if (fd >= 0 && write(fd, "the orphan\n", 11) != 11)
+			die("write");
+		look((void *)(uintptr_t)"orphan");
+		_exit(0);
+	}
+	wait(NULL);
+	printf("parent: not killed\n");
+	return 0;
+}
+
 /* --------------------------------------------------------------- grow */
 
 #define KiB 1024L
@@ -786,6 +817,8 @@ int main(int argc, char **argv)
 		return do_deadcwd(av, ac);
 	if (!strcmp(m, "forkfirst") && ac == 1)
 		return do_forkfirst(av);
+	if (!strcmp(m, "orphan") && ac == 1)
+		return do_orphan(av);
 	if (!strcmp(m, "grow") && ac == 1)
 		return do_grow(av);
 	fprintf(stderr, "usage: faults MODE ARG... (see the source)\n");
