@@ -154,11 +154,9 @@ for wl in $workloads; do
 			"$(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }')" \
 			"$(quartiles <"$W/$wl.$tool")" "$extra" "$rss" "$bpc"
 	done
-	case " $tools " in *" proot "*" native "* | *" native "*" proot "*)
-		for tool in $tools; do
-			case "$tool" in native | proot) continue ;; esac
-			printf '%-8s %-12s overhead / PRoot'"'"'s: %s (median of the rounds)\n' \
-				"$wl" "$tool" "$(vs_proot "$tool" | awk '{ printf "%.2f", $1 }')"
-		done ;;
-	esac
+	[ -s "$W/$wl.native" ] && [ -s "$W/$wl.proot" ] && for tool in $tools; do
+		case "$tool" in native | proot) continue ;; esac
+		printf '%-8s %-12s overhead / PRoot'"'"'s: %s (median of the rounds)\n' \
+			"$wl" "$tool" "$(vs_proot "$tool" | awk '{ printf "%.2f", $1 }')"
+	done
 done

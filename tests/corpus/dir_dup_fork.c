@@ -97,34 +97,35 @@ static void child_rewinds(int fd)
 	rewind_fd("child: lseek(fd, 0)", fd);
 }
 
+static int names_out = -1; /* where child_sends_rest writes */
+
+/* The rest of fd's listing, one name a line, to names_out. */
+static void child_sends_rest(int fd)
+{
+	char *mine[128];
+	size_t n = 0;
+
+	if (collect(fd, 4096, 0, mine, &n) < 0)
+		_exit(1);
+	for (size_t i = 0; i < n; i++)
+		dprintf(names_out, "%s\n", mine[i]);
+}
+
 /*
- * Fork; the child reads fd to the end and sends the names back through a
- * pipe, one a line; how many the parent got into names (room: max).
+ * A child reads fd to the end and sends the names back through a pipe;
+ * how many the parent got into names (room: max).
  */
 static size_t rest_in_child(int fd, char **names, size_t max)
 {
-	char *mine[128], line[512];
-	size_t n = 0, got = 0;
-	int p[2], st;
+	char line[512];
+	size_t got = 0;
+	int p[2];
 	FILE *in;
-	pid_t pid;
 
 	if (pipe(p) < 0)
 		die("pipe");
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		FILE *out = fdopen(p[1], "w");
-
-		close(p[0]);
-		if (!out || collect(fd, 4096, 0, mine, &n) < 0)
-			_exit(1);
-		for (size_t i = 0; i < n; i++)
-			fprintf(out, "%s\n", mine[i]);
-		_exit(fclose(out) ? 1 : 0);
-	}
+	names_out = p[1];
+	in_child(child_sends_rest, fd); /* a few names: the pipe holds them */
 	close(p[1]);
 	in = fdopen(p[0], "r");
 	while (in && got < max && fgets(line, sizeof(line), in)) {
@@ -132,8 +133,8 @@ static size_t rest_in_child(int fd, char **names, size_t max)
 		if (!(names[got++] = strdup(line)))
 			die("strdup");
 	}
-	if (!in || fclose(in) || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-		die("child");
+	if (!in || fclose(in))
+		die("pipe");
 	return got;
 }
 

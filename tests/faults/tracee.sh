@@ -396,6 +396,26 @@ for v in other recreated self self2; do
 	expect_eq "deadcwd $v: the real scope/scope is empty" "" "$(ls -A "$c/w/scope/scope")"
 done
 
+# forkrun MODE KNOB: faults MODE natively in $T/fr-native/d and under pcow
+# with PCOW_TEST_CHILD_FIRST=KNOB in $T/fr-cow/d (each holding "old");
+# their outputs in fr.native and fr.cow, pcow's status in $st
+forkrun() {
+	n="$T/fr-native" c="$T/fr-cow"
+	rm -rf "$n" "$c" "$c.store"
+	mkdir -p "$n/d" "$c/d" && echo real >"$n/d/old" && echo real >"$c/d/old" ||
+		harness "$1 trees"
+	(cd "$n/d" && "$F" "$1" .) >fr.native 2>&1
+	(cd "$c/d" && PCOW_TEST_CHILD_FIRST=$2 traced "$c.store" "$c" "$F" "$1" .) >fr.cow 2>&1
+	st=$?
+}
+# forkrun_trees WHAT: the overlay equals the native tree, the real one is as it was
+forkrun_trees() {
+	snap "$n" >fr.snap
+	merged "$c.store" "$c" fr.merged
+	same "$1: the overlay equals the native tree" fr.snap fr.merged
+	expect_eq "$1: the real tree is unchanged" "old" "$(ls "$c/d")"
+}
+
 # A new task whose first stop reaches pcow before its parent's fork event
 # (the parent preempted in between; PCOW_TEST_CHILD_FIRST gives that order
 # every time) waits for the event.  Let run, it had no cwd and no
@@ -403,20 +423,11 @@ done
 # directory it opened was listed without the overlay's file, and its
 # mkdir went into the cwd of no one.  Each way is checked both orders.
 for order in usual child-first; do
-	n="$T/ff-native" c="$T/ff-cow"
-	rm -rf "$n" "$c" "$c.store"
-	mkdir -p "$n/d" "$c/d" && echo real >"$n/d/old" && echo real >"$c/d/old" ||
-		harness "forkfirst trees"
-	(cd "$n/d" && "$F" forkfirst .) >ff.native 2>&1
-	first=
-	[ $order = child-first ] && first=1
-	(cd "$c/d" && PCOW_TEST_CHILD_FIRST=$first traced "$c.store" "$c" "$F" forkfirst .) \
-		>ff.cow 2>&1
-	same "forkfirst ($order): what the thread, the child and the parent saw" ff.native ff.cow
-	snap "$n" >ff.snap
-	merged "$c.store" "$c" ff.merged
-	same "forkfirst ($order): the overlay equals the native tree" ff.snap ff.merged
-	expect_eq "forkfirst ($order): the real tree is unchanged" "old" "$(ls "$c/d")"
+	knob=
+	[ $order = child-first ] && knob=1
+	forkrun forkfirst "$knob"
+	same "forkfirst ($order): what the thread, the child and the parent saw" fr.native fr.cow
+	forkrun_trees "forkfirst ($order)"
 done
 
 # The parent killed between its fork and its event (PCOW_TEST_CHILD_FIRST=
@@ -424,18 +435,10 @@ done
 # descriptors /proc shows.  Let go with none, it missed the overlay's
 # "new" by relative name and in its listing, and its relative open of
 # "fromchild" went to the kernel, in the real directory.
-n="$T/or-native" c="$T/or-cow"
-rm -rf "$n" "$c" "$c.store"
-mkdir -p "$n/d" "$c/d" && echo real >"$n/d/old" && echo real >"$c/d/old" ||
-	harness "orphan trees"
-(cd "$n/d" && "$F" orphan .) >or.native 2>&1
-(cd "$c/d" && PCOW_TEST_CHILD_FIRST=orphan traced "$c.store" "$c" "$F" orphan .) >or.cow 2>&1
-expect_eq "orphan: pcow exits with the killed parent's status" 137 $?
-grep -v '^parent: not killed$' or.native >or.expected
-same "orphan: the child saw what it sees natively" or.expected or.cow
-snap "$n" >or.snap
-merged "$c.store" "$c" or.merged
-same "orphan: the overlay equals the native tree" or.snap or.merged
-expect_eq "orphan: the real tree is unchanged" "old" "$(ls "$c/d")"
+forkrun orphan orphan
+expect_eq "orphan: pcow exits with the killed parent's status" 137 "$st"
+grep -v '^parent: not killed$' fr.native >fr.expected
+same "orphan: the child saw what it sees natively" fr.expected fr.cow
+forkrun_trees orphan
 
 finish

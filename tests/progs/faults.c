@@ -53,6 +53,7 @@
  * on pids, inode numbers or times.  Exit status 0 unless said otherwise; 99
  * when the program itself broke.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -568,28 +569,28 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "TAG: names a b c" for the directory open at fd (sorted). */
-static void print_names(const char *tag, int fd)
+/* "TAG: names a b c" for the directory TAG's cwd is (sorted). */
+static void print_names(const char *tag)
 {
-	char buf[4096], *names[64];
+	DIR *d = opendir(".");
+	struct dirent *e;
+	char *names[64];
 	size_t n = 0;
-	long r;
 
-	while ((r = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < r && n < 64;) {
-			unsigned short reclen; /* linux_dirent64: d_reclen at 16, d_name at 19 */
-
-			memcpy(&reclen, buf + off + 16, sizeof(reclen));
-			names[n++] = strdup(buf + off + 19);
-			off += reclen;
-		}
-	qsort(names, n, sizeof(*names), by_name);
 	printf("%s: names", tag);
+	if (!d) {
+		printf(" (opendir = %s)\n", res(-1, errno));
+		return;
+	}
+	while (n < 64 && (e = readdir(d)))
+		names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		printf(" %s", names[i]);
 		free(names[i]);
 	}
-	printf(r < 0 ? " (getdents64 = %s)\n" : "\n", res(r, errno));
+	putchar('\n');
 }
 
 static int first_dirfd; /* the parent's descriptor of DIR */
@@ -610,11 +611,24 @@ static void *look(void *tag)
 	       (int)strcspn(buf, "\n"), buf);
 	if (fd >= 0)
 		close(fd);
-	fd = open(".", O_RDONLY | O_DIRECTORY);
-	print_names(tag, fd);
-	close(fd);
+	print_names(tag);
 	fflush(stdout);
 	return NULL;
+}
+
+/* chdir to dir, keep a descriptor of it, and write "new" there. */
+static void enter_with_new(const char *dir)
+{
+	int fd;
+
+	if (chdir(dir) < 0)
+		die(dir);
+	first_dirfd = open(".", O_RDONLY | O_DIRECTORY);
+	fd = open("new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (first_dirfd < 0 || fd < 0 || write(fd, "from the parent\n", 16) != 16)
+		die("new");
+	close(fd);
+	fflush(stdout);
 }
 
 static int do_forkfirst(char **av)
@@ -623,14 +637,7 @@ static int do_forkfirst(char **av)
 	pid_t pid;
 	int fd, status;
 
-	if (chdir(av[0]) < 0)
-		die(av[0]);
-	first_dirfd = open(".", O_RDONLY | O_DIRECTORY);
-	fd = open("new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (first_dirfd < 0 || fd < 0 || write(fd, "from the parent\n", 16) != 16)
-		die("new");
-	close(fd);
-	fflush(stdout);
+	enter_with_new(av[0]);
 	if (pthread_create(&th, NULL, look, (void *)(uintptr_t)"thread") ||
 	    pthread_join(th, NULL))
 		die("thread");
@@ -656,14 +663,7 @@ static int do_orphan(char **av)
 {
 	int fd;
 
-	if (chdir(av[0]) < 0)
-		die(av[0]);
-	first_dirfd = open(".", O_RDONLY | O_DIRECTORY);
-	fd = open("new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (first_dirfd < 0 || fd < 0 || write(fd, "from the parent\n", 16) != 16)
-		die("new");
-	close(fd);
-	fflush(stdout);
+	enter_with_new(av[0]);
 	if (fork() == 0) {
 		fd = open("fromchild", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		printf("orphan: open(fromchild) = %s\n", fd < 0 ? res(fd, errno) : "fd");
