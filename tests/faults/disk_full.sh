@@ -90,7 +90,25 @@ M $D/small" "$st"
 	expect_eq "$w: work/ is empty" "" "$(ls -A "$S/work/")"
 	expect_eq "$w: new holds 256 KiB" 262144 "$(stat -c %s "$S/upper$D/new")"
 	"$PCOW" commit "$S" >/dev/null 2>"$T/err"
-	expect_eq "$w: commit exits 0" 0 $?
+	rc=$?
+	if [ $rc != 0 ] && grep -q "No space left on device (run 'pcow commit' again to finish)" "$T/err"
+	then
+		# Commit writes its progress to the store's log: whether the
+		# full file system has room for it depends on how much the log's
+		# WAL kept at the end of the trace (a loaded machine: CI once).
+		# It must then have left no file half-written, and finish once
+		# there is room, as it says.
+		case "$(cat "$D/small")" in
+		small | "small
+tiny") pass "$w: commit out of room: small is whole" ;;
+		*) fail "$w: commit out of room: small is half-written" ;;
+		esac
+		mount -o remount,size=16m "$M" || harness "cannot grow the tmpfs"
+		"$PCOW" commit "$S" >/dev/null 2>"$T/err"
+		rc=$?
+	fi
+	expect_eq "$w: commit exits 0" 0 $rc
+	[ $rc = 0 ] || sed 's/^/    commit: /' "$T/err"
 	expect_eq "$w: small committed" "small
 tiny" "$(cat "$D/small")"
 	expect_eq "$w: new committed" 262144 "$(stat -c %s "$D/new")"
